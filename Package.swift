@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// The board runs Debian 13's Swift 6.0.3: keep this manifest and every source within Swift 6.0.
+import PackageDescription
+
+/// A system library reached through a module map in `Sources/<name>/module.modulemap`.
+func systemLibrary(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "EagleEdge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "eagle-edge", targets: ["eagle-edge"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Appliance", targets: ["Appliance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: C layer
+        systemLibrary("CJPEG", apt: "libjpeg62-turbo-dev"),
+        systemLibrary("CPNG", apt: "libpng-dev"),
+        systemLibrary("CV4L2", apt: "libv4l-dev"),
+        systemLibrary("COpenBLAS", apt: "libopenblas-dev"),
+        systemLibrary("CMosquitto", apt: "libmosquitto-dev"),
+        systemLibrary("CGPIOD", apt: "libgpiod-dev"),
+        systemLibrary("CSQLite", apt: "libsqlite3-dev"),
+        .target(
+            name: "CEagleShims",
+            dependencies: ["CJPEG", "CV4L2", "CGPIOD"],
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("v4l2"), .linkedLibrary("gpiod")]
+        ),
+
+        // MARK: base
+        .target(name: "EagleLog"),
+        .target(name: "Imaging", dependencies: ["CEagleShims", "CPNG"]),
+
+        // MARK: app
+        .target(
+            name: "Appliance",
+            dependencies: [
+                "EagleLog", "Imaging", "CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        // MARK: cli
+        .executableTarget(
+            name: "eagle-edge",
+            dependencies: [
+                "Appliance", "EagleLog", "Imaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: tests
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "CEagleShims"]),
+        .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

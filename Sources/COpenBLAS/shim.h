@@ -1,0 +1,2 @@
+// Debian installs cblas.h in the multiarch include folder through alternatives.
+#include <cblas.h>
