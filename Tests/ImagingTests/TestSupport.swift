@@ -1,0 +1,53 @@
+import Foundation
+import XCTest
+@testable import Imaging
+
+/// `../shared/data` beside the package root: real images nobody on the project made.
+enum SharedData {
+    static let root: String = {
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
+    }()
+
+    /// The absolute path of `relative` under the shared data folder; fails the test when absent.
+    static func path(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let p = root + "/" + relative
+        guard FileManager.default.fileExists(atPath: p) else {
+            XCTFail("missing reference data \(p): the checkout needs ../shared beside it", file: file, line: line)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return p
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so random tests replay the same inputs.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Peak signal-to-noise ratio in dB between two images of the same size.
+func psnr<L>(_ a: Image<L>, _ b: Image<L>) -> Double {
+    precondition(a.pixels.count == b.pixels.count)
+    var sse = 0.0
+    for i in 0..<a.pixels.count {
+        let d = Double(a.pixels[i]) - Double(b.pixels[i])
+        sse += d * d
+    }
+    let mse = sse / Double(a.pixels.count)
+    return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+}
+
+func randomImage<L>(_ type: L.Type, width: Int, height: Int, using rng: inout SeededGenerator) -> Image<L> {
+    var image = Image<L>(width: width, height: height)
+    for i in 0..<image.pixels.count { image.pixels[i] = UInt8.random(in: 0...255, using: &rng) }
+    return image
+}
