@@ -58,7 +58,10 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
-        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "CEagleShims"]),
+        .testTarget(
+            name: "ApplianceTests",
+            dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
     ],

@@ -1,0 +1,93 @@
+import Foundation
+
+extension ApplianceConfig {
+    /// The effective configuration as a few lines per section, for `eagle-edge check-config`
+    /// and the start-up log. Secrets appear only as "set" (with where from) or "not set".
+    public var summary: String {
+        let sections: [(String, [String])] = [
+            ("line", ["\(line.name), station \(line.station)"]),
+            ("camera", cameraSummary),
+            ("recipe", ["\(recipe.name), model \(recipe.model)", "roi \(roiSummary)"]),
+            ("expert", ["\(expert.precision.rawValue), \(expert.threads) threads, input \(expert.inputSize) px"]),
+            ("decision", [
+                "unsure band \(shortNumber(0.5 - decision.unsureBand))...\(shortNumber(0.5 + decision.unsureBand))"
+                    + " -> \(decision.onUnsure.rawValue), budget \(decision.budgetMs) ms",
+            ]),
+            ("reject", rejectSummary),
+            ("mqtt", mqttSummary),
+            ("mllm", mllmSummary),
+            ("storage", [
+                "journal \(storage.journal)", "images \(storage.imagesDir)",
+                "keep \(storage.keepDays) days, at most \(storage.maxDiskMB) MiB",
+            ]),
+            ("logging", ["level \(logging.level.rawValue)"]),
+        ]
+        let width = sections.map(\.0.count).max() ?? 0
+        var lines: [String] = []
+        for (name, details) in sections {
+            for (index, detail) in details.enumerated() {
+                let label = index == 0 ? name : ""
+                lines.append("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(detail)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private var cameraSummary: [String] {
+        var lines = ["\(camera.source.rawValue), \(camera.width)x\(camera.height) at \(camera.fps) fps"]
+        switch camera.source {
+        case .synthetic:
+            lines.append("seed \(camera.synthetic.seed), defect rate \(shortNumber(camera.synthetic.defectRate))")
+        case .v4l2:
+            lines.append("device \(camera.device ?? "not set"), format \(camera.format.rawValue),"
+                + " \(camera.buffers) buffers, timeout \(camera.timeoutMs) ms")
+            let controls = camera.controls.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            lines.append("controls " + (controls.isEmpty ? "none" : controls.joined(separator: ", ")))
+        case .folder:
+            lines.append("folder \(camera.folder ?? "not set")\(camera.loop ? ", looping" : ", once")")
+        }
+        return lines
+    }
+
+    private var roiSummary: String {
+        guard let roi = recipe.roi else { return "whole frame" }
+        return "\(roi.width)x\(roi.height) at (\(roi.x), \(roi.y))"
+    }
+
+    private var rejectSummary: [String] {
+        let timing = reject.timing == .delay ? "\(reject.delayMs) ms after capture" : "\(reject.encoderCounts) encoder counts after capture"
+        return [
+            "\(reject.enabled ? "enabled" : "disabled"), pulse \(reject.pulseMs) ms, \(timing)",
+            "output \(Self.describe(reject.gpio))",
+            "photo-eye \(reject.photoEye.map(Self.describe) ?? "none"), encoder \(reject.encoder.map(Self.describe) ?? "none")",
+        ]
+    }
+
+    private var mqttSummary: [String] {
+        [
+            "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)"
+                + (mqtt.tls.caFile.map { " with TLS (CA \($0))" } ?? " without TLS"),
+            "client id \(mqttClientID), topics \(mqtt.topicPrefix)/..., qos \(mqtt.qos), keepalive \(mqtt.keepaliveS) s",
+            "user \(mqtt.username ?? "none"), password \(Self.describe(mqtt.password))",
+            "spool at most \(mqtt.spoolMaxMB) MiB",
+        ]
+    }
+
+    private var mllmSummary: [String] {
+        [
+            "\(mllm.enabled ? "enabled" : "disabled"), endpoint \(mllm.endpoint?.absoluteString ?? "not set"),"
+                + " model \(mllm.model ?? "not set")",
+            "api key \(Self.describe(mllm.apiKey))",
+            "timeout \(mllm.timeoutS) s, \(mllm.maxConcurrent) at once, queue \(mllm.maxQueue), \(mllm.maxTokens) tokens",
+        ]
+    }
+
+    private static func describe(_ line: GPIOLineConfig) -> String {
+        "\(line.chip)/\(line.line)\(line.activeLow ? " (active low)" : "")"
+    }
+
+    private static func describe(_ secret: Secret?) -> String {
+        guard let secret else { return "not set" }
+        return "set (from \(secret.source))"
+    }
+}

@@ -1,0 +1,50 @@
+extension ApplianceConfig {
+    /// Reports the problems that need more than one key to see.
+    func checkCrossFields(_ context: ConfigReadContext) {
+        context.require(camera.source != .v4l2 || camera.device != nil, "camera.device", involving: ["camera.source"],
+            "missing; camera.source is v4l2, so name the camera's device node (e.g. /dev/v4l/by-id/usb-...-video-index0,"
+                + " which survives replugging)")
+        context.require(camera.source != .folder || camera.folder != nil, "camera.folder", involving: ["camera.source"],
+            "missing; camera.source is folder, so name the directory of images to replay")
+
+        if let roi = recipe.roi {
+            context.require(roi.maxX <= camera.width, "recipe.roi", involving: ["camera.width"],
+                "x \(roi.x) + width \(roi.width) = \(roi.maxX) reaches past camera.width \(camera.width)")
+            context.require(roi.maxY <= camera.height, "recipe.roi", involving: ["camera.height"],
+                "y \(roi.y) + height \(roi.height) = \(roi.maxY) reaches past camera.height \(camera.height)")
+        }
+
+        context.require(reject.timing != .encoder || reject.encoder != nil, "reject.encoder", involving: ["reject.timing"],
+            "missing; reject.timing is encoder, so give the encoder input's chip and line")
+        context.require(!reject.enabled || reject.timing != .delay || reject.delayMs >= decision.budgetMs, "reject.delay_ms",
+            involving: ["decision.budget_ms", "reject.enabled", "reject.timing"],
+            "\(reject.delayMs) ms is shorter than decision.budget_ms (\(decision.budgetMs) ms), so a part could pass"
+                + " the actuator before its verdict is due")
+        checkDistinctLines(context)
+
+        context.require(mqtt.password == nil || mqtt.username != nil, "mqtt.username",
+            involving: ["mqtt.password_file", "mqtt.password_env"],
+            "missing; a password is set and MQTT sends a password only together with a user name")
+        context.require(!mllm.enabled || mllm.endpoint != nil, "mllm.endpoint", involving: ["mllm.enabled"],
+            "missing; mllm.enabled is true, so give the API's base URL (e.g. https://llm.example.com/v1)")
+        context.require(!mllm.enabled || mllm.model != nil, "mllm.model", involving: ["mllm.enabled"],
+            "missing; mllm.enabled is true, so name the model to ask")
+    }
+
+    /// Two signals wired to one GPIO line would fight: the output would trigger its own input.
+    private func checkDistinctLines(_ context: ConfigReadContext) {
+        let lines: [(path: String, line: GPIOLineConfig?)] = [
+            ("reject.gpio", reject.gpio), ("reject.photo_eye", reject.photoEye), ("reject.encoder", reject.encoder),
+        ]
+        for (index, later) in lines.enumerated() {
+            guard let laterLine = later.line else { continue }
+            for earlier in lines[..<index] {
+                guard let earlierLine = earlier.line else { continue }
+                let same = earlierLine.chip == laterLine.chip && earlierLine.line == laterLine.line
+                context.require(!same, later.path, involving: [earlier.path],
+                    "uses the same GPIO line as \(earlier.path) (chip \(laterLine.chip), line \(laterLine.line));"
+                        + " each signal needs its own line")
+            }
+        }
+    }
+}

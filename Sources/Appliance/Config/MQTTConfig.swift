@@ -1,0 +1,105 @@
+import Yams
+
+/// The MQTT link to plant SCADA for results, counters and health (`mqtt.*`).
+public struct MQTTConfig: Sendable, Equatable {
+    /// TLS settings (`mqtt.tls.*`); a CA file switches TLS on.
+    public struct TLS: Sendable, Equatable {
+        /// PEM file of the CA that signed the broker's certificate; nil means plain TCP.
+        public var caFile: String?
+
+        /// Plain TCP unless `caFile` is given.
+        public init(caFile: String? = nil) {
+            self.caFile = caFile
+        }
+    }
+
+    /// Whether to connect and publish at all.
+    public var enabled: Bool
+    /// Broker host name or address.
+    public var host: String
+    /// Broker TCP port, 1...65535.
+    public var port: Int
+    /// MQTT client id; nil derives one from the line and station (see `ApplianceConfig.mqttClientID`)
+    /// so two stations never share an id and knock each other off the broker.
+    public var clientID: String?
+    /// First level(s) of every topic this appliance publishes.
+    public var topicPrefix: String
+    /// Keep-alive interval, in seconds.
+    public var keepaliveS: Int
+    /// QoS of result messages, 0...2.
+    public var qos: Int
+    /// User name for the broker; nil connects anonymously.
+    public var username: String?
+    /// Password for the broker, from `password_file` or `password_env`.
+    public var password: Secret?
+    /// TLS settings.
+    public var tls: TLS
+    /// Largest size of the on-disk spool that holds messages while the broker is unreachable, in MiB.
+    public var spoolMaxMB: Int
+
+    /// Disabled; once enabled, a local broker on the standard port.
+    public init(
+        enabled: Bool = false,
+        host: String = "localhost",
+        port: Int = 1883,
+        clientID: String? = nil,
+        topicPrefix: String = "eagle-edge",
+        keepaliveS: Int = 30,
+        qos: Int = 1,
+        username: String? = nil,
+        password: Secret? = nil,
+        tls: TLS = TLS(),
+        spoolMaxMB: Int = 64
+    ) {
+        self.enabled = enabled
+        self.host = host
+        self.port = port
+        self.clientID = clientID
+        self.topicPrefix = topicPrefix
+        self.keepaliveS = keepaliveS
+        self.qos = qos
+        self.username = username
+        self.password = password
+        self.tls = tls
+        self.spoolMaxMB = spoolMaxMB
+    }
+}
+
+extension MQTTConfig {
+    static func read(_ section: SectionReader) -> MQTTConfig {
+        let defaults = MQTTConfig()
+        return MQTTConfig(
+            enabled: section.value("enabled", default: defaults.enabled, .boolean),
+            host: section.value("host", default: defaults.host, .text),
+            port: section.value("port", default: defaults.port, .integer(in: 1...65_535)),
+            clientID: section.optional("client_id", .text.checked { id in
+                // MQTT 3.1.1 guarantees only 23 bytes; brokers allow more, but all refuse over 65535.
+                id.utf8.count > 65_535 ? "is longer than MQTT allows (65535 bytes)" : nil
+            }),
+            topicPrefix: section.value("topic_prefix", default: defaults.topicPrefix, .topicPrefix),
+            keepaliveS: section.value("keepalive_s", default: defaults.keepaliveS, .integer(in: 1...65_535)),
+            qos: section.value("qos", default: defaults.qos, .integer(in: 0...2)),
+            username: section.optional("username", .text),
+            password: section.secret("password"),
+            tls: section.section("tls") { tls in
+                TLS(caFile: tls.optional("ca_file", tls.filePath))
+            },
+            spoolMaxMB: section.value("spool_max_mb", default: defaults.spoolMaxMB, .integer(in: 1...100_000))
+        )
+    }
+}
+
+extension Conversion where T == String {
+    /// Topic levels without wildcards and without an empty level at either end.
+    static var topicPrefix: Conversion<String> {
+        text.checked { prefix in
+            if prefix.contains(where: { $0 == "+" || $0 == "#" }) {
+                return "\(Node.quoted(prefix)) contains + or #, which are wildcards and cannot appear in a published topic"
+            }
+            if prefix.hasPrefix("/") || prefix.hasSuffix("/") || prefix.contains("//") {
+                return "\(Node.quoted(prefix)) has an empty topic level; drop the leading, trailing or doubled /"
+            }
+            return nil
+        }
+    }
+}

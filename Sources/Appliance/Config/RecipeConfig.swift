@@ -1,0 +1,36 @@
+import Imaging
+
+/// What is being inspected: the product recipe and its taught model (`recipe.*`).
+public struct RecipeConfig: Sendable, Equatable {
+    /// Name of the product recipe, recorded with every result.
+    public var name: String
+    /// Path of the taught PatchCore model file.
+    public var model: String
+    /// Region of the frame to inspect, in camera pixels; nil inspects the whole frame.
+    public var roi: Rect?
+
+    /// The demo recipe.
+    public init(name: String = "demo", model: String = "/var/lib/eagle-edge/models/demo.eagle", roi: Rect? = nil) {
+        self.name = name
+        self.model = model
+        self.roi = roi
+    }
+}
+
+extension RecipeConfig {
+    static func read(_ section: SectionReader) -> RecipeConfig {
+        let defaults = RecipeConfig()
+        return RecipeConfig(
+            name: section.value("name", default: defaults.name, .text),
+            model: section.value("model", default: defaults.model, section.filePath),
+            roi: section.optionalSection("roi") { roi in
+                let x = roi.value("x", default: 0, .integer(in: 0...8191))
+                let y = roi.value("y", default: 0, .integer(in: 0...8191))
+                let width = roi.required("width", .integer(in: 1...8192))
+                let height = roi.required("height", .integer(in: 1...8192))
+                guard let width, let height else { return nil }
+                return Rect(x: x, y: y, width: width, height: height)
+            }
+        )
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import Yams
+import XCTest
+
+@testable import Appliance
+
+/// The embedded defaults, the shipped default file and the loader's key table must agree.
+final class DefaultConfigTests: XCTestCase {
+    func testShippedFileLoadsToTheEmbeddedDefaults() throws {
+        let config = try ApplianceConfig.load(path: shippedConfigPath, environment: [:])
+        XCTAssertEqual(config, ApplianceConfig())
+    }
+
+    func testShippedFileHoldsEveryKeyTheLoaderAccepts() throws {
+        let text = try String(contentsOfFile: shippedConfigPath, encoding: .utf8)
+        let written = writtenKeys(try XCTUnwrap(Yams.compose(yaml: text)), prefix: "")
+        let known = ApplianceConfig.knownKeys
+        let optionalSections = known.filter { $0.kind == .optionalSection }.map(\.path)
+
+        for key in known where !written.contains(key.path) {
+            // Keys inside a section shipped as `~` are documented in the comment above it.
+            let parent = optionalSections.first { key.path.hasPrefix($0 + ".") }
+            XCTAssertNotNil(parent, "\(key.path) is accepted by the loader but missing from Config/eagle-edge.yaml")
+            let leaf = key.path.split(separator: ".").last.map(String.init) ?? key.path
+            XCTAssertTrue(text.contains("\(leaf):"), "\(key.path) is not documented in Config/eagle-edge.yaml")
+        }
+        let knownPaths = Set(known.map(\.path))
+        for path in written {
+            XCTAssertTrue(knownPaths.contains(path), "\(path) is in Config/eagle-edge.yaml but the loader does not accept it")
+        }
+    }
+
+    func testEveryShippedKeyHasACommentAboveIt() throws {
+        let lines = try String(contentsOfFile: shippedConfigPath, encoding: .utf8).components(separatedBy: "\n")
+        for (index, line) in lines.enumerated() where index > 0 {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), line.hasPrefix(" ") else { continue }
+            let previous = lines[index - 1].trimmingCharacters(in: .whitespaces)
+            let opensSection = trimmed.hasSuffix(":")
+            XCTAssertTrue(previous.hasPrefix("#") || opensSection, "line \(index + 1) '\(trimmed)' has no comment above it")
+        }
+    }
+
+    func testEmptyDocumentsGiveTheDefaults() throws {
+        for yaml in ["", "\n", "# only a comment\n", "~", "---\n"] {
+            XCTAssertEqual(try parse(yaml), ApplianceConfig(), "document \(yaml.debugDescription)")
+        }
+    }
+
+    func testEmptySectionsGiveTheirDefaults() throws {
+        XCTAssertEqual(try parse("camera:\nmqtt: ~\nreject:\n  gpio:\n"), ApplianceConfig())
+    }
+
+    func testPartialFileChangesOnlyItsKeys() throws {
+        let config = try parse("""
+            camera:
+              fps: 15
+              controls:
+                exposure_time_absolute: 120
+                gain: -3
+            expert:
+              precision: FP32
+            logging:
+              level: debug
+            """)
+        var expected = ApplianceConfig()
+        expected.camera.fps = 15
+        expected.camera.controls = ["exposure_time_absolute": 120, "gain": -3]
+        expected.expert.precision = .fp32
+        expected.logging.level = .debug
+        XCTAssertEqual(config, expected)
+    }
+
+    func testFullSiteConfigurationLoads() throws {
+        let config = try parse("""
+            line: {name: bottles-3, station: "7"}
+            camera:
+              source: v4l2
+              device: /dev/v4l/by-id/usb-Arducam-video-index0
+              format: mjpeg
+              width: 1280
+              height: 720
+            recipe:
+              name: amber-500ml
+              model: models/amber.eagle
+              roi: {x: 100, y: 40, width: 800, height: 600}
+            reject:
+              enabled: true
+              timing: encoder
+              encoder_counts: 2400
+              gpio: {chip: pinctrl-rp1, line: 17, active_low: yes}
+              photo_eye: {chip: pinctrl-rp1, line: GPIO27}
+              encoder: {chip: pinctrl-rp1, line: GPIO22}
+            mqtt:
+              enabled: true
+              host: scada.plant.local
+              tls: {ca_file: /etc/ssl/plant-ca.pem}
+            mllm:
+              enabled: true
+              endpoint: https://llm.plant.local/v1
+              model: qwen2.5-vl-7b
+            """, baseDirectory: "/etc/eagle-edge")
+        XCTAssertEqual(config.camera.device, "/dev/v4l/by-id/usb-Arducam-video-index0")
+        XCTAssertEqual(config.line.station, "7")
+        XCTAssertEqual(config.recipe.model, "/etc/eagle-edge/models/amber.eagle")
+        XCTAssertEqual(config.recipe.roi.map { [$0.x, $0.y, $0.width, $0.height] }, [100, 40, 800, 600])
+        XCTAssertEqual(config.reject.gpio, GPIOLineConfig(chip: "pinctrl-rp1", line: "17", activeLow: true))
+        XCTAssertEqual(config.reject.encoder, GPIOLineConfig(chip: "pinctrl-rp1", line: "GPIO22"))
+        XCTAssertEqual(config.mqtt.tls.caFile, "/etc/ssl/plant-ca.pem")
+        XCTAssertEqual(config.mllm.endpoint?.absoluteString, "https://llm.plant.local/v1")
+        XCTAssertEqual(config.mqttClientID, "eagle-edge-bottles-3-7")
+    }
+
+    func testRelativePathsAreRelativeToTheConfigFile() throws {
+        let directory = try temporaryDirectory(for: self)
+        let file = directory.appendingPathComponent("site.yaml")
+        try "storage:\n  journal: data/journal.sqlite\n  images_dir: ../images\n".write(to: file, atomically: true, encoding: .utf8)
+        let config = try ApplianceConfig.load(path: file.path, environment: [:])
+        XCTAssertEqual(config.storage.journal, directory.appendingPathComponent("data/journal.sqlite").path)
+        XCTAssertEqual(config.storage.imagesDir, directory.deletingLastPathComponent().appendingPathComponent("images").path)
+    }
+
+    func testSummaryOfTheDefaults() {
+        XCTAssertEqual(ApplianceConfig().summary, """
+            line      demo-line, station station-1
+            camera    synthetic, 640x480 at 30 fps
+                      seed 42, defect rate 0.1
+            recipe    demo, model /var/lib/eagle-edge/models/demo.eagle
+                      roi whole frame
+            expert    int8, 2 threads, input 224 px
+            decision  unsure band 0.45...0.55 -> reject, budget 100 ms
+            reject    disabled, pulse 50 ms, 500 ms after capture
+                      output pinctrl-rp1/GPIO17
+                      photo-eye none, encoder none
+            mqtt      disabled, localhost:1883 without TLS
+                      client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s
+                      user none, password not set
+                      spool at most 64 MiB
+            mllm      disabled, endpoint not set, model not set
+                      api key not set
+                      timeout 30 s, 1 at once, queue 16, 256 tokens
+            storage   journal /var/lib/eagle-edge/journal.sqlite
+                      images /var/lib/eagle-edge/images
+                      keep 30 days, at most 2048 MiB
+            logging   level info
+            """)
+    }
+
+    /// Key paths written in the document, not descending into free-form maps.
+    private func writtenKeys(_ node: Node, prefix: String) -> [String] {
+        guard case .mapping(let mapping) = node else { return [] }
+        let freeMaps = Set(ApplianceConfig.knownKeys.filter { $0.kind == .freeMap }.map(\.path))
+        var paths: [String] = []
+        for (key, value) in mapping {
+            let path = prefix.isEmpty ? (key.string ?? "?") : "\(prefix).\(key.string ?? "?")"
+            paths.append(path)
+            if !freeMaps.contains(path) { paths += writtenKeys(value, prefix: path) }
+        }
+        return paths
+    }
+}
