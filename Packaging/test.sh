@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole test suite: x86-64 natively with the host's Swift, then aarch64 cross-built with
+# Debian 13's Swift 6.0.3 and run under qemu-user. Installs what it needs. Exits non-zero if
+# either fails; the last line totals both.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+"$root/Packaging/host-dependencies.sh"
+
+# XCTest's last "Executed N tests, with M failures" line is the whole run's total.
+summary() { grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$1" | tail -1 || true; }
+counts() { # prints "N M" from an XCTest summary line, or nothing
+    sed -nE 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/p' <<<"$1"
+}
+
+echo "[x86-64] $(swift --version 2>&1 | head -1)"
+start=$SECONDS
+swift build --build-tests 2>&1 | tail -3
+echo "[x86-64] build $((SECONDS - start)) s"
+start=$SECONDS
+set +e
+swift test --skip-build --disable-swift-testing 2>&1 | tee "$logs/x86.log" | grep -E "error:|failed|Executed .* tests" 
+x86_status=${PIPESTATUS[0]}
+set -e
+echo "[x86-64] tests $((SECONDS - start)) s, exit status $x86_status"
+x86_summary=$(summary "$logs/x86.log")
+
+set +e
+"$root/Packaging/arm64/build.sh" 2>&1 | tee "$logs/arm64.log"
+arm_status=${PIPESTATUS[0]}
+set -e
+arm_summary=$(summary "$logs/arm64.log")
+
+echo
+echo "x86-64  (Swift host):          ${x86_summary:-no test summary} (exit $x86_status)"
+echo "aarch64 (Swift 6.0.3, qemu):   ${arm_summary:-no test summary} (exit $arm_status)"
+read -r xn xf <<<"$(counts "$x86_summary")"
+read -r an af <<<"$(counts "$arm_summary")"
+xn=${xn:-0}; xf=${xf:-0}; an=${an:-0}; af=${af:-0}
+# A run that printed no summary counts as a failure of its own.
+[ -n "$x86_summary" ] || xf=$((xf + 1))
+[ -n "$arm_summary" ] || af=$((af + 1))
+passed=$((xn - xf + an - af)); failed=$((xf + af))
+[ "$passed" -ge 0 ] || passed=0
+echo "total: $passed passed, $failed failed"
+[ "$x86_status" -eq 0 ] && [ "$arm_status" -eq 0 ] && [ "$failed" -eq 0 ]
