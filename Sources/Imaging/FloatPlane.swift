@@ -1,0 +1,156 @@
+import Glibc
+
+/// A single-channel Float image: anomaly maps, patch-score grids, masks as 0/1.
+public struct FloatPlane: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// Row-major, `width * height` values.
+    public var values: [Float]
+
+    public init(width: Int, height: Int, fill: Float = 0) {
+        precondition(width >= 0 && height >= 0, "plane dimensions must not be negative")
+        self.width = width
+        self.height = height
+        self.values = [Float](repeating: fill, count: width * height)
+    }
+
+    /// Wraps values; throws when the count does not match the size.
+    public init(width: Int, height: Int, values: [Float]) throws {
+        guard width >= 0, height >= 0, values.count == width * height else {
+            throw ImagingError.invalidGeometry("plane \(width)x\(height) needs \(max(0, width * height)) values, got \(values.count)")
+        }
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    @inlinable
+    public subscript(x: Int, y: Int) -> Float {
+        get { values[y * width + x] }
+        set { values[y * width + x] = newValue }
+    }
+
+    /// The largest value and where it is; nil for an empty plane.
+    public var maximum: (value: Float, x: Int, y: Int)? {
+        guard let index = values.indices.max(by: { values[$0] < values[$1] }) else { return nil }
+        return (values[index], index % width, index / width)
+    }
+
+    /// Bilinear interpolation with half-pixel centres and edge clamping: PyTorch's
+    /// `interpolate(mode="bilinear", align_corners=False)`, which the PatchCore reference code
+    /// uses to bring patch scores up to the input size. No antialiasing: meant for upscaling.
+    public func resizedBilinear(width newWidth: Int, height newHeight: Int) throws -> FloatPlane {
+        guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
+            throw ImagingError.invalidGeometry("cannot resize a \(width)x\(height) plane to \(newWidth)x\(newHeight)")
+        }
+        let xs = Self.taps(inSize: width, outSize: newWidth)
+        let ys = Self.taps(inSize: height, outSize: newHeight)
+        var out = [Float](repeating: 0, count: newWidth * newHeight)
+        values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for (oy, ty) in ys.enumerated() {
+                    let row0 = ty.i0 * width, row1 = ty.i1 * width
+                    for (ox, tx) in xs.enumerated() {
+                        let top = src[row0 + tx.i0] * (1 - tx.f) + src[row0 + tx.i1] * tx.f
+                        let bottom = src[row1 + tx.i0] * (1 - tx.f) + src[row1 + tx.i1] * tx.f
+                        dst[oy * newWidth + ox] = top * (1 - ty.f) + bottom * ty.f
+                    }
+                }
+            }
+        }
+        return FloatPlane(uncheckedWidth: newWidth, height: newHeight, values: out)
+    }
+
+    /// Source indices and the weight of the second one, per output sample.
+    private static func taps(inSize: Int, outSize: Int) -> [(i0: Int, i1: Int, f: Float)] {
+        let scale = Double(inSize) / Double(outSize)
+        return (0..<outSize).map { o in
+            let src = max((Double(o) + 0.5) * scale - 0.5, 0)
+            let i0 = min(Int(src), inSize - 1)
+            let i1 = min(i0 + 1, inSize - 1)
+            return (i0, i1, Float(src - Double(i0)))
+        }
+    }
+
+    /// A Gaussian blur with standard deviation `sigma` pixels, as scipy.ndimage.gaussian_filter
+    /// does it (the PatchCore reference code): kernel radius = Int(4 sigma + 0.5), borders
+    /// mirrored with the edge sample repeated (`reflect`). Separable: rows, then columns.
+    public func gaussianBlurred(sigma: Float) -> FloatPlane {
+        guard sigma > 0, width > 0, height > 0 else { return self }
+        let kernel = Self.gaussianKernel(sigma: sigma)
+        let radius = kernel.count / 2
+        var tmp = [Float](repeating: 0, count: values.count)
+        var out = [Float](repeating: 0, count: values.count)
+        let xIndex = (-radius..<(width + radius)).map { Self.reflect($0, width) }
+        let yIndex = (-radius..<(height + radius)).map { Self.reflect($0, height) }
+        values.withUnsafeBufferPointer { src in
+            tmp.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = y * width
+                    for x in 0..<width {
+                        var sum: Float = 0
+                        for k in 0..<kernel.count { sum += kernel[k] * src[row + xIndex[x + k]] }
+                        dst[row + x] = sum
+                    }
+                }
+            }
+        }
+        tmp.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    for k in 0..<kernel.count {
+                        let w = kernel[k], from = yIndex[y + k] * width, to = y * width
+                        for x in 0..<width { dst[to + x] += w * src[from + x] }
+                    }
+                }
+            }
+        }
+        return FloatPlane(uncheckedWidth: width, height: height, values: out)
+    }
+
+    /// The plain twin of ``gaussianBlurred(sigma:)``: a direct 2-D convolution with the outer
+    /// product of the kernel, in Double. For tests.
+    public func gaussianBlurredReference(sigma: Float) -> FloatPlane {
+        guard sigma > 0, width > 0, height > 0 else { return self }
+        let kernel = Self.gaussianKernel(sigma: sigma).map(Double.init)
+        let radius = kernel.count / 2
+        var out = [Float](repeating: 0, count: values.count)
+        for y in 0..<height {
+            for x in 0..<width {
+                var sum = 0.0
+                for dy in -radius...radius {
+                    for dx in -radius...radius {
+                        let v = Double(self[Self.reflect(x + dx, width), Self.reflect(y + dy, height)])
+                        sum += kernel[dy + radius] * kernel[dx + radius] * v
+                    }
+                }
+                out[y * width + x] = Float(sum)
+            }
+        }
+        return FloatPlane(uncheckedWidth: width, height: height, values: out)
+    }
+
+    /// Normalised 1-D Gaussian weights, radius Int(4 sigma + 0.5).
+    static func gaussianKernel(sigma: Float) -> [Float] {
+        let radius = Int(4 * Double(sigma) + 0.5)
+        let weights = (-radius...radius).map { exp(-0.5 * Double($0 * $0) / Double(sigma * sigma)) }
+        let total = weights.reduce(0, +)
+        return weights.map { Float($0 / total) }
+    }
+
+    /// scipy's `reflect`: ... c b a | a b c ... | c b a ..., repeated for offsets wider than the plane.
+    static func reflect(_ i: Int, _ n: Int) -> Int {
+        if n == 1 { return 0 }
+        let period = 2 * n
+        var m = i % period
+        if m < 0 { m += period }
+        return m < n ? m : period - 1 - m
+    }
+
+    @usableFromInline
+    init(uncheckedWidth width: Int, height: Int, values: [Float]) {
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+}
