@@ -7,5 +7,6 @@
 #include "eagle_jpeg.h"
 #include "eagle_v4l2.h"
 #include "eagle_gpiod.h"
+#include "eagle_sqlite.h"
 
 #endif
