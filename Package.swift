@@ -30,19 +30,26 @@ let package = Package(
         systemLibrary("CSQLite", apt: "libsqlite3-dev"),
         .target(
             name: "CEagleShims",
-            dependencies: ["CJPEG", "CV4L2", "CGPIOD"],
-            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("v4l2"), .linkedLibrary("gpiod")]
+            dependencies: ["CJPEG", "CV4L2", "CGPIOD", "CSQLite"],
+            linkerSettings: [
+                .linkedLibrary("jpeg"), .linkedLibrary("v4l2"), .linkedLibrary("gpiod"), .linkedLibrary("sqlite3"),
+            ]
         ),
 
         // MARK: base
         .target(name: "EagleLog"),
         .target(name: "Imaging", dependencies: ["CEagleShims", "CPNG"]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(name: "Storage", dependencies: ["CEagleShims", "CSQLite"]),
+
+        // MARK: domain
+        .target(name: "PatchCore", dependencies: ["Kernels", "Imaging", "Storage", "EagleLog"]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "EagleLog", "Imaging", "CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite",
+                "EagleLog", "Imaging", "PatchCore", "CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -51,13 +58,16 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "EagleLog", "Imaging",
+                "Appliance", "EagleLog", "Imaging", "Kernels", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: tests
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging"]),
         .testTarget(
             name: "ApplianceTests",
             dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]
