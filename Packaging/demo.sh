@@ -5,6 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 "$root/Packaging/host-dependencies.sh"
+"$root/Packaging/weights/fetch.sh"
 swift build -c release --product eagle-edge 2>&1 | tail -1
 bin=$(swift build -c release --show-bin-path)/eagle-edge
 "$bin" version
