@@ -95,3 +95,14 @@ final class SQLiteDatabaseTests: XCTestCase {
         }())
     }
 }
+
+final class CRC32Tests: XCTestCase {
+    func testKnownCheckValues() {
+        // The standard check value of CRC-32/ISO-HDLC for "123456789".
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum([UInt8]()), 0)
+        // Chaining equals one pass.
+        let whole = CRC32.checksum(Array("hello world".utf8))
+        XCTAssertEqual(CRC32.checksum(Array(" world".utf8), initial: CRC32.checksum(Array("hello".utf8))), whole)
+    }
+}

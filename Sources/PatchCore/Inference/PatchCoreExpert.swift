@@ -1,0 +1,77 @@
+import Foundation
+import Imaging
+import Kernels
+
+/// Runs a taught model on images: backbone features, nearest neighbours in the bank, image
+/// score and anomaly map. Stateless apart from the loaded network and model; safe to share.
+public struct PatchCoreExpert: Sendable {
+    public let network: EfficientNetLite0
+    public let model: PatchCoreModel
+    let aggregator: PatchFeatureAggregator
+
+    public init(network: EfficientNetLite0, model: PatchCoreModel) throws {
+        try model.settings.validate()
+        if let sha = network.weightsSHA256, sha != model.provenance.weightsSHA256 {
+            throw PatchCoreError.inputMismatch("the model was taught with weights \(model.provenance.weightsSHA256.prefix(12)), these are \(sha.prefix(12))")
+        }
+        self.network = network
+        self.model = model
+        self.aggregator = PatchFeatureAggregator(targetDimension: model.settings.featureDimension)
+        let expected = model.settings.featureDimension ?? model.settings.taps.reduce(0) { $0 + $1.channels }
+        guard expected == model.bank.dimension else {
+            throw PatchCoreError.inputMismatch("bank dimension \(model.bank.dimension) does not match the settings (\(expected))")
+        }
+    }
+
+    /// The image the backbone sees, as ``PatchCoreSettings/fit`` says.
+    public static func preprocess<L>(_ image: Image<L>, settings: PatchCoreSettings, filter: ResizeFilter? = nil) throws -> Image<L> {
+        let filter = filter ?? settings.resizeFilter
+        switch settings.fit {
+        case .centerCrop(let resize):
+            return try image.resizedShorterSide(to: resize, filter: filter)
+                .centerCropped(width: settings.inputWidth, height: settings.inputHeight)
+        case .stretch:
+            return try image.resized(width: settings.inputWidth, height: settings.inputHeight, filter: filter)
+        }
+    }
+
+    /// Patch features of an already preprocessed crop.
+    static func features(of crop: RGBImage, network: EfficientNetLite0, settings: PatchCoreSettings,
+                         aggregator: PatchFeatureAggregator) throws -> (PatchFeatureMatrix, Int, Int) {
+        let maps = network.features(BackboneInput.tensor(from: crop), taps: settings.taps)
+        let (features, w, h) = try aggregator.aggregate(maps)
+        return (features, w, h)
+    }
+
+    /// Scores one image (any size; it is resized and cropped as the model was taught).
+    public func inspect(_ image: RGBImage) throws -> AnomalyResult {
+        let settings = model.settings
+        let crop = try Self.preprocess(image, settings: settings)
+        let (features, gridWidth, gridHeight) = try Self.features(of: crop, network: network, settings: settings, aggregator: aggregator)
+        let nearest = model.bank.nearest(features)
+        let patchScores = try FloatPlane(width: gridWidth, height: gridHeight, values: nearest.distances)
+        var score = Double(nearest.distances.max() ?? 0)
+        if settings.reweighting, let worst = nearest.distances.indices.max(by: { nearest.distances[$0] < nearest.distances[$1] }) {
+            score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features, patch: worst)
+        }
+        let map = try patchScores.resizedBilinear(width: settings.inputWidth, height: settings.inputHeight)
+            .gaussianBlurred(sigma: settings.blurSigma)
+        return AnomalyResult(score: score, normalizedScore: model.calibration.normalized(score),
+                             patchScores: patchScores, anomalyMap: map, input: crop)
+    }
+
+    /// Roth et al. eq. 7: w = 1 - exp(||q - m*||) / sum over m* and its b nearest bank
+    /// neighbours N of exp(||q - m||). A test patch whose nearest bank patch sits in a sparse
+    /// region of the bank weighs more. Exponents are shifted by the smallest distance so large
+    /// feature distances cannot overflow.
+    func reweight(distance: Float, bankRow: Int, features: PatchFeatureMatrix, patch: Int) -> Double {
+        let bank = model.bank
+        let d = features.dimension
+        let toBank = bank.distances(from: features.values[(patch * d)..<((patch + 1) * d)])
+        let neighbourhood = [bankRow] + bank.neighbours(ofBankRow: bankRow, k: model.settings.reweightingNeighbours)
+        let distances = neighbourhood.map { Double(toBank[$0]) }
+        let shift = distances.min() ?? 0
+        let total = distances.reduce(0) { $0 + exp($1 - shift) }
+        return 1 - exp(Double(distance) - shift) / total
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Glibc
+import Imaging
+import Storage
+
+/// The model file: one SQLite database per recipe, self-describing and checked on load.
+///
+/// - `PRAGMA application_id` marks it as ours, `PRAGMA user_version` is the format version.
+/// - `meta(key, value)`: settings, calibration and provenance as text, plus `meta_crc32` over
+///   all other rows (sorted `key=value` lines).
+/// - `tensors(name, rows, columns, data, crc32)`: the memory bank and the held-out scores as
+///   little-endian Float32 (both targets, x86-64 and AArch64, are little-endian).
+///
+/// Saving writes a temporary file beside the target and renames it over the target, so a
+/// reader (or a power cut) sees either the old model or the new one, never half of one.
+public enum ModelFile {
+    /// 'EAGL' in the SQLite header.
+    public static let applicationID: Int32 = 0x4541_474C
+    public static let formatVersion = 1
+    static let format = "eagle-edge patchcore"
+
+    // MARK: Saving
+
+    public static func save(_ model: PatchCoreModel, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        unlink(temporary)
+        do {
+            try write(model, to: temporary)
+        } catch {
+            unlink(temporary)
+            throw PatchCoreError.modelFile(path: path, reason: "cannot write: \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw PatchCoreError.modelFile(path: path, reason: "cannot move the new model into place: \(reason)")
+        }
+    }
+
+    private static func write(_ model: PatchCoreModel, to path: String) throws {
+        let db = try SQLiteDatabase(path: path, mode: .create)
+        try db.execute("""
+            PRAGMA application_id = \(applicationID);
+            PRAGMA user_version = \(formatVersion);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE tensors (name TEXT PRIMARY KEY, rows INTEGER NOT NULL, columns INTEGER NOT NULL,
+                                  data BLOB NOT NULL, crc32 INTEGER NOT NULL);
+            """)
+        try db.transaction {
+            let meta = metadata(of: model)
+            let insert = try db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)")
+            for (key, value) in meta { try insert.run([.text(key), .text(value)]) }
+            try insert.run([.text("meta_crc32"), .text(String(metaChecksum(meta)))])
+            let tensor = try db.prepare("INSERT INTO tensors (name, rows, columns, data, crc32) VALUES (?, ?, ?, ?, ?)")
+            for (name, rows, columns, values) in [
+                ("bank", model.bank.count, model.bank.dimension, model.bank.features.values),
+                ("held_out_scores", 1, model.calibration.heldOutScores.count, model.calibration.heldOutScores),
+            ] {
+                let bytes = values.withUnsafeBytes { Array($0) }
+                try tensor.run([.text(name), .integer(Int64(rows)), .integer(Int64(columns)), .blob(bytes),
+                                .integer(Int64(CRC32.checksum(bytes)))])
+            }
+        }
+    }
+
+    static func metadata(of model: PatchCoreModel) -> [String: String] {
+        let s = model.settings, p = model.provenance, c = model.calibration
+        return [
+            "format": format,
+            "backbone": p.backbone,
+            "weights_sha256": p.weightsSHA256,
+            "taps": s.taps.map(\.description).joined(separator: ","),
+            "fit": s.fit.storedName,
+            "input_width": String(s.inputWidth),
+            "input_height": String(s.inputHeight),
+            "resize_filter": s.resizeFilter.rawValue,
+            "feature_dimension": s.featureDimension.map(String.init) ?? "",
+            "coreset_ratio": String(s.coresetRatio),
+            "projection_dimension": String(s.projectionDimension),
+            "seed": String(s.seed),
+            "blur_sigma": String(s.blurSigma),
+            "reweighting": String(s.reweighting),
+            "reweighting_neighbours": String(s.reweightingNeighbours),
+            "threshold_sigmas": String(s.thresholdSigmas),
+            "holdout_share": String(s.holdoutShare),
+            "calibration_mean": String(c.mean),
+            "calibration_std": String(c.standardDeviation),
+            "threshold": String(c.threshold),
+            "created_at": String(p.createdAt),
+            "teach_images": String(p.teachImageCount),
+            "held_out_images": String(p.heldOutImageCount),
+            "teach_patches": String(p.teachPatchCount),
+            "teach_source": p.teachSource,
+            "teach_seconds": String(p.teachSeconds),
+        ]
+    }
+
+    static func metaChecksum(_ meta: [String: String]) -> UInt32 {
+        let text = meta.keys.sorted().map { "\($0)=\(meta[$0] ?? "")\n" }.joined()
+        return CRC32.checksum(Array(text.utf8))
+    }
+
+    // MARK: Loading
+
+    /// Loads and checks a model file; every failure is a ``PatchCoreError/modelFile(path:reason:)``
+    /// saying what is wrong.
+    public static func load(_ path: String) throws -> PatchCoreModel {
+        func fail(_ reason: String) -> PatchCoreError { .modelFile(path: path, reason: reason) }
+        guard FileManager.default.fileExists(atPath: path) else { throw fail("no such file") }
+        do {
+            let db = try SQLiteDatabase(path: path, mode: .readOnly)
+            let appID = try db.prepare("PRAGMA application_id")
+            guard try appID.step(), Int32(truncatingIfNeeded: appID.int(0)) == applicationID else {
+                throw fail("not an EagleEdge model file")
+            }
+            let version = try db.userVersion()
+            guard version == formatVersion else {
+                throw fail("format version \(version); this build reads version \(formatVersion)")
+            }
+            if let problem = try db.integrityProblem() { throw fail("damaged (\(problem))") }
+            var meta: [String: String] = [:]
+            let rows = try db.prepare("SELECT key, value FROM meta")
+            while try rows.step() { meta[rows.text(0)] = rows.text(1) }
+            guard let stored = meta.removeValue(forKey: "meta_crc32"), UInt32(stored) == metaChecksum(meta) else {
+                throw fail("settings checksum mismatch (edited or damaged)")
+            }
+            guard meta["format"] == format else { throw fail("format '\(meta["format"] ?? "")' is not \(format)") }
+            let bank = try tensor("bank", in: db, fail)
+            let scores = try tensor("held_out_scores", in: db, fail)
+            return try model(meta: meta, bank: bank, heldOutScores: scores.values, fail)
+        } catch let error as PatchCoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw fail(error.isCorruption ? "damaged or truncated (\(error.message))" : error.description)
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+
+    private static func tensor(_ name: String, in db: SQLiteDatabase, _ fail: (String) -> PatchCoreError) throws
+        -> (rows: Int, columns: Int, values: [Float]) {
+        let query = try db.prepare("SELECT rows, columns, data, crc32 FROM tensors WHERE name = ?")
+        try query.bind([.text(name)])
+        guard try query.step() else { throw fail("tensor '\(name)' is missing") }
+        let rows = Int(query.int(0)), columns = Int(query.int(1))
+        let bytes = query.blob(2)
+        guard rows >= 0, columns >= 0, bytes.count == rows * columns * MemoryLayout<Float>.size else {
+            throw fail("tensor '\(name)' holds \(bytes.count) bytes for \(rows)x\(columns) values")
+        }
+        guard UInt32(truncatingIfNeeded: query.int(3)) == CRC32.checksum(bytes) else {
+            throw fail("tensor '\(name)' checksum mismatch (damaged)")
+        }
+        var values = [Float](repeating: 0, count: rows * columns)
+        values.withUnsafeMutableBytes { destination in
+            bytes.withUnsafeBytes { destination.copyMemory(from: $0) }
+        }
+        return (rows, columns, values)
+    }
+
+    private static func model(meta: [String: String], bank: (rows: Int, columns: Int, values: [Float]), heldOutScores: [Float],
+                              _ fail: (String) -> PatchCoreError) throws -> PatchCoreModel {
+        func value(_ key: String) throws -> String {
+            guard let v = meta[key] else { throw fail("setting '\(key)' is missing") }
+            return v
+        }
+        func number<T: LosslessStringConvertible>(_ key: String, _ type: T.Type) throws -> T {
+            guard let v = T(try value(key)) else { throw fail("setting '\(key)' is not a valid \(T.self)") }
+            return v
+        }
+        var taps: [FeatureTap] = []
+        for name in try value("taps").split(separator: ",") {
+            guard let tap = FeatureTap(String(name)) else { throw fail("unknown feature tap '\(name)'") }
+            taps.append(tap)
+        }
+        guard let filter = ResizeFilter(rawValue: try value("resize_filter")) else { throw fail("unknown resize filter") }
+        let dimensionText = try value("feature_dimension")
+        guard let fit = PatchCoreSettings.Fit(storedName: try value("fit")) else { throw fail("unknown fit '\(meta["fit"] ?? "")'") }
+        let settings = PatchCoreSettings(
+            taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
+            resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
+            coresetRatio: try number("coreset_ratio", Double.self), projectionDimension: try number("projection_dimension", Int.self),
+            seed: try number("seed", UInt64.self), blurSigma: try number("blur_sigma", Float.self),
+            reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
+            thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self))
+        do { try settings.validate() } catch { throw fail("\(error)") }
+        let expected = settings.featureDimension ?? taps.reduce(0) { $0 + $1.channels }
+        guard bank.columns == expected, bank.rows > 0 else {
+            throw fail("memory bank is \(bank.rows)x\(bank.columns), the settings need \(expected) columns")
+        }
+        let calibration = Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas)
+        guard abs(calibration.threshold - (try number("threshold", Double.self))) <= 1e-6 * max(1, abs(calibration.threshold)) else {
+            throw fail("stored threshold does not match the stored held-out scores")
+        }
+        let provenance = PatchCoreModel.Provenance(
+            backbone: try value("backbone"), weightsSHA256: try value("weights_sha256"),
+            createdAt: try number("created_at", Double.self), teachImageCount: try number("teach_images", Int.self),
+            heldOutImageCount: try number("held_out_images", Int.self), teachPatchCount: try number("teach_patches", Int.self),
+            teachSource: try value("teach_source"), teachSeconds: try number("teach_seconds", Double.self))
+        return PatchCoreModel(settings: settings,
+                              bank: MemoryBank(features: PatchFeatureMatrix(count: bank.rows, dimension: bank.columns, values: bank.values)),
+                              calibration: calibration, provenance: provenance)
+    }
+}

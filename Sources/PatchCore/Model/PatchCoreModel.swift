@@ -1,0 +1,50 @@
+import Foundation
+
+/// A taught PatchCore model for one recipe: settings, memory bank, calibration and where it
+/// came from. Saved and loaded by ``ModelFile``.
+public struct PatchCoreModel: Sendable, Equatable {
+    public var settings: PatchCoreSettings
+    public var bank: MemoryBank
+    public var calibration: Calibration
+    public var provenance: Provenance
+
+    /// Where a model came from, for the operator who finds it on a board a year later.
+    public struct Provenance: Sendable, Equatable {
+        /// "efficientnet-lite0".
+        public var backbone: String
+        /// sha256 of the original checkpoint the weights were converted from.
+        public var weightsSHA256: String
+        /// Seconds since 1970, UTC.
+        public var createdAt: Double
+        public var teachImageCount: Int
+        public var heldOutImageCount: Int
+        /// Patches before the coreset reduction.
+        public var teachPatchCount: Int
+        /// What the images were (a folder, a file list).
+        public var teachSource: String
+        /// Seconds the teaching took.
+        public var teachSeconds: Double
+
+        public init(backbone: String = "efficientnet-lite0", weightsSHA256: String, createdAt: Double = Date().timeIntervalSince1970,
+                    teachImageCount: Int, heldOutImageCount: Int, teachPatchCount: Int, teachSource: String, teachSeconds: Double) {
+            self.backbone = backbone
+            self.weightsSHA256 = weightsSHA256
+            self.createdAt = createdAt
+            self.teachImageCount = teachImageCount
+            self.heldOutImageCount = heldOutImageCount
+            self.teachPatchCount = teachPatchCount
+            self.teachSource = teachSource
+            self.teachSeconds = teachSeconds
+        }
+    }
+
+    public init(settings: PatchCoreSettings, bank: MemoryBank, calibration: Calibration, provenance: Provenance) {
+        self.settings = settings
+        self.bank = bank
+        self.calibration = calibration
+        self.provenance = provenance
+    }
+
+    /// Bytes the bank occupies in memory (Float32).
+    public var bankBytes: Int { bank.features.values.count * MemoryLayout<Float>.size }
+}

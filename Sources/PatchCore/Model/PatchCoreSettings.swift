@@ -1,0 +1,100 @@
+import Imaging
+
+/// What a PatchCore model is made of, fixed at teach time and stored in the model file.
+public struct PatchCoreSettings: Sendable, Equatable {
+    /// Backbone activations used as features, finest first.
+    public var taps: [FeatureTap]
+    /// How a frame (or its ROI) becomes the backbone's input.
+    public enum Fit: Sendable, Equatable {
+        /// Shorter side scaled to `resize`, then a centred input-sized crop: the MVTec AD protocol.
+        case centerCrop(resize: Int)
+        /// Scaled to the input size, aspect ratio not kept: for long parts (KolektorSDD's
+        /// commutators) where a crop would cut defects away.
+        case stretch
+    }
+
+    public var fit: Fit
+    /// Width of the backbone's input in pixels.
+    public var inputWidth: Int
+    /// Height of the backbone's input in pixels.
+    public var inputHeight: Int
+    public var resizeFilter: ResizeFilter
+    /// Patch feature channels after adaptive pooling; nil keeps all tap channels.
+    public var featureDimension: Int?
+    /// Fraction of teach patches kept in the memory bank.
+    public var coresetRatio: Double
+    /// Dimensions of the coreset's random projection.
+    public var projectionDimension: Int
+    /// Seed of the coreset selection (reproducible teaching).
+    public var seed: UInt64
+    /// Gaussian sigma of the anomaly map in input pixels (4 at 224 in the paper).
+    public var blurSigma: Float
+    /// The paper's image-score re-weighting by the density around the nearest bank patch (eq. 7).
+    public var reweighting: Bool
+    /// Neighbours used by the re-weighting.
+    public var reweightingNeighbours: Int
+    /// Threshold = mean + k * std of held-out good image scores.
+    public var thresholdSigmas: Double
+    /// Share of teach images held out for calibration.
+    public var holdoutShare: Double
+
+    public init(taps: [FeatureTap] = [FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
+                inputWidth: Int = 224, inputHeight: Int = 224,
+                resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, coresetRatio: Double = 0.01,
+                projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
+                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2) {
+        self.taps = taps
+        self.fit = fit
+        self.inputWidth = inputWidth
+        self.inputHeight = inputHeight
+        self.resizeFilter = resizeFilter
+        self.featureDimension = featureDimension
+        self.coresetRatio = coresetRatio
+        self.projectionDimension = projectionDimension
+        self.seed = seed
+        self.blurSigma = blurSigma
+        self.reweighting = reweighting
+        self.reweightingNeighbours = reweightingNeighbours
+        self.thresholdSigmas = thresholdSigmas
+        self.holdoutShare = holdoutShare
+    }
+
+    /// Checks ranges; the message names the setting.
+    public func validate() throws {
+        func fail(_ message: String) -> PatchCoreError { .invalidSettings(message) }
+        guard !taps.isEmpty else { throw fail("at least one feature tap is needed") }
+        guard let finest = taps.map(\.stride).min(), taps[0].stride == finest else {
+            throw fail("the first tap must be the finest (smallest stride): \(taps)")
+        }
+        guard inputWidth >= 32, inputHeight >= 32 else { throw fail("the input must be at least 32x32, got \(inputWidth)x\(inputHeight)") }
+        if case .centerCrop(let resize) = fit, resize < max(inputWidth, inputHeight) {
+            throw fail("resize \(resize) is smaller than the \(inputWidth)x\(inputHeight) crop")
+        }
+        guard coresetRatio > 0, coresetRatio <= 1 else { throw fail("coreset ratio \(coresetRatio) must be in (0, 1]") }
+        guard projectionDimension > 0, projectionDimension % 16 == 0 else { throw fail("projection dimension must be a multiple of 16") }
+        guard holdoutShare > 0, holdoutShare < 1 else { throw fail("hold-out share \(holdoutShare) must be in (0, 1)") }
+        if let d = featureDimension, d < 1 || d > taps.reduce(0, { $0 + $1.channels }) {
+            throw fail("feature dimension \(d) must be in 1...\(taps.reduce(0) { $0 + $1.channels })")
+        }
+    }
+}
+
+extension PatchCoreSettings.Fit {
+    /// "crop256" or "stretch", as the model file and the CLI write it.
+    public var storedName: String {
+        switch self {
+        case .centerCrop(let resize): return "crop\(resize)"
+        case .stretch: return "stretch"
+        }
+    }
+
+    public init?(storedName: String) {
+        if storedName == "stretch" {
+            self = .stretch
+        } else if storedName.hasPrefix("crop"), let resize = Int(storedName.dropFirst(4)), resize > 0 {
+            self = .centerCrop(resize: resize)
+        } else {
+            return nil
+        }
+    }
+}

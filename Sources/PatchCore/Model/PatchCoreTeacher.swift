@@ -1,0 +1,73 @@
+import Foundation
+import Imaging
+import Kernels
+
+/// Teaches a model from images of good parts only.
+///
+/// Calibration is label-free: every `1 / holdoutShare`-th image is held out, a bank is built
+/// from the others and the held-out images are scored against it; their score distribution sets
+/// the threshold. The production bank is then built from all images, so it is at least as
+/// complete as the calibration bank (held-out scores err towards fewer false rejects).
+public struct PatchCoreTeacher: Sendable {
+    public let network: EfficientNetLite0
+    public let settings: PatchCoreSettings
+    /// Threads for the coreset selection.
+    public let threads: Int
+
+    public init(network: EfficientNetLite0, settings: PatchCoreSettings, threads: Int = 2) {
+        self.network = network
+        self.settings = settings
+        self.threads = threads
+    }
+
+    /// Progress of a teach run, for the CLI's progress bar.
+    public enum Progress: Sendable {
+        case extracting(done: Int, total: Int)
+        case selectingCoreset(bank: String)
+    }
+
+    /// Teaches from `images` (decoded lazily by the closure so a 1000-image set never sits in
+    /// memory at once).
+    /// - Parameters:
+    ///   - count: number of images.
+    ///   - image: loads image i; a thrown error aborts teaching (a bad teach image is an
+    ///     operator error worth stopping for).
+    public func teach(count: Int, source: String, image: (Int) throws -> RGBImage,
+                      progress: (Progress) -> Void = { _ in }) throws -> PatchCoreModel {
+        try settings.validate()
+        let holdoutEvery = max(2, Int((1 / settings.holdoutShare).rounded()))
+        guard count >= holdoutEvery else {
+            throw PatchCoreError.notEnoughImages("\(count) given, at least \(holdoutEvery) needed to hold out one for calibration")
+        }
+        let started = Date()
+        let aggregator = PatchFeatureAggregator(targetDimension: settings.featureDimension)
+        var perImage: [PatchFeatureMatrix] = []
+        perImage.reserveCapacity(count)
+        for i in 0..<count {
+            let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
+            perImage.append(try PatchCoreExpert.features(of: crop, network: network, settings: settings, aggregator: aggregator).0)
+            progress(.extracting(done: i + 1, total: count))
+        }
+        let heldOut = Set(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))
+        progress(.selectingCoreset(bank: "calibration"))
+        let calibrationBank = buildBank(perImage.indices.filter { !heldOut.contains($0) }.map { perImage[$0] })
+        let heldOutScores = heldOut.sorted().map { calibrationBank.nearest(perImage[$0]).distances.max() ?? 0 }
+        progress(.selectingCoreset(bank: "production"))
+        let bank = buildBank(perImage)
+        let provenance = PatchCoreModel.Provenance(
+            weightsSHA256: network.weightsSHA256 ?? "unknown", teachImageCount: count, heldOutImageCount: heldOut.count,
+            teachPatchCount: perImage.reduce(0) { $0 + $1.count }, teachSource: source,
+            teachSeconds: Date().timeIntervalSince(started))
+        return PatchCoreModel(settings: settings, bank: bank,
+                              calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
+                              provenance: provenance)
+    }
+
+    /// The greedy coreset of all patches of `images`.
+    func buildBank(_ images: [PatchFeatureMatrix]) -> MemoryBank {
+        let all = PatchFeatureMatrix(stacking: images)
+        let keep = max(1, Int((Double(all.count) * settings.coresetRatio).rounded()))
+        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
+        return MemoryBank(features: all.rows(sampler.select(keep, from: all)))
+    }
+}

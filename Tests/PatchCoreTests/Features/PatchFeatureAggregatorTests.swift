@@ -1,0 +1,53 @@
+import Kernels
+import XCTest
+@testable import PatchCore
+
+final class PatchFeatureAggregatorTests: XCTestCase {
+    func testLocalMeanCountsZeroPaddingLikeTheReferenceUnfold() throws {
+        // One channel 3x3 of ones: the centre sees 9 ones, an edge 6, a corner 4 (all / 9).
+        let ones = Tensor3(channels: 1, height: 3, width: 3, repeating: 1)
+        let pooled = PatchFeatureAggregator().localMean(ones)
+        XCTAssertEqual(pooled.values, [4, 6, 4, 6, 9, 6, 4, 6, 4].map { Float($0) / 9 })
+    }
+
+    func testLocalMeanMatchesANaiveNeighbourhoodSum() throws {
+        var rng = SplitMix64(seed: 12)
+        let input = try Tensor3(channels: 3, height: 5, width: 7, values: (0..<105).map { _ in rng.nextGaussian() })
+        let pooled = PatchFeatureAggregator().localMean(input)
+        for c in 0..<3 {
+            for y in 0..<5 {
+                for x in 0..<7 {
+                    var sum: Float = 0
+                    for dy in -1...1 {
+                        for dx in -1...1 where (0..<5).contains(y + dy) && (0..<7).contains(x + dx) {
+                            sum += input[c, y + dy, x + dx]
+                        }
+                    }
+                    XCTAssertEqual(pooled[c, y, x], sum / 9, accuracy: 1e-5)
+                }
+            }
+        }
+    }
+
+    func testTapsAreUpsampledToTheFinestGridAndConcatenated() throws {
+        let fine = Tensor3(channels: 2, height: 4, width: 4, repeating: 1)
+        let coarse = Tensor3(channels: 3, height: 2, width: 2, repeating: 5)
+        let aggregator = PatchFeatureAggregator(neighbourhood: 1)
+        let (features, w, h) = try aggregator.aggregate([fine, coarse])
+        XCTAssertEqual([w, h], [4, 4])
+        XCTAssertEqual(features.count, 16)
+        XCTAssertEqual(features.dimension, 5)
+        XCTAssertEqual(Array(features.values.prefix(5)), [1, 1, 5, 5, 5])
+    }
+
+    func testAdaptivePoolingFollowsPyTorchBins() throws {
+        XCTAssertEqual(PatchFeatureAggregator.adaptiveBins(length: 5, outputs: 3), [0..<2, 1..<4, 3..<5])
+        XCTAssertEqual(PatchFeatureAggregator.adaptiveBins(length: 6, outputs: 3), [0..<2, 2..<4, 4..<6])
+        // Channels 0...5 at one position pooled to 3: means of (0,1), (2,3), (4,5).
+        let input = try Tensor3(channels: 6, height: 1, width: 1, values: [0, 1, 2, 3, 4, 5])
+        let (features, _, _) = try PatchFeatureAggregator(targetDimension: 3, neighbourhood: 1).aggregate([input])
+        XCTAssertEqual(features.values, [0.5, 2.5, 4.5])
+        XCTAssertThrowsError(try PatchFeatureAggregator(targetDimension: 7).aggregate([input]))
+        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([]))
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Storage
+import XCTest
+@testable import PatchCore
+
+final class ModelFileTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    static func sampleModel(rows: Int = 300) -> PatchCoreModel {
+        var rng = SplitMix64(seed: 77)
+        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], coresetRatio: 0.05, seed: 9)
+        let bank = PatchFeatureMatrix(count: rows, dimension: 152, values: (0..<(rows * 152)).map { _ in rng.nextGaussian() })
+        return PatchCoreModel(
+            settings: settings, bank: MemoryBank(features: bank),
+            calibration: Calibration(heldOutScores: [3, 4, 5, 4.5, 3.5], sigmas: 3),
+            provenance: .init(weightsSHA256: "abc123", createdAt: 1_795_305_600, teachImageCount: 25, heldOutImageCount: 5,
+                              teachPatchCount: 19_600, teachSource: "unit test", teachSeconds: 1.5))
+    }
+
+    private func assertModelFileError(_ file: String, contains text: String, line: UInt = #line) {
+        XCTAssertThrowsError(try ModelFile.load(file), line: line) { error in
+            guard case PatchCoreError.modelFile(let p, let reason) = error else {
+                return XCTFail("expected a model file error, got \(error)", line: line)
+            }
+            XCTAssertEqual(p, file, line: line)
+            XCTAssertTrue(reason.contains(text), "'\(reason)' does not mention '\(text)'", line: line)
+        }
+    }
+
+    func testSaveAndLoadGiveTheSameModel() throws {
+        let model = Self.sampleModel()
+        try ModelFile.save(model, to: path("m.eagle"))
+        let loaded = try ModelFile.load(path("m.eagle"))
+        XCTAssertEqual(loaded, model)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["m.eagle"], "no temporary file left")
+    }
+
+    func testSavingReplacesAnExistingModel() throws {
+        try ModelFile.save(Self.sampleModel(rows: 10), to: path("m.eagle"))
+        try ModelFile.save(Self.sampleModel(rows: 20), to: path("m.eagle"))
+        XCTAssertEqual(try ModelFile.load(path("m.eagle")).bank.count, 20)
+    }
+
+    func testTruncatedFilesAreRefused() throws {
+        try ModelFile.save(Self.sampleModel(), to: path("m.eagle"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path("m.eagle")))
+        for fraction in [0.0, 0.01, 0.3, 0.6, 0.9, 0.99] {
+            let cut = path("cut-\(fraction).eagle")
+            try bytes.prefix(Int(Double(bytes.count) * fraction)).write(to: URL(fileURLWithPath: cut))
+            XCTAssertThrowsError(try ModelFile.load(cut), "cut at \(fraction)") { error in
+                XCTAssertTrue(error is PatchCoreError, "\(error)")
+            }
+        }
+    }
+
+    func testCorruptedBankIsCaughtByItsChecksum() throws {
+        try ModelFile.save(Self.sampleModel(), to: path("m.eagle"))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("m.eagle"))))
+        // Flip bytes in the middle of the file: inside the bank's float data.
+        for i in stride(from: bytes.count / 2, to: bytes.count / 2 + 64, by: 8) { bytes[i] ^= 0x40 }
+        try Data(bytes).write(to: URL(fileURLWithPath: path("flipped.eagle")))
+        XCTAssertThrowsError(try ModelFile.load(path("flipped.eagle"))) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("checksum mismatch") || text.contains("damaged"), text)
+        }
+    }
+
+    func testWrongVersionEditedSettingsAndForeignFiles() throws {
+        try ModelFile.save(Self.sampleModel(), to: path("v2.eagle"))
+        try SQLiteDatabase(path: path("v2.eagle"), mode: .readWrite).setUserVersion(2)
+        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads version 1")
+
+        try ModelFile.save(Self.sampleModel(), to: path("edited.eagle"))
+        try SQLiteDatabase(path: path("edited.eagle"), mode: .readWrite).execute("UPDATE meta SET value = '0.5' WHERE key = 'coreset_ratio'")
+        assertModelFileError(path("edited.eagle"), contains: "settings checksum mismatch")
+
+        try SQLiteDatabase(path: path("other.sqlite")).execute("CREATE TABLE t (x)")
+        assertModelFileError(path("other.sqlite"), contains: "not an EagleEdge model file")
+
+        try Data("just text\n".utf8).write(to: URL(fileURLWithPath: path("text.eagle")))
+        assertModelFileError(path("text.eagle"), contains: "damaged")
+
+        assertModelFileError(path("absent.eagle"), contains: "no such file")
+    }
+
+    func testCalibrationThresholdAndNormalisation() {
+        let c = Calibration(heldOutScores: [2, 4, 4, 4, 5, 5, 7, 9], sigmas: 3)
+        // mean 5, sample std sqrt(32 / 7) = 2.138
+        XCTAssertEqual(c.mean, 5, accuracy: 1e-9)
+        XCTAssertEqual(c.standardDeviation, (32.0 / 7).squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(c.threshold, 5 + 3 * (32.0 / 7).squareRoot(), accuracy: 1e-9)
+        XCTAssertEqual(c.normalized(c.mean), 0, accuracy: 1e-12)
+        XCTAssertEqual(c.normalized(c.threshold), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(c.normalized(2 * c.threshold - c.mean), 1, accuracy: 1e-12)
+        XCTAssertEqual(c.normalized(1000), 1)
+        XCTAssertEqual(c.normalized(-5), 0)
+        XCTAssertEqual(c.quantileThreshold(falseRejectRate: 0), 9)
+        XCTAssertEqual(c.quantileThreshold(falseRejectRate: 1), 2)
+        XCTAssertEqual(c.heldOutFalseRejectRate, 0)
+        XCTAssertEqual(Verdict(normalizedScore: 0.56, unsureBand: 0.05), .reject)
+        XCTAssertEqual(Verdict(normalizedScore: 0.52, unsureBand: 0.05), .unsure)
+        XCTAssertEqual(Verdict(normalizedScore: 0.45, unsureBand: 0.05), .unsure)
+        XCTAssertEqual(Verdict(normalizedScore: 0.449, unsureBand: 0.05), .pass)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Imaging
+import XCTest
+@testable import PatchCore
+
+/// Teaching and inspecting on real MVTec AD bottle images, kept small enough to run under qemu:
+/// 20 good parts taught, 8 good and 12 defective parts inspected.
+final class TeachAndInspectTests: XCTestCase {
+    static let bottle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("shared/data/mvtec_ad/bottle").path
+
+    static func image(_ relative: String) throws -> RGBImage { try ImageFile.readRGB(bottle + "/" + relative) }
+
+    static let taught = Result { () throws -> (PatchCoreExpert, PatchCoreModel) in
+        let network = try EfficientNetLite0.loadDefault()
+        let files = (0..<20).map { String(format: "train/good/%03d.png", $0 * 10) }
+        let model = try PatchCoreTeacher(network: network, settings: PatchCoreSettings(coresetRatio: 0.05))
+            .teach(count: files.count, source: "bottle subset", image: { try image(files[$0]) })
+        return (try PatchCoreExpert(network: network, model: model), model)
+    }
+
+    func testDefectsScoreAboveGoodPartsAndTheThresholdSeparatesThem() throws {
+        let (expert, model) = try Self.taught.get()
+        XCTAssertEqual(model.provenance.teachImageCount, 20)
+        XCTAssertEqual(model.provenance.heldOutImageCount, 4)
+        XCTAssertEqual(model.bank.count, Int((20.0 * 784 * 0.05).rounded()))
+        var scores: [Double] = [], labels: [Bool] = []
+        for i in 0..<8 {
+            scores.append(try expert.inspect(Self.image(String(format: "test/good/%03d.png", i * 2))).score)
+            labels.append(false)
+        }
+        for type in ["broken_large", "broken_small", "contamination"] {
+            for i in 0..<4 {
+                scores.append(try expert.inspect(Self.image(String(format: "test/\(type)/%03d.png", i * 3))).score)
+                labels.append(true)
+            }
+        }
+        XCTAssertGreaterThanOrEqual(try auroc(scores: scores, labels: labels), 0.95, "scores \(scores)")
+        let metrics = try ThresholdMetrics(scores: scores, labels: labels, threshold: model.calibration.threshold)
+        XCTAssertGreaterThanOrEqual(metrics.accuracy ?? 0, 0.8, "threshold \(model.calibration.threshold), scores \(scores)")
+    }
+
+    func testTheAnomalyMapPointsAtTheDefect() throws {
+        let (expert, _) = try Self.taught.get()
+        let result = try expert.inspect(Self.image("test/broken_large/000.png"))
+        XCTAssertEqual([result.anomalyMap.width, result.anomalyMap.height], [224, 224])
+        let mask = try PatchCoreExpert.preprocess(ImageFile.readGray(Self.bottle + "/ground_truth/broken_large/000_mask.png"),
+                                                  settings: expert.model.settings, filter: .bilinear)
+        let peak = try XCTUnwrap(result.anomalyMap.maximum)
+        // The hottest pixel lies on (or within 12 px of) the annotated defect.
+        var near = false
+        for y in max(0, peak.y - 12)...min(223, peak.y + 12) {
+            for x in max(0, peak.x - 12)...min(223, peak.x + 12) where mask.pixels[y * 224 + x] > 127 { near = true }
+        }
+        XCTAssertTrue(near, "peak at \(peak.x),\(peak.y) is far from the mask")
+        let regions = SuspectRegionFinder().regions(in: result.anomalyMap)
+        XCTAssertFalse(regions.isEmpty)
+        XCTAssertTrue(regions[0].box.contains(Rect(x: peak.x, y: peak.y, width: 1, height: 1)))
+    }
+
+    func testASavedModelScoresExactlyLikeTheTaughtOne() throws {
+        let (expert, model) = try Self.taught.get()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-\(UUID().uuidString).eagle").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try ModelFile.save(model, to: file)
+        let reloaded = try PatchCoreExpert(network: expert.network, model: ModelFile.load(file))
+        let image = try Self.image("test/contamination/005.png")
+        XCTAssertEqual(try reloaded.inspect(image).score, try expert.inspect(image).score)
+    }
+}
