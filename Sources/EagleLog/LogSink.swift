@@ -12,8 +12,12 @@ public struct StandardErrorSink: LogSink {
     public init() {}
 
     public func write(line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(0x0A)
+        write(text: line + "\n")
+    }
+
+    /// Writes `text` as is, for terminal output that redraws a line (a progress bar).
+    public func write(text: String) {
+        let bytes = Array(text.utf8)
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count, let base = raw.baseAddress {

@@ -11,4 +11,9 @@ enum Diagnostics {
         }
         EagleEdge.exit(withError: ExitCode.failure)
     }
+
+    /// Reports a problem that does not stop the command (one bad file among many).
+    static func warn(_ message: String) {
+        StandardErrorSink().write(line: "eagle-edge: " + message)
+    }
 }

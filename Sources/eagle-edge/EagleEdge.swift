@@ -11,6 +11,9 @@ struct EagleEdge: ParsableCommand {
             from good parts, GPIO reject, MQTT to SCADA. See README.md.
             """,
         version: EagleEdgeVersion.string,
-        subcommands: [CheckConfigCommand.self, VersionCommand.self]
+        subcommands: [
+            CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self,
+            VersionCommand.self,
+        ]
     )
 }

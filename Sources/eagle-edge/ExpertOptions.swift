@@ -1,0 +1,71 @@
+import ArgumentParser
+import Imaging
+import Kernels
+import PatchCore
+
+/// Options shared by the commands that run the backbone.
+struct BackboneOptions: ParsableArguments {
+    @Option(help: "The converted EfficientNet-Lite0 weights (default: $EAGLE_WEIGHTS, .cache/weights/ in the checkout, /usr/share/eagle-edge/).")
+    var weights: String?
+
+    @Option(help: "Threads for the convolutions and the coreset.")
+    var threads: Int = 2
+
+    /// Loads the network or fails the command with one sentence.
+    func network() -> EfficientNetLite0 {
+        do {
+            let path = try weights ?? WeightsLocation.defaultWeightsPath()
+            Kernels.setThreadCount(threads)
+            return try EfficientNetLite0(weights: EfficientNetLite0Weights(contentsOf: path))
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+    }
+}
+
+/// How the model is taught: the design choices the README's study measured.
+struct TeachOptions: ParsableArguments {
+    @Option(help: "Comma-separated feature taps, finest first (e.g. block4,block10 or block5.expand,block10).")
+    var taps = "block4,block10"
+
+    @Option(help: "crop<N> (shorter side to N, centre crop) or stretch (resize to the input size).")
+    var fit = "crop256"
+
+    @Option(help: "Backbone input as WIDTHxHEIGHT.")
+    var input = "224x224"
+
+    @Option(help: "Patch feature channels after pooling (default: all tap channels).")
+    var dimension: Int?
+
+    @Option(help: "Share of teach patches kept in the memory bank.")
+    var coresetRatio = 0.01
+
+    @Option(help: "Threshold = mean + k * std of held-out good scores.")
+    var sigmas = 3.0
+
+    @Flag(help: "Re-weight the image score by the bank density around its nearest patch (paper eq. 7).")
+    var reweight = false
+
+    @Option(help: "Seed of the coreset selection.")
+    var seed: UInt64 = 0
+
+    func settings() -> PatchCoreSettings {
+        var taps: [FeatureTap] = []
+        for name in self.taps.split(separator: ",") {
+            guard let tap = FeatureTap(String(name)) else {
+                Diagnostics.fail("unknown feature tap '\(name)'; known: \(FeatureTap.all.map(\.description).joined(separator: ", "))")
+            }
+            taps.append(tap)
+        }
+        guard let fit = PatchCoreSettings.Fit(storedName: fit) else {
+            Diagnostics.fail("--fit must be crop<N> (e.g. crop256) or stretch, not '\(self.fit)'")
+        }
+        let size = input.split(separator: "x").compactMap { Int($0) }
+        guard size.count == 2 else { Diagnostics.fail("--input must be WIDTHxHEIGHT, e.g. 224x224, not '\(input)'") }
+        let settings = PatchCoreSettings(taps: taps, fit: fit, inputWidth: size[0], inputHeight: size[1],
+                                         featureDimension: dimension, coresetRatio: coresetRatio, seed: seed,
+                                         reweighting: reweight, thresholdSigmas: sigmas)
+        do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
+        return settings
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Imaging
+import PatchCore
+
+/// `eagle-edge teach --out MODEL DIR_OR_FILES...`: a model from images of good parts.
+struct TeachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "teach",
+        abstract: "Teach a PatchCore model from images of good parts only.",
+        discussion: """
+            Holds out a share of the images to set the label-free threshold (mean + k std of their \
+            scores), builds the memory bank from all of them, and writes the model file atomically.
+            """
+    )
+
+    @OptionGroup var backbone: BackboneOptions
+    @OptionGroup var teach: TeachOptions
+
+    @Option(name: .shortAndLong, help: "The model file to write (e.g. bottle.eagle).")
+    var out: String
+
+    @Argument(help: "Folders of images and/or image files of good parts.")
+    var images: [String]
+
+    func run() throws {
+        let settings = teach.settings()
+        let files = ImageList.expand(images)
+        guard !files.isEmpty else { Diagnostics.fail("no images found in \(images.joined(separator: ", "))") }
+        let model = Self.teach(network: backbone.network(), settings: settings, files: files,
+                               source: images.joined(separator: " "), threads: backbone.threads)
+        do {
+            try ModelFile.save(model, to: out)
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+        Self.printSummary(model, path: out)
+    }
+
+    /// Teaches with a progress bar; a teach image that cannot be read stops with its name.
+    static func teach(network: EfficientNetLite0, settings: PatchCoreSettings, files: [String], source: String,
+                      threads: Int) -> PatchCoreModel {
+        let bar = ProgressBar("teach", total: files.count)
+        do {
+            return try PatchCoreTeacher(network: network, settings: settings, threads: threads).teach(
+                count: files.count, source: source, image: { try ImageFile.readRGB(files[$0]) },
+                progress: { step in
+                    switch step {
+                    case .extracting(let done, _): bar.update(done)
+                    case .selectingCoreset: break
+                    }
+                })
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+    }
+
+    static func printSummary(_ model: PatchCoreModel, path: String) {
+        let c = model.calibration, p = model.provenance
+        print("model       \(path)")
+        print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) held out for calibration) in \(p.teachSeconds.rounded(1)) s")
+        print("bank        \(model.bank.count) of \(p.teachPatchCount) patches x \(model.bank.dimension) dims, "
+              + "\((Double(model.bankBytes) / 1_048_576).rounded(2)) MiB")
+        print("threshold   \(c.threshold.rounded(4)) = mean \(c.mean.rounded(4)) + \(c.sigmas.rounded(1)) x std \(c.standardDeviation.rounded(4))")
+        print("            quantile alternative for a 1 % false-reject target: \(c.quantileThreshold(falseRejectRate: 0.01).rounded(4))")
+        print("held-out    false-reject rate at the threshold \((c.heldOutFalseRejectRate * 100).rounded(1)) %")
+        if let rss = ResourceUsage.peakResidentMiB() { print("memory      peak RSS \(rss.rounded(0)) MiB") }
+    }
+}
