@@ -54,7 +54,10 @@ struct InspectCommand: ParsableCommand {
                           + (boxes.isEmpty ? "" : "  regions \(boxes)"))
                 }
                 if let heatmaps {
-                    let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + "_overlay.png"
+                    // Folder and file name: frames from different folders often share names.
+                    let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+                    let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                    let name = (folder.isEmpty ? "" : folder + "_") + stem + "_overlay.png"
                     try ImageFile.write(Overlay.render(result, regions: regions, calibration: expert.model.calibration),
                                         to: (heatmaps as NSString).appendingPathComponent(name))
                 }

@@ -10,12 +10,12 @@ enum ReportJSON {
             "split": r.split,
             "precision": "fp32",
             "image_auroc": r.imageAUROC,
-            "pixel_auroc": r.pixelAUROC ?? NSNull(),
-            "pro": r.pro ?? NSNull(),
+            "pixel_auroc": nullable(r.pixelAUROC),
+            "pro": nullable(r.pro),
             "f1_max": ["f1": r.f1Max.f1, "threshold": r.f1Max.threshold],
             "at_threshold": [
-                "threshold": t.threshold, "accuracy": t.accuracy ?? NSNull(), "f1": t.f1 ?? NSNull(),
-                "false_reject_rate": t.falseRejectRate ?? NSNull(), "escape_rate": t.escapeRate ?? NSNull(),
+                "threshold": t.threshold, "accuracy": nullable(t.accuracy), "f1": nullable(t.f1),
+                "false_reject_rate": nullable(t.falseRejectRate), "escape_rate": nullable(t.escapeRate),
                 "true_positives": t.counts.truePositives, "false_positives": t.counts.falsePositives,
                 "true_negatives": t.counts.trueNegatives, "false_negatives": t.counts.falseNegatives,
             ],
@@ -30,5 +30,10 @@ enum ReportJSON {
             "mean_inspect_ms": r.meanInspectMilliseconds,
         ]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+    }
+
+    /// JSON null for a missing figure.
+    private static func nullable(_ value: Double?) -> Any {
+        value.map { $0 as Any } ?? NSNull()
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// The expert's commands as an operator runs them: real images, real weights, a bad file mixed in.
+final class ExpertCommandTests: XCTestCase {
+    static let data = EagleEdgeProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
+
+    private func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    func testClassifyRanksTheSanityPhotosAndReportsABadFileWithoutStopping() throws {
+        let dir = try scratch()
+        let broken = dir.appendingPathComponent("broken.jpg").path
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 16]).write(to: URL(fileURLWithPath: broken))
+        let outcome = try EagleEdgeProcess.run(["classify", "--top", "3", Self.data + "/imagenet-sanity/chelsea.png", broken,
+                                   Self.data + "/imagenet-sanity/coffee.png"])
+        XCTAssertEqual(outcome.status, 1, "a bad file makes the exit status non-zero")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let chelsea = try XCTUnwrap(lines.firstIndex { $0.hasSuffix("chelsea.png") })
+        XCTAssertTrue(lines[chelsea + 1].contains("282") && lines[chelsea + 1].contains("tiger cat"), lines[chelsea + 1])
+        let coffee = try XCTUnwrap(lines.firstIndex { $0.hasSuffix("coffee.png") }, "the file after the bad one is still classified")
+        XCTAssertTrue(lines[coffee + 1].contains("espresso"), lines[coffee + 1])
+        XCTAssertTrue(outcome.stderr.contains("broken.jpg"), outcome.stderr)
+    }
+
+    func testTeachThenInspectWithHeatmapsAndABadImage() throws {
+        let dir = try scratch()
+        let good = dir.appendingPathComponent("good")
+        try FileManager.default.createDirectory(at: good, withIntermediateDirectories: true)
+        for i in 0..<10 {
+            let name = String(format: "%03d.png", i * 20)
+            try FileManager.default.copyItem(atPath: Self.data + "/mvtec_ad/bottle/train/good/" + name,
+                                             toPath: good.appendingPathComponent(name).path)
+        }
+        let model = dir.appendingPathComponent("bottle.eagle").path
+        let taught = try EagleEdgeProcess.run(["teach", "--coreset-ratio", "0.05", "--out", model, good.path])
+        XCTAssertEqual(taught.status, 0, taught.stderr)
+        XCTAssertTrue(taught.stdout.contains("taught on   10 images (2 held out for calibration)"), taught.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: model))
+
+        let broken = dir.appendingPathComponent("frame.png").path
+        try Data("not a png".utf8).write(to: URL(fileURLWithPath: broken))
+        let heatmaps = dir.appendingPathComponent("heatmaps").path
+        let defect = Self.data + "/mvtec_ad/bottle/test/broken_large/000.png"
+        let inspected = try EagleEdgeProcess.run(["inspect", "--model", model, "--heatmaps", heatmaps, "--json", defect, broken,
+                                     Self.data + "/mvtec_ad/bottle/test/good/000.png"])
+        XCTAssertEqual(inspected.status, 1)
+        XCTAssertTrue(inspected.stderr.contains("frame.png"), inspected.stderr)
+        let results = try inspected.stdout.split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(results.count, 2, "both readable images are inspected")
+        XCTAssertEqual(results[0]["verdict"] as? String, "reject")
+        XCTAssertFalse((results[0]["regions"] as? [Any] ?? []).isEmpty)
+        XCTAssertEqual(results[1]["verdict"] as? String, "pass")
+        XCTAssertGreaterThan(results[0]["score"] as? Double ?? 0, results[1]["score"] as? Double ?? 0)
+        // Named after folder and file: two 000.png from different folders do not collide.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: heatmaps).sorted(),
+                       ["broken_large_000_overlay.png", "good_000_overlay.png"])
+    }
+
+    func testATruncatedModelIsRefusedInOneSentence() throws {
+        let dir = try scratch()
+        let model = dir.appendingPathComponent("cut.eagle").path
+        try Data(repeating: 0x42, count: 100).write(to: URL(fileURLWithPath: model))
+        let outcome = try EagleEdgeProcess.run(["inspect", "--model", model, Self.data + "/mvtec_ad/bottle/test/good/000.png"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertTrue(outcome.stderr.hasPrefix("eagle-edge: model file \(model): "), outcome.stderr)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+    }
+}
