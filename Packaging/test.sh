@@ -22,18 +22,23 @@ counts() { # prints "N M" from an XCTest summary line, or nothing
 config=(-c release -Xswiftc -enable-testing)
 echo "[x86-64] $(swift --version 2>&1 | head -1)"
 start=$SECONDS
-swift build "${config[@]}" --build-tests 2>&1 | tail -3
+if ! swift build "${config[@]}" --build-tests >"$logs/x86-build.log" 2>&1; then
+    grep -E "error:" "$logs/x86-build.log" | sort -u | head -40 || tail -40 "$logs/x86-build.log"
+    echo "[x86-64] build failed"
+    echo "total: 0 passed, 1 failed"
+    exit 1
+fi
 echo "[x86-64] build $((SECONDS - start)) s"
 start=$SECONDS
 set +e
-swift test "${config[@]}" --skip-build --disable-swift-testing 2>&1 | tee "$logs/x86.log" | grep -E "error:|failed|Executed .* tests" 
+swift test "${config[@]}" --skip-build --disable-swift-testing 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
 x86_status=${PIPESTATUS[0]}
 set -e
 echo "[x86-64] tests $((SECONDS - start)) s, exit status $x86_status"
 x86_summary=$(summary "$logs/x86.log")
 
 set +e
-"$root/Packaging/arm64/build.sh" 2>&1 | tee "$logs/arm64.log"
+"$root/Packaging/arm64/build.sh" "${config[@]}" 2>&1 | tee "$logs/arm64.log"
 arm_status=${PIPESTATUS[0]}
 set -e
 arm_summary=$(summary "$logs/arm64.log")
