@@ -397,6 +397,11 @@ EOF
     for b in $(printf '%s\n' "${bases[@]}" | sort -u); do bind "$b" "$ROOT$b" ro; done
     # The repo and its sibling shared/ (tests read ../shared/data) at the same paths.
     bind "$REPO_PARENT" "$ROOT$REPO_PARENT"
+    # A shared/ that is a symlink points outside that folder: make its target visible too.
+    local shared
+    if [[ -L $REPO_PARENT/shared ]] && shared=$(readlink -f "$REPO_PARENT/shared") && [[ -d $shared ]]; then
+        bind "$shared" "$ROOT$shared" ro
+    fi
     binfmt_interpreter_in_root
     stage_done "swift sdk $SDK_ID ready"
 }
