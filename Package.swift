@@ -64,10 +64,10 @@ let package = Package(
         ),
 
         // MARK: tests
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Kernels"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging"]),
+        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels"]),
         .testTarget(
             name: "ApplianceTests",
             dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import XCTest
 @testable import Imaging
 
@@ -21,18 +22,8 @@ enum SharedData {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so random tests replay the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded so random tests replay the same inputs.
+typealias SeededGenerator = SplitMix64
 
 /// Peak signal-to-noise ratio in dB between two images of the same size.
 func psnr<L>(_ a: Image<L>, _ b: Image<L>) -> Double {

@@ -1,3 +1,4 @@
+import Kernels
 @testable import PatchCore
 
 /// Small labeled maps whose metrics are worked out by hand in the tests that use them.

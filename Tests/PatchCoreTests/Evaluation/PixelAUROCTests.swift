@@ -1,5 +1,6 @@
 import Imaging
 @testable import PatchCore
+import Kernels
 import XCTest
 
 final class PixelAUROCTests: XCTestCase {

@@ -1,4 +1,5 @@
 @testable import PatchCore
+import Kernels
 import XCTest
 
 final class RadixSortTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Kernels
 import XCTest
 @testable import PatchCore
 

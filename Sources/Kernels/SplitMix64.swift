@@ -1,13 +1,13 @@
 import Glibc
 
-/// SplitMix64: a tiny, fast, seedable generator; reproducible teach runs need our own because
-/// the system generator cannot be seeded.
-struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64: a tiny, fast, seedable generator. Reproducible teach runs (coreset seeds, random
+/// projections) and replayable randomized tests need one; the system generator cannot be seeded.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -16,7 +16,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// A standard normal sample (Box-Muller).
-    mutating func nextGaussian() -> Float {
+    public mutating func nextGaussian() -> Float {
         let u1 = max(Double(next() >> 11) / Double(1 << 53), .leastNonzeroMagnitude)
         let u2 = Double(next() >> 11) / Double(1 << 53)
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
