@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults. Until the capture and expert land this validates the
-# shipped configuration and shows the linked libraries; later it runs the demo line.
+# The main job on embedded defaults. Until capture and the demo line land, this validates the
+# shipped configuration, shows the linked libraries, checks the backbone on the two ImageNet
+# photos, and teaches and evaluates the expert on MVTec AD bottle (about a minute).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -10,3 +11,6 @@ swift build -c release --product eagle-edge 2>&1 | tail -1
 bin=$(swift build -c release --show-bin-path)/eagle-edge
 "$bin" version
 "$bin" check-config "$root/Config/eagle-edge.yaml"
+data="$root/../shared/data"
+"$bin" classify --top 3 "$data/imagenet-sanity/chelsea.png" "$data/imagenet-sanity/coffee.png"
+"$bin" eval "$data/mvtec_ad/bottle"
