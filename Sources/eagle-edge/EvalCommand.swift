@@ -27,6 +27,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the figures as one JSON object.")
     var json = false
 
+    @Option(help: "Write an HTML report (ROC curve, per-type table, worst misses as overlays) into this folder.")
+    var report: String?
+
     @Argument(help: "The data set folder.")
     var dataset: String
 
@@ -48,19 +51,22 @@ struct EvalCommand: ParsableCommand {
                 do { try ModelFile.save(taught, to: saveModel) } catch { Diagnostics.fail("\(error)") }
             }
         }
-        let report: EvaluationReport
+        let results: EvaluationReport
         do {
             let expert = try PatchCoreExpert(network: network, model: taught)
             let bar = ProgressBar("eval", total: data.testSamples.count)
-            report = try Evaluator(expert: expert).evaluate(data) { done, _ in bar.update(done) }
+            results = try Evaluator(expert: expert).evaluate(data) { done, _ in bar.update(done) }
+            if let report {
+                try HTMLReport.write(results, model: taught, expert: expert, to: report)
+            }
         } catch {
             Diagnostics.fail("\(error)")
         }
-        for (path, reason) in report.unreadable { Diagnostics.warn("skipped \(path): \(reason)") }
+        for (path, reason) in results.unreadable { Diagnostics.warn("skipped \(path): \(reason)") }
         if json {
-            print(try ReportJSON.render(report, model: taught))
+            print(try ReportJSON.render(results, model: taught))
         } else {
-            ReportText.print(report, model: taught)
+            ReportText.print(results, model: taught)
         }
     }
 }

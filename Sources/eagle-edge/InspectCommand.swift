@@ -44,7 +44,8 @@ struct InspectCommand: ParsableCommand {
             do {
                 let result = try expert.inspect(ImageFile.readRGB(path))
                 let verdict = Verdict(normalizedScore: result.normalizedScore, unsureBand: unsureBand)
-                let regions = verdict == .pass ? [] : finder.regions(in: result.anomalyMap)
+                let regions = verdict == .pass ? []
+                    : finder.regions(in: result.anomalyMap, floor: Float(expert.model.calibration.threshold))
                 if json {
                     print(try jsonLine(path: path, result: result, verdict: verdict, regions: regions))
                 } else {

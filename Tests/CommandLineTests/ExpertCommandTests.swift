@@ -72,4 +72,35 @@ final class ExpertCommandTests: XCTestCase {
         XCTAssertTrue(outcome.stderr.hasPrefix("eagle-edge: model file \(model): "), outcome.stderr)
         XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
     }
+
+    func testEvalOnASmallMVTecLayoutWritesJSONAndAnHTMLReport() throws {
+        let dir = try scratch()
+        let bottle = Self.data + "/mvtec_ad/bottle"
+        func copy(_ relative: String) throws {
+            let target = dir.appendingPathComponent("mini/" + relative)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: bottle + "/" + relative, toPath: target.path)
+        }
+        for i in 0..<10 { try copy(String(format: "train/good/%03d.png", i * 20)) }
+        for i in 0..<3 { try copy(String(format: "test/good/%03d.png", i)) }
+        for i in 0..<3 {
+            try copy(String(format: "test/broken_large/%03d.png", i))
+            try copy(String(format: "ground_truth/broken_large/%03d_mask.png", i))
+        }
+        let report = dir.appendingPathComponent("report").path
+        let outcome = try EagleEdgeProcess.run(["eval", "--coreset-ratio", "0.05", "--json", "--report", report,
+                                                dir.appendingPathComponent("mini").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["image_auroc"] as? Double, 1, "three broken bottles against three good ones")
+        XCTAssertNotNil(json["pixel_auroc"] as? Double)
+        XCTAssertNotNil(json["pro"] as? Double)
+        XCTAssertEqual((json["images"] as? [Any])?.count, 6)
+        let html = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("<polyline"), "the ROC curve is inline SVG")
+        XCTAssertTrue(html.contains("broken_large"))
+        let overlays = try FileManager.default.contentsOfDirectory(atPath: report).filter { $0.hasSuffix(".png") }.sorted()
+        XCTAssertEqual(overlays, ["defect-0.png", "defect-1.png", "defect-2.png", "good-0.png", "good-1.png", "good-2.png"])
+        for name in overlays { XCTAssertTrue(html.contains("src=\"\(name)\""), name) }
+    }
 }

@@ -31,9 +31,11 @@ public struct SuspectRegionFinder: Sendable {
     }
 
     /// The regions of `map`, strongest first. A flat map has none.
-    public func regions(in map: FloatPlane) -> [SuspectRegion] {
+    /// - Parameter floor: the cut never goes below this map value; pass the model's threshold so
+    ///   that only parts scoring above it are boxed, not the normal texture around a small defect.
+    public func regions(in map: FloatPlane, floor: Float = 0) -> [SuspectRegion] {
         guard let top = map.maximum, top.value > 0 else { return [] }
-        let level = top.value * levelFraction
+        let level = max(top.value * levelFraction, floor)
         let mask = map.values.map { $0 >= level ? UInt8(1) : 0 }
         guard let components = try? ConnectedComponents(mask: mask, width: map.width, height: map.height) else { return [] }
         var regions = [SuspectRegion](repeating: SuspectRegion(box: Rect(x: 0, y: 0, width: 0, height: 0), peak: 0, area: 0),

@@ -26,3 +26,14 @@ final class SuspectRegionFinderTests: XCTestCase {
         XCTAssertTrue(SuspectRegionFinder().regions(in: FloatPlane(width: 8, height: 8)).isEmpty)
     }
 }
+
+final class SuspectRegionFloorTests: XCTestCase {
+    func testTheFloorKeepsNormalTextureOutOfTheBoxes() {
+        // A defect peaking at 30 on texture at 21: 2/3 of the peak (20) would box the texture too;
+        // a floor at the threshold (25) keeps only the defect.
+        var map = FloatPlane(width: 50, height: 50, fill: 21)
+        for y in 20..<26 { for x in 30..<36 { map[x, y] = 30 } }
+        XCTAssertEqual(SuspectRegionFinder().regions(in: map).map(\.box), [Rect(x: 0, y: 0, width: 50, height: 50)])
+        XCTAssertEqual(SuspectRegionFinder().regions(in: map, floor: 25).map(\.box), [Rect(x: 30, y: 20, width: 6, height: 6)])
+    }
+}

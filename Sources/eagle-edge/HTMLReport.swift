@@ -1,0 +1,96 @@
+import Foundation
+import Imaging
+import PatchCore
+
+/// `eval --report DIR`: one self-contained page (index.html, ROC curve as inline SVG) plus
+/// overlay PNGs of the worst misses, for the engineer deciding whether a model is fit for a line.
+enum HTMLReport {
+    /// Writes the report; the expert re-inspects the few images shown, since the evaluation keeps
+    /// no maps in memory.
+    static func write(_ r: EvaluationReport, model: PatchCoreModel, expert: PatchCoreExpert, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let threshold = model.calibration.threshold
+        // Worst misses: good parts scored highest, defects scored lowest.
+        let falseRejects = r.images.filter { !$0.sample.isAnomalous }.sorted { $0.score > $1.score }.prefix(4)
+        let escapes = r.images.filter { $0.sample.isAnomalous }.sorted { $0.score < $1.score }.prefix(4)
+        var figures: [String] = []
+        for (kind, group) in [("good part, highest score", falseRejects), ("defect, lowest score", escapes)] {
+            for (i, item) in group.enumerated() {
+                let result = try expert.inspect(ImageFile.readRGB(item.sample.imagePath))
+                let regions = item.score >= threshold
+                    ? SuspectRegionFinder().regions(in: result.anomalyMap, floor: Float(threshold)) : []
+                let name = (kind.hasPrefix("good") ? "good" : "defect") + "-\(i).png"
+                try ImageFile.write(Overlay.render(result, regions: regions, calibration: model.calibration),
+                                    to: (directory as NSString).appendingPathComponent(name))
+                let verdict = item.score >= threshold ? "rejected" : "passed"
+                figures.append("""
+                    <figure><img src="\(name)" alt="\(escape(item.sample.imagePath))">
+                    <figcaption>\(escape(kind)): \(escape(item.sample.defectType)), score \(format(item.score)) \
+                    (normalised \(format(item.normalizedScore))), \(verdict)<br><small>\(escape(item.sample.imagePath))</small></figcaption></figure>
+                    """)
+            }
+        }
+        let t = r.atThreshold
+        let rows: [(String, String)] = [
+            ("data set", "\(r.dataset): \(r.split)"),
+            ("image AUROC", format(r.imageAUROC)),
+            ("pixel AUROC", r.pixelAUROC.map(format) ?? "n/a"),
+            ("PRO (AUPRO to 30 % FPR)", r.pro.map(format) ?? "n/a"),
+            ("image F1-max", "\(format(r.f1Max.f1)) at score \(format(r.f1Max.threshold))"),
+            ("label-free threshold", "\(format(threshold)) (mean + \(format(model.calibration.sigmas)) std of held-out good scores)"),
+            ("accuracy / F1", "\(percent(t.accuracy)) / \(t.f1.map(format) ?? "n/a")"),
+            ("false-reject rate", "\(percent(t.falseRejectRate)) (\(t.counts.falsePositives) of \(t.counts.good) good parts)"),
+            ("escape rate", "\(percent(t.escapeRate)) (\(t.counts.falseNegatives) of \(t.counts.anomalous) defects)"),
+            ("model", "taps \(model.settings.taps.map(\.description).joined(separator: ", ")), bank \(model.bank.count) x \(model.bank.dimension), "
+                + "coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)"),
+            ("expert time", "\(format(r.meanInspectMilliseconds)) ms per image (fp32)"),
+        ]
+        let table = rows.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+        let types = r.perDefectType.map {
+            "<tr><td>\(escape($0.defectType))</td><td>\(format($0.auroc))</td><td>\($0.anomalousCount)</td></tr>"
+        }.joined(separator: "\n")
+        let html = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>EagleEdge evaluation: \(escape(r.dataset))</title>
+            <style>body{font-family:sans-serif;margin:2em;max-width:1100px}th{text-align:left;padding-right:1em}
+            figure{display:inline-block;margin:0.5em;width:240px;vertical-align:top}img{width:224px}
+            figcaption{font-size:0.85em}</style></head><body>
+            <h1>Evaluation of \(escape(r.dataset))</h1>
+            <table>\(table)</table>
+            <h2>Image ROC</h2>
+            \(rocSVG(r.imageROC))
+            <h2>Per defect type</h2>
+            <table><tr><th>type</th><th>AUROC</th><th>images</th></tr>\(types)</table>
+            <h2>Worst misses</h2>
+            <p>Heatmap: normalised score, blue 0 (typical good) to red 1; 0.5 is the threshold. Boxes: suspect regions.</p>
+            \(figures.joined(separator: "\n"))
+            </body></html>
+            """
+        try Data(html.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("index.html")), options: .atomic)
+    }
+
+    /// The ROC curve as an SVG polyline in a 300 x 300 box, with the chance diagonal.
+    static func rocSVG(_ roc: ROCCurve) -> String {
+        let size = 300.0
+        let points = roc.points.map { "\(format(40 + $0.falsePositiveRate * size)),\(format(10 + (1 - $0.truePositiveRate) * size))" }
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" width="360" height="350" font-size="12">
+            <rect x="40" y="10" width="300" height="300" fill="none" stroke="#888"/>
+            <line x1="40" y1="310" x2="340" y2="10" stroke="#ccc" stroke-dasharray="4"/>
+            <polyline fill="none" stroke="#c00" stroke-width="2" points="\(points.joined(separator: " "))"/>
+            <text x="150" y="335">false-positive rate</text>
+            <text x="12" y="200" transform="rotate(-90 12 200)">true-positive rate</text>
+            <text x="200" y="290">AUROC \(format(roc.area))</text>
+            </svg>
+            """
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func format(_ value: Double) -> String { value.rounded(4) }
+
+    static func percent(_ value: Double?) -> String { value.map { ($0 * 100).rounded(1) + " %" } ?? "n/a" }
+}
