@@ -26,7 +26,7 @@ struct BackboneOptions: ParsableArguments {
 /// How the model is taught: the design choices the README's study measured.
 struct TeachOptions: ParsableArguments {
     @Option(help: "Comma-separated feature taps, finest first (e.g. block4,block10 or block5.expand,block10).")
-    var taps = "block4,block10"
+    var taps = "block3,block4,block10"
 
     @Option(help: "crop<N> (shorter side to N, centre crop) or stretch (resize to the input size).")
     var fit = "crop256"

@@ -38,7 +38,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
     /// Share of teach images held out for calibration.
     public var holdoutShare: Double
 
-    public init(taps: [FeatureTap] = [FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
+    public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
