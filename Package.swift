@@ -36,10 +36,17 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "CEagleKernels",
+            // No FMA contraction: the int8 search's float epilogue must round alike on x86-64
+            // and AArch64 (kernels are compared bit for bit across both).
+            cSettings: [.unsafeFlags(["-ffp-contract=off"])]
+        ),
+
         // MARK: base
         .target(name: "EagleLog"),
         .target(name: "Imaging", dependencies: ["CEagleShims", "CPNG"]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CEagleKernels"]),
         .target(name: "Storage", dependencies: ["CEagleShims", "CSQLite"]),
 
         // MARK: domain

@@ -1,0 +1,37 @@
+import CEagleKernels
+
+/// The instruction set the int8 kernels run on: detected from the CPU at first use; tests and
+/// `bench` may force the portable path to compare it with the fast one.
+public enum InstructionSet: String, Sendable, CaseIterable {
+    case portable
+    case avx512VNNI = "avx512-vnni"
+    case neonDot = "neon-dotprod"
+
+    init(_ isa: eagle_isa) {
+        switch isa {
+        case EAGLE_ISA_AVX512_VNNI: self = .avx512VNNI
+        case EAGLE_ISA_NEON_DOT: self = .neonDot
+        default: self = .portable
+        }
+    }
+
+    var cValue: eagle_isa {
+        switch self {
+        case .portable: EAGLE_ISA_PORTABLE
+        case .avx512VNNI: EAGLE_ISA_AVX512_VNNI
+        case .neonDot: EAGLE_ISA_NEON_DOT
+        }
+    }
+
+    /// The best this CPU offers.
+    public static var detected: InstructionSet { InstructionSet(eagle_kernels_detected_isa()) }
+
+    /// The one in use now.
+    public static var current: InstructionSet { InstructionSet(eagle_kernels_isa()) }
+
+    /// Makes the kernels use `isa`; false (and nothing changes) if this CPU lacks it.
+    @discardableResult
+    public static func force(_ isa: InstructionSet) -> Bool {
+        eagle_kernels_force_isa(isa.cValue) == 0
+    }
+}

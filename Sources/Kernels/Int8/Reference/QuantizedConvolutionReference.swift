@@ -1,0 +1,30 @@
+extension QuantizedConvolution {
+    /// The plain twin of ``apply(_:)``: every tap of every input channel, padding skipped.
+    public func applyReference(_ x: QuantizedTensor) -> QuantizedTensor {
+        let rows = SamePadding(size: x.height, kernel: kernelSize, stride: stride)
+        let cols = SamePadding(size: x.width, kernel: kernelSize, stride: stride)
+        let k = kernelSize, zx = input.zeroPoint
+        return QuantizedTensor(height: rows.outputSize, width: cols.outputSize, channels: outChannels,
+                               parameters: requantization.output) { out in
+            for oy in 0..<rows.outputSize {
+                for ox in 0..<cols.outputSize {
+                    for o in 0..<outChannels {
+                        var acc = bias[o]
+                        for i in 0..<inChannels {
+                            for ky in 0..<k {
+                                let iy = oy * stride + ky - rows.before
+                                guard iy >= 0, iy < x.height else { continue }
+                                for kx in 0..<k {
+                                    let ix = ox * stride + kx - cols.before
+                                    guard ix >= 0, ix < x.width else { continue }
+                                    acc += (Int32(x[iy, ix, i]) - zx) * Int32(weights.values[((o * inChannels + i) * k + ky) * k + kx])
+                                }
+                            }
+                        }
+                        out[(oy * cols.outputSize + ox) * outChannels + o] = requantization.code(acc, channel: o)
+                    }
+                }
+            }
+        }
+    }
+}
