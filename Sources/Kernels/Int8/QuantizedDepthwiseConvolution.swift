@@ -21,7 +21,7 @@ public struct QuantizedDepthwiseConvolution: Sendable {
                 input: QuantizationParameters, output: QuantizationParameters, activation: ActivationClamp) throws {
         guard channels >= 1 else { throw KernelError.shapeMismatch("int8 depthwise convolution needs channels") }
         try expectCount(weights, channels * kernelSize * kernelSize, "int8 depthwise \(kernelSize)x\(kernelSize) weights")
-        let q = try QuantizedWeights(weights, outputChannels: channels)
+        let q = try QuantizedWeights(weights, outputChannels: channels, bias: bias, inputScale: input.scale)
         try self.init(kernelSize: kernelSize, stride: stride, weights: q, bias: try q.quantizedBias(bias, inputScale: input.scale),
                       input: input, requantization: Requantization(inputScale: input.scale, weightScales: q.scales,
                                                                    output: output, activation: activation))

@@ -30,7 +30,7 @@ public struct QuantizedPointwiseConvolution: Sendable {
             throw KernelError.shapeMismatch("int8 pointwise convolution needs channels in and out, got \(inChannels) -> \(outChannels)")
         }
         try expectCount(weights, outChannels * inChannels, "int8 pointwise \(inChannels)->\(outChannels) weights")
-        let q = try QuantizedWeights(weights, outputChannels: outChannels)
+        let q = try QuantizedWeights(weights, outputChannels: outChannels, bias: bias, inputScale: input.scale)
         try self.init(inChannels: inChannels, weights: q, bias: try q.quantizedBias(bias, inputScale: input.scale),
                       input: input, requantization: Requantization(inputScale: input.scale, weightScales: q.scales,
                                                                    output: output, activation: activation))

@@ -24,6 +24,8 @@ public struct PatchCoreTeacher: Sendable {
     public enum Progress: Sendable {
         case extracting(done: Int, total: Int)
         case selectingCoreset(bank: String)
+        /// Measuring the int8 activation ranges on a sample of the images.
+        case quantizing
     }
 
     /// Teaches from `images` (decoded lazily by the closure so a 1000-image set never sits in
@@ -41,17 +43,31 @@ public struct PatchCoreTeacher: Sendable {
         }
         let started = Date()
         let aggregator = PatchFeatureAggregator(targetDimension: settings.featureDimension)
+        var ranges: ActivationRanges?
+        let backbone: FeatureBackbone
+        switch settings.precision {
+        case .fp32:
+            backbone = .fp32(network)
+        case .int8:
+            progress(.quantizing)
+            let deepest = settings.taps.map(\.block).max() ?? 0
+            let sample = Self.spread(min(settings.quantizationImages, count), over: count)
+            let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
+            let measured = ActivationCalibrator(network: network, deepestBlock: deepest).ranges(of: crops)
+            ranges = measured
+            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest))
+        }
         var perImage: [PatchFeatureMatrix] = []
         perImage.reserveCapacity(count)
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
-            perImage.append(try PatchCoreExpert.features(of: crop, network: network, settings: settings, aggregator: aggregator).0)
+            perImage.append(try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0)
             progress(.extracting(done: i + 1, total: count))
         }
         let heldOut = Set(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))
         progress(.selectingCoreset(bank: "calibration"))
         let calibrationBank = buildBank(perImage.indices.filter { !heldOut.contains($0) }.map { perImage[$0] })
-        let heldOutScores = heldOut.sorted().map { calibrationBank.nearest(perImage[$0]).distances.max() ?? 0 }
+        let heldOutScores = try heldOut.sorted().map { try calibrationBank.nearest(perImage[$0], precision: settings.precision).distances.max() ?? 0 }
         progress(.selectingCoreset(bank: "production"))
         let bank = buildBank(perImage)
         let provenance = PatchCoreModel.Provenance(
@@ -60,7 +76,12 @@ public struct PatchCoreTeacher: Sendable {
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,
                               calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
-                              provenance: provenance)
+                              provenance: provenance, activationRanges: ranges)
+    }
+
+    /// `n` indices spread evenly over 0..<count.
+    static func spread(_ n: Int, over count: Int) -> [Int] {
+        (0..<n).map { $0 * count / n }
     }
 
     /// The greedy coreset of all patches of `images`.
