@@ -37,6 +37,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Patch feature channels after pooling (default: all tap channels).")
     var dimension: Int?
 
+    @Option(help: "Channels each tap is pooled to before concatenation; 0 keeps all of them.")
+    var tapDimension = 64
+
     @Option(help: "Share of teach patches kept in the memory bank.")
     var coresetRatio = 0.01
 
@@ -76,7 +79,7 @@ struct TeachOptions: ParsableArguments {
         let size = input.split(separator: "x").compactMap { Int($0) }
         guard size.count == 2 else { Diagnostics.fail("--input must be WIDTHxHEIGHT, e.g. 224x224, not '\(input)'") }
         var settings = PatchCoreSettings(taps: taps, fit: fit, inputWidth: size[0], inputHeight: size[1],
-                                         featureDimension: dimension, coresetRatio: coresetRatio, seed: seed,
+                                         featureDimension: dimension, tapDimension: tapDimension > 0 ? tapDimension : nil, coresetRatio: coresetRatio, seed: seed,
                                          reweighting: reweight, thresholdSigmas: sigmas)
         settings.precision = precisions()[0]
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }

@@ -19,8 +19,8 @@ public struct PatchCoreExpert: Sendable {
         self.network = network
         self.model = model
         self.backbone = try model.backbone(network)
-        self.aggregator = PatchFeatureAggregator(targetDimension: model.settings.featureDimension)
-        let expected = model.settings.featureDimension ?? model.settings.taps.reduce(0) { $0 + $1.channels }
+        self.aggregator = model.settings.aggregator
+        let expected = model.settings.patchDimension
         guard expected == model.bank.dimension else {
             throw PatchCoreError.inputMismatch("bank dimension \(model.bank.dimension) does not match the settings (\(expected))")
         }

@@ -84,6 +84,7 @@ public enum ModelFile {
             "input_height": String(s.inputHeight),
             "resize_filter": s.resizeFilter.rawValue,
             "feature_dimension": s.featureDimension.map(String.init) ?? "",
+            "tap_dimension": s.tapDimension.map(String.init) ?? "",
             "coreset_ratio": String(s.coresetRatio),
             "projection_dimension": String(s.projectionDimension),
             "seed": String(s.seed),
@@ -208,13 +209,14 @@ public enum ModelFile {
         let settings = PatchCoreSettings(
             taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
             resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
+            tapDimension: try value("tap_dimension").isEmpty ? nil : try number("tap_dimension", Int.self),
             coresetRatio: try number("coreset_ratio", Double.self), projectionDimension: try number("projection_dimension", Int.self),
             seed: try number("seed", UInt64.self), blurSigma: try number("blur_sigma", Float.self),
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
             thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self))
         do { try settings.validate() } catch { throw fail("\(error)") }
-        let expected = settings.featureDimension ?? taps.reduce(0) { $0 + $1.channels }
+        let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {
             throw fail("memory bank is \(bank.rows)x\(bank.columns), the settings need \(expected) columns")
         }

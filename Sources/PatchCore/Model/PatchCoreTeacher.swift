@@ -42,7 +42,7 @@ public struct PatchCoreTeacher: Sendable {
             throw PatchCoreError.notEnoughImages("\(count) given, at least \(holdoutEvery) needed to hold out one for calibration")
         }
         let started = Date()
-        let aggregator = PatchFeatureAggregator(targetDimension: settings.featureDimension)
+        let aggregator = settings.aggregator
         var ranges: ActivationRanges?
         let backbone: FeatureBackbone
         switch settings.precision {

@@ -20,7 +20,7 @@ final class ModelFileTests: XCTestCase {
 
     static func sampleModel(rows: Int = 300) -> PatchCoreModel {
         var rng = SplitMix64(seed: 77)
-        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], coresetRatio: 0.05, seed: 9)
+        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: nil, coresetRatio: 0.05, seed: 9)
         let bank = PatchFeatureMatrix(count: rows, dimension: 152, values: (0..<(rows * 152)).map { _ in rng.nextGaussian() })
         return PatchCoreModel(
             settings: settings, bank: MemoryBank(features: bank),
