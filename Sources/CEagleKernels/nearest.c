@@ -84,8 +84,6 @@ X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
     const int16_t *w = job->packed;
     int16_t stack_rows[X86_MR * 1024];
     int16_t *rows = kp <= 1024 ? stack_rows : malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
-    static const int32_t zeros[16] = {0};
-    int32_t acc[X86_MR][16];
     float best[X86_MR][8];
     int32_t index[X86_MR][8];
     for (int i = i0; i < i1; i += X86_MR) {
@@ -98,12 +96,14 @@ X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
             _mm256_storeu_si256((__m256i *)index[r], _mm256_set1_epi32(INT32_MAX));
         }
         for (int c0 = 0; c0 < np; c0 += 16) {
-            x86_tile(rows, kp, w, c0, np, zeros, acc);
             int wide = np - c0 >= 16;
-            for (int r = 0; r < count; r++) {
-                nn_x86_update(_mm256_loadu_si256((const __m256i *)acc[r]), job->bank_scales + c0, job->bank_norms + c0, twice[r], c0, best[r], index[r]);
-                if (wide)
-                    nn_x86_update(_mm256_loadu_si256((const __m256i *)(acc[r] + 8)), job->bank_scales + c0 + 8, job->bank_norms + c0 + 8, twice[r], c0 + 8, best[r], index[r]);
+            const int16_t *tile = w + (size_t)c0 * (size_t)kp;
+            __m256i zero = _mm256_setzero_si256();
+            x86_acc acc = wide ? x86_dot_6x16(rows, kp, tile, zero, zero) : x86_dot_6x8(rows, kp, tile, zero);
+            for (int r = 0; r < X86_MR; r++) {
+                if (r >= count) break;
+                nn_x86_update(acc.v[r][0], job->bank_scales + c0, job->bank_norms + c0, twice[r], c0, best[r], index[r]);
+                if (wide) nn_x86_update(acc.v[r][1], job->bank_scales + c0 + 8, job->bank_norms + c0 + 8, twice[r], c0 + 8, best[r], index[r]);
             }
         }
         for (int r = 0; r < count; r++) {

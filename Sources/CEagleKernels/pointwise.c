@@ -28,12 +28,17 @@ typedef struct {
     int32_t np;                   // n rounded up to the kernel's column multiple
     int32_t zero_point, low, high;
     int64_t params_offset, weights_offset;
+    int32_t all_shifts_from_32;   // x86: every shift >= 32, the short requantization applies
+    int32_t unused;
 } pw_header;
 
 // x86: per group of 8 channels, vectors in lane order (64-bit ones for even and odd channels).
+// General requantization: acc bounds, round = 2^62 + 2^(s-1), logical shifts by s, add.
+// Short one (every shift >= 32): round = 2^(s-1), the high 32 bits shifted by s - 32 (shift32).
 typedef struct {
     int32_t acc_low[8], acc_high[8], multiplier[8], add[8];
     int64_t round_even[4], round_odd[4], shift_even[4], shift_odd[4];
+    int32_t shift32[8], unused[8];
 } pw_x86_group;
 
 static int64_t pw_scaled(int64_t acc, int32_t multiplier, int32_t shift) {
@@ -99,7 +104,8 @@ void eagle_pointwise_pack(eagle_isa isa, int k, int n, const int8_t *weights, co
                           const int32_t *multipliers, const int32_t *shifts, int32_t zp, int32_t low, int32_t high,
                           void *packed) {
     int np = eagle_round_up(n, pw_column_multiple(isa));
-    pw_header h = {PW_MAGIC, (int32_t)isa, k, n, np, zp, low, high, 64, 0};
+    pw_header h = {PW_MAGIC, (int32_t)isa, k, n, np, zp, low, high, 64, 0, 1, 0};
+    for (int o = 0; o < n; o++) if (shifts[o] < 32) h.all_shifts_from_32 = 0;
     h.weights_offset = 64 + eagle_round_up((int)pw_params_size(isa, np), 64);
     char *base = (char *)packed;
     memset(base, 0, (size_t)h.weights_offset);
@@ -114,12 +120,13 @@ void eagle_pointwise_pack(eagle_isa isa, int k, int n, const int8_t *weights, co
         for (int o = 0; o < np; o++) {
             pw_x86_group *g = &groups[o / 8];
             int j = o % 8;
-            int32_t m = o < n ? multipliers[o] : 0, s = o < n ? shifts[o] : 1;
+            int32_t m = o < n ? multipliers[o] : 0, s = o < n ? shifts[o] : 32;
             pw_accumulator_bounds(m, s, zp, low, high, &g->acc_low[j], &g->acc_high[j]);
             g->multiplier[j] = m;
             // zp - low32(2^(62-s)), wrapping
             g->add[j] = (int32_t)((uint32_t)zp - (uint32_t)((uint64_t)1 << (62 - s)));
-            int64_t round = ((int64_t)1 << 62) + ((int64_t)1 << (s - 1));
+            g->shift32[j] = s - 32;
+            int64_t round = ((int64_t)1 << (s - 1)) + (h.all_shifts_from_32 ? 0 : ((int64_t)1 << 62));
             if (j % 2 == 0) { g->round_even[j / 2] = round; g->shift_even[j / 2] = s; }
             else { g->round_odd[j / 2] = round; g->shift_odd[j / 2] = s; }
         }
@@ -180,7 +187,7 @@ static void pw_portable(const pw_job *job, int p0, int p1) {
 }
 
 #ifdef EAGLE_HAVE_AVX2_PATH
-/// 8 accumulators of channels c..c+7 to output codes in int32 lanes.
+/// 8 accumulators of channels c..c+7 to output codes in int32 lanes, any shift (see the top).
 X86_INLINE __m256i x86_requantize(__m256i acc, const pw_x86_group *g, __m256i low, __m256i high) {
     acc = _mm256_max_epi32(_mm256_min_epi32(acc, _mm256_loadu_si256((const __m256i *)g->acc_high)),
                            _mm256_loadu_si256((const __m256i *)g->acc_low));
@@ -196,13 +203,35 @@ X86_INLINE __m256i x86_requantize(__m256i acc, const pw_x86_group *g, __m256i lo
     return _mm256_min_epi32(_mm256_max_epi32(y, low), high);
 }
 
-/// 8 int32 codes already within int8 to 8 bytes (in the low half of the result).
-X86_INLINE __m128i x86_narrow(__m256i v) {
-    __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    return _mm_packs_epi16(w, w);
+/// The same when every shift is >= 32: Q = acc * M + 2^(s-1) is below 2^63 in magnitude, so its
+/// high 32 bits floor(Q / 2^32) are an int32, and an arithmetic shift by s - 32 finishes the exact
+/// floor(Q / 2^s). The result is clamped to [low - zp, high - zp] before zp is added (no overflow).
+X86_INLINE __m256i x86_requantize_short(__m256i acc, const pw_x86_group *g, __m256i low_t, __m256i high_t, __m256i zp) {
+    __m256i m = _mm256_loadu_si256((const __m256i *)g->multiplier);
+    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(acc, m), _mm256_loadu_si256((const __m256i *)g->round_even));
+    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(m, 32)),
+                                   _mm256_loadu_si256((const __m256i *)g->round_odd));
+    __m256i high32 = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+    __m256i t = _mm256_srav_epi32(high32, _mm256_loadu_si256((const __m256i *)g->shift32));
+    return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(t, low_t), high_t), zp);
 }
 
-X86_FN static void pw_avx2(const pw_job *job, int p0, int p1) {
+/// 16 int32 codes already within int8 (channels 0-7 in a, 8-15 in b) to 16 bytes in order.
+X86_INLINE __m128i x86_narrow16(__m256i a, __m256i b) {
+    __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
+    return _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+}
+
+/// Stores the first `count` (1...16) of 16 codes.
+X86_INLINE void x86_store(int8_t *y, __m128i codes, int count) {
+    if (count >= 16) { _mm_storeu_si128((__m128i *)y, codes); return; }
+    if (count == 8) { _mm_storel_epi64((__m128i *)y, codes); return; }
+    int8_t tmp[16];
+    _mm_storeu_si128((__m128i *)tmp, codes);
+    memcpy(y, tmp, (size_t)count);
+}
+
+X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) {
     const pw_header *h = &job->h;
     const int32_t *bias = (const int32_t *)(const void *)(job->base + h->params_offset);
     const pw_x86_group *groups = (const pw_x86_group *)(const void *)(bias + h->np);
@@ -210,34 +239,40 @@ X86_FN static void pw_avx2(const pw_job *job, int p0, int p1) {
     int k = h->k, n = h->n, np = h->np, kp = eagle_round_up(k, 2);
     int16_t stack_rows[X86_MR * 1024];
     int16_t *rows = kp <= 1024 ? stack_rows : malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
-    __m256i low = _mm256_set1_epi32(h->low), high = _mm256_set1_epi32(h->high);
-    int32_t acc[X86_MR][16];
+    __m256i low = _mm256_set1_epi32(h->low), high = _mm256_set1_epi32(h->high), zp = _mm256_set1_epi32(h->zero_point);
+    __m256i low_t = _mm256_set1_epi32(h->low - h->zero_point), high_t = _mm256_set1_epi32(h->high - h->zero_point);
     for (int p = p0; p < p1; p += X86_MR) {
         int count = EAGLE_MIN(X86_MR, p1 - p);
         x86_widen_rows(job->input + (size_t)p * (size_t)k, (size_t)k, count, k, kp, rows);
         for (int c0 = 0; c0 < np; c0 += 16) {
-            int width = EAGLE_MIN(16, np - c0);   // 16 or 8
-            x86_tile(rows, kp, w, c0, np, bias + c0, acc);
-            for (int r = 0; r < count; r++) {
-                int8_t *y = job->output + (size_t)(p + r) * (size_t)n + c0;
-                __m128i lo8 = x86_narrow(x86_requantize(_mm256_loadu_si256((const __m256i *)acc[r]), &groups[c0 / 8], low, high));
-                if (width == 16) {
-                    __m128i hi8 = x86_narrow(x86_requantize(_mm256_loadu_si256((const __m256i *)(acc[r] + 8)), &groups[c0 / 8 + 1], low, high));
-                    __m128i both = _mm_unpacklo_epi64(lo8, hi8);
-                    if (c0 + 16 <= n) { _mm_storeu_si128((__m128i *)y, both); continue; }
-                    int8_t tmp[16];
-                    _mm_storeu_si128((__m128i *)tmp, both);
-                    memcpy(y, tmp, (size_t)(n - c0));
+            int wide = np - c0 >= 16;
+            const int16_t *tile = w + (size_t)c0 * (size_t)kp;
+            __m256i b0 = _mm256_loadu_si256((const __m256i *)(bias + c0));
+            x86_acc acc = wide ? x86_dot_6x16(rows, kp, tile, b0, _mm256_loadu_si256((const __m256i *)(bias + c0 + 8)))
+                               : x86_dot_6x8(rows, kp, tile, b0);
+            const pw_x86_group *g = &groups[c0 / 8];
+            int stored = EAGLE_MIN(n - c0, wide ? 16 : 8);
+            int8_t *y = job->output + (size_t)p * (size_t)n + c0;
+            for (int r = 0; r < X86_MR; r++) {
+                if (r >= count) break;
+                __m256i v0, v1 = _mm256_setzero_si256();
+                if (fast) {
+                    v0 = x86_requantize_short(acc.v[r][0], g, low_t, high_t, zp);
+                    if (wide) v1 = x86_requantize_short(acc.v[r][1], g + 1, low_t, high_t, zp);
                 } else {
-                    if (c0 + 8 <= n) { _mm_storel_epi64((__m128i *)y, lo8); continue; }
-                    int8_t tmp[16];
-                    _mm_storeu_si128((__m128i *)tmp, lo8);
-                    memcpy(y, tmp, (size_t)(n - c0));
+                    v0 = x86_requantize(acc.v[r][0], g, low, high);
+                    if (wide) v1 = x86_requantize(acc.v[r][1], g + 1, low, high);
                 }
+                x86_store(y + (size_t)r * (size_t)n, x86_narrow16(v0, v1), stored);
             }
         }
     }
     if (rows != stack_rows) free(rows);
+}
+
+X86_FN static void pw_avx2(const pw_job *job, int p0, int p1) {
+    if (job->h.all_shifts_from_32) pw_avx2_rows(job, p0, p1, 1);
+    else pw_avx2_rows(job, p0, p1, 0);
 }
 #endif
 

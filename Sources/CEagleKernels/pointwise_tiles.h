@@ -70,9 +70,17 @@ X86_INLINE __m256i x86_pair(const int16_t *p) {
     return _mm256_set1_epi32(v);
 }
 
-/// 6 rows x 16 columns: out[r][c] = init[c] + sum over kp of rows[r][i] * columns[c][i].
-X86_FN static void x86_tile_6x16(const int16_t *rows, int kp, const int16_t *w, const int32_t *init, int32_t out[X86_MR][16]) {
-    __m256i b0 = _mm256_loadu_si256((const __m256i *)init), b1 = _mm256_loadu_si256((const __m256i *)(init + 8));
+/// Accumulators of a 6-row tile: v[r][0] columns 0-7, v[r][1] columns 8-15.
+typedef struct { __m256i v[X86_MR][2]; } x86_acc;
+
+#define X86_MADD_ROW(R) \
+    a = x86_pair(r##R + i); \
+    c##R##0 = _mm256_add_epi32(c##R##0, _mm256_madd_epi16(a, w0)); \
+    c##R##1 = _mm256_add_epi32(c##R##1, _mm256_madd_epi16(a, w1));
+
+/// 6 rows x 16 columns: init + sum over kp of rows[r][i] * columns[c][i] (always inlined, so the
+/// caller's epilogue takes the accumulators from registers).
+X86_INLINE x86_acc x86_dot_6x16(const int16_t *rows, int kp, const int16_t *w, __m256i b0, __m256i b1) {
     __m256i c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
     __m256i c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
     const int16_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp, *r5 = r4 + kp;
@@ -80,24 +88,15 @@ X86_FN static void x86_tile_6x16(const int16_t *rows, int kp, const int16_t *w, 
         __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 16));
         w += 32;
         __m256i a;
-        a = x86_pair(r0 + i); c00 = _mm256_add_epi32(c00, _mm256_madd_epi16(a, w0)); c01 = _mm256_add_epi32(c01, _mm256_madd_epi16(a, w1));
-        a = x86_pair(r1 + i); c10 = _mm256_add_epi32(c10, _mm256_madd_epi16(a, w0)); c11 = _mm256_add_epi32(c11, _mm256_madd_epi16(a, w1));
-        a = x86_pair(r2 + i); c20 = _mm256_add_epi32(c20, _mm256_madd_epi16(a, w0)); c21 = _mm256_add_epi32(c21, _mm256_madd_epi16(a, w1));
-        a = x86_pair(r3 + i); c30 = _mm256_add_epi32(c30, _mm256_madd_epi16(a, w0)); c31 = _mm256_add_epi32(c31, _mm256_madd_epi16(a, w1));
-        a = x86_pair(r4 + i); c40 = _mm256_add_epi32(c40, _mm256_madd_epi16(a, w0)); c41 = _mm256_add_epi32(c41, _mm256_madd_epi16(a, w1));
-        a = x86_pair(r5 + i); c50 = _mm256_add_epi32(c50, _mm256_madd_epi16(a, w0)); c51 = _mm256_add_epi32(c51, _mm256_madd_epi16(a, w1));
+        X86_MADD_ROW(0) X86_MADD_ROW(1) X86_MADD_ROW(2) X86_MADD_ROW(3) X86_MADD_ROW(4) X86_MADD_ROW(5)
     }
-    _mm256_storeu_si256((__m256i *)out[0], c00); _mm256_storeu_si256((__m256i *)(out[0] + 8), c01);
-    _mm256_storeu_si256((__m256i *)out[1], c10); _mm256_storeu_si256((__m256i *)(out[1] + 8), c11);
-    _mm256_storeu_si256((__m256i *)out[2], c20); _mm256_storeu_si256((__m256i *)(out[2] + 8), c21);
-    _mm256_storeu_si256((__m256i *)out[3], c30); _mm256_storeu_si256((__m256i *)(out[3] + 8), c31);
-    _mm256_storeu_si256((__m256i *)out[4], c40); _mm256_storeu_si256((__m256i *)(out[4] + 8), c41);
-    _mm256_storeu_si256((__m256i *)out[5], c50); _mm256_storeu_si256((__m256i *)(out[5] + 8), c51);
+    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}}};
+    return acc;
 }
 
-/// 6 rows x 8 columns (the last tile when the column count is 8 more than a multiple of 16).
-X86_FN static void x86_tile_6x8(const int16_t *rows, int kp, const int16_t *w, const int32_t *init, int32_t out[X86_MR][16]) {
-    __m256i b0 = _mm256_loadu_si256((const __m256i *)init);
+/// 6 rows x 8 columns (the last tile when the column count is 8 more than a multiple of 16);
+/// v[r][1] is zero.
+X86_INLINE x86_acc x86_dot_6x8(const int16_t *rows, int kp, const int16_t *w, __m256i b0) {
     __m256i c0 = b0, c1 = b0, c2 = b0, c3 = b0, c4 = b0, c5 = b0;
     const int16_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp, *r5 = r4 + kp;
     for (int i = 0; i < kp; i += 2) {
@@ -110,19 +109,9 @@ X86_FN static void x86_tile_6x8(const int16_t *rows, int kp, const int16_t *w, c
         c4 = _mm256_add_epi32(c4, _mm256_madd_epi16(x86_pair(r4 + i), w0));
         c5 = _mm256_add_epi32(c5, _mm256_madd_epi16(x86_pair(r5 + i), w0));
     }
-    _mm256_storeu_si256((__m256i *)out[0], c0);
-    _mm256_storeu_si256((__m256i *)out[1], c1);
-    _mm256_storeu_si256((__m256i *)out[2], c2);
-    _mm256_storeu_si256((__m256i *)out[3], c3);
-    _mm256_storeu_si256((__m256i *)out[4], c4);
-    _mm256_storeu_si256((__m256i *)out[5], c5);
-}
-
-/// One tile at columns c0 of packed columns `w` (see x86_pack_columns).
-X86_INLINE void x86_tile(const int16_t *rows, int kp, const int16_t *w, int c0, int n, const int32_t *init, int32_t out[X86_MR][16]) {
-    const int16_t *tile = w + (size_t)c0 * (size_t)kp;
-    if (n - c0 >= 16) x86_tile_6x16(rows, kp, tile, init, out);
-    else x86_tile_6x8(rows, kp, tile, init, out);
+    __m256i z = _mm256_setzero_si256();
+    x86_acc acc = {{{c0, z}, {c1, z}, {c2, z}, {c3, z}, {c4, z}, {c5, z}}};
+    return acc;
 }
 #endif
 

@@ -76,7 +76,8 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
             let zeroPoints: [Int32] = [-128, 127, Int32.random(in: -128...127, using: &rng)]
             let (layer, x) = try randomCase(k: k, n: n, height: h, width: w, inputZero: zeroPoints[trial % 3],
                                             outputZero: zeroPoints[(trial / 3) % 3],
-                                            activation: trial % 2 == 0 ? .relu6 : .none, extremeBias: trial % 7 == 3, using: &rng)
+                                            activation: trial % 2 == 0 ? .relu6 : .none, extremeBias: trial % 7 == 3,
+                                            shortShifts: trial % 4 == 1, using: &rng)
             cases.append((layer, x, layer.applyReference(x).values, "trial \(trial): \(h)x\(w) \(k)->\(n)"))
         }
         forEachInstructionSet { isa, threads in
@@ -95,7 +96,8 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
         for (index, (k, n)) in shapes.enumerated() {
             let (layer, x) = try randomCase(k: k, n: n, height: 5, width: 7, inputZero: Int32.random(in: -128...127, using: &rng),
                                             outputZero: Int32.random(in: -128...127, using: &rng),
-                                            activation: index % 2 == 0 ? .relu6 : .none, extremeBias: false, using: &rng)
+                                            activation: index % 2 == 0 ? .relu6 : .none, extremeBias: false,
+                                            shortShifts: index % 3 != 0, using: &rng)
             cases.append((layer, x, layer.applyReference(x).values, "5x7 \(k)->\(n)"))
         }
         forEachInstructionSet { isa, threads in
@@ -132,23 +134,25 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
     func testEmptyImageGivesEmptyOutput() throws {
         var rng = SeededGenerator(seed: 0x8A4)
         let (layer, _) = try randomCase(k: 5, n: 3, height: 1, width: 1, inputZero: 0, outputZero: 0, activation: .none,
-                                        extremeBias: false, using: &rng)
+                                        extremeBias: false, shortShifts: true, using: &rng)
         let empty = try QuantizedTensor(height: 0, width: 4, channels: 5, values: [], parameters: layer.input)
         let y = layer.apply(empty)
         XCTAssertEqual([y.height, y.width, y.channels, y.values.count], [0, 4, 3, 0])
     }
 
-    /// A layer with random weights and scales spread so the fixed-point shifts cover 1...62, and
-    /// an input of random codes.
+    /// A layer with random weights and scales spread so the fixed-point shifts cover 2...62 (or,
+    /// with `shortShifts`, only 32...62, multipliers below 1/2, where the AVX2 kernel has a shorter
+    /// requantization), and an input of random codes.
     private func randomCase(k: Int, n: Int, height: Int, width: Int, inputZero: Int32, outputZero: Int32,
-                            activation: ActivationClamp, extremeBias: Bool,
+                            activation: ActivationClamp, extremeBias: Bool, shortShifts: Bool,
                             using rng: inout SeededGenerator) throws -> (QuantizedPointwiseConvolution, QuantizedTensor) {
         let input = try QuantizationParameters(scale: Float.random(in: 0.01...0.1, using: &rng), zeroPoint: inputZero)
         let output = try QuantizationParameters(scale: Float.random(in: 0.01...0.1, using: &rng), zeroPoint: outputZero)
         let floats = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
         let weights = try QuantizedWeights(floats, outputChannels: n)
-        // Real multipliers from 2^-31 to 2^28: shifts from 62 down to 2.
-        let weightScales = (0..<n).map { _ in output.scale / input.scale * Float(sign: .plus, exponent: Int.random(in: -31...28, using: &rng),
+        // Real multipliers from 2^-31 to 2^28: shifts from 62 down to 2 (below 1/2: 32 at least).
+        let exponents = shortShifts ? -31...(-2) : -31...28
+        let weightScales = (0..<n).map { _ in output.scale / input.scale * Float(sign: .plus, exponent: Int.random(in: exponents, using: &rng),
                                                                                   significand: Float.random(in: 1..<2, using: &rng)) }
         let requantization = try Requantization(inputScale: input.scale, weightScales: weightScales, output: output, activation: activation)
         // |sum| <= k * 255 * 127; the bias keeps acc inside Int32 (the reference traps otherwise).
