@@ -72,6 +72,12 @@ In the guest, COMMAND sees PATH (with /opt/swift/usr/bin), HOME=/root, LANG=C.UT
   EAGLE_GPIO_SIM_SYSFS   /sys/devices/platform/gpio-sim.0/gpiochipN (sim_gpioK/{pull,value})
   EAGLE_GPIO_LINES       $here/gpio-lines.tsv (line offsets and names)
 
+Files: the host's root is read-only underneath, writes land in guest RAM and vanish at the end,
+except in --share directories. /tmp is a fresh tmpfs (unless the working directory is under
+the host's /tmp): files under the host's /tmp are seen only through a --share.
+COMMAND's stdout and stderr both arrive on this script's stdout, line by line; the board's own
+messages and timings go to stderr.
+
 Exit status: COMMAND's, or $EXIT_TIMEOUT when the timeout hit, or $EXIT_BOARD when the board itself
 failed (set-up, boot, guest crash, no exit marker), with a message on stderr naming it. A
 COMMAND exiting with $EXIT_TIMEOUT or $EXIT_BOARD is told apart by that message.
@@ -208,8 +214,13 @@ fetch_kernel() { # version
     say "downloading kernel $KVER ($version): ${pkgs[*]}"
     rm -rf "$kdir" && mkdir -p "$kdir/debs"
     # Sandbox user root: _apt cannot write into the cache directory.
+    # Stale package lists can name files the mirror no longer has: refresh once and retry.
     (cd "$kdir/debs" && apt-get -q -o APT::Sandbox::User=root download "${pkgs[@]/%/=$version}") \
-        >"$kdir/download.log" 2>&1 || die "apt-get download failed (see $kdir/download.log)"
+        >"$kdir/download.log" 2>&1 || {
+        apt_update_once
+        (cd "$kdir/debs" && apt-get -q -o APT::Sandbox::User=root download "${pkgs[@]/%/=$version}") \
+            >"$kdir/download.log" 2>&1
+    } || die "apt-get download failed (see $kdir/download.log)"
     say "unpacking the kernel, headers and kbuild (not installed on the host)"
     mkdir -p "$kdir/root" "$kdir/src"
     local deb
@@ -501,11 +512,17 @@ run_board() {
     if [[ $use_kvm == 1 ]]; then
         qemu+=(-accel kvm -cpu host)
     else
+        # max: every feature TCG emulates (SSE4.2, AVX2, RDRAND...), so host-built code takes
+        # the paths it takes on the host, and the entropy pool is ready at once.
         qemu+=(-accel tcg -cpu max)
     fi
+    # loglevel=3: kernel chatter would mix into the command's output; panics still show.
+    # norandmaps: TCG keys its translated code by virtual address, so with ASLR every process
+    # retranslates ld.so and libc; without it an exec of a dynamic binary is several times cheaper.
+    # panic=-1 + -no-reboot: a panic ends QEMU at once instead of hanging until the timeout.
     local loglevel=3
     [[ $verbose == 1 ]] && loglevel=7
-    qemu+=(-append "console=ttyS0 panic=-1 loglevel=$loglevel rdinit=/init eagle.nonce=$nonce eagle.run=$rundir eagle.verbose=$verbose")
+    qemu+=(-append "console=ttyS0 panic=-1 loglevel=$loglevel rdinit=/init norandmaps eagle.nonce=$nonce eagle.run=$rundir eagle.verbose=$verbose")
     [[ $verbose == 1 ]] && say "accel: $([[ $use_kvm == 1 ]] && echo kvm || echo tcg); ${qemu[*]}"
 
     mkfifo "$rundir/console"
