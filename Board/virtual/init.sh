@@ -77,6 +77,10 @@ r=/newroot
 mount -t proc proc $r/proc || fail "mount /proc in the chroot"
 mount -t sysfs sysfs $r/sys || fail "mount /sys in the chroot"
 mount -t devtmpfs devtmpfs $r/dev || fail "mount /dev in the chroot"
+# What udev would add: bash's process substitution needs /dev/fd.
+ln -s /proc/self/fd $r/dev/fd && ln -s /proc/self/fd/0 $r/dev/stdin &&
+    ln -s /proc/self/fd/1 $r/dev/stdout && ln -s /proc/self/fd/2 $r/dev/stderr ||
+    fail "creating /dev/fd and /dev/std* in the chroot"
 mkdir -p $r/dev/pts $r/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $r/dev/pts || fail "mount /dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs $r/dev/shm || fail "mount /dev/shm"

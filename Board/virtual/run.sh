@@ -28,7 +28,7 @@ VIVID_PARAMS="n_devs=1 node_types=0x101 input_types=0x3 output_types=0x1 no_erro
 # Modules for the initramfs; modprobe resolves their dependencies in load order.
 GUEST_MODULES=(virtio_pci 9pnet_virtio 9p overlay configfs vivid)
 HOST_PACKAGES=(qemu-system-x86 kmod cpio gcc-12 make libc6-dev libelf1 xz-utils zstd binutils
-    v4l-utils gpiod util-linux)
+    mawk v4l-utils gpiod util-linux)
 
 EXIT_USAGE=2
 EXIT_TIMEOUT=124 # like timeout(1)
@@ -428,7 +428,7 @@ kvm_usable() {
 }
 
 # --- one run --------------------------------------------------------------------------------------
-qpid= rundir= console_fd_open=0
+qpid= fpid= rundir=
 cleanup() {
     if [[ -n $qpid ]] && kill -0 "$qpid" 2>/dev/null; then
         kill -TERM "$qpid" 2>/dev/null || true
@@ -439,6 +439,11 @@ cleanup() {
         done
         kill -KILL "$qpid" 2>/dev/null || true
         wait "$qpid" 2>/dev/null || true
+    fi
+    # The console filter ends by itself once QEMU is gone.
+    if [[ -n $fpid ]]; then
+        kill "$fpid" 2>/dev/null || true
+        wait "$fpid" 2>/dev/null || true
     fi
     if [[ -n $rundir && -d $rundir ]]; then
         if [[ $keep == 1 ]]; then
@@ -525,58 +530,66 @@ run_board() {
     qemu+=(-append "console=ttyS0 panic=-1 loglevel=$loglevel rdinit=/init norandmaps eagle.nonce=$nonce eagle.run=$rundir eagle.verbose=$verbose")
     [[ $verbose == 1 ]] && say "accel: $([[ $use_kvm == 1 ]] && echo kvm || echo tcg); ${qemu[*]}"
 
-    mkfifo "$rundir/console"
+    # QEMU's serial console -> a fifo -> mawk, which passes COMMAND's output through as it comes
+    # (bash's read would take one syscall a byte: 30 KB/s), logs everything and hands the
+    # marker lines to this shell over a second fifo, read below with the deadline.
+    mkfifo "$rundir/console" "$rundir/events"
+    exec 3<>"$rundir/events" # read-write: opening never blocks, whether or not mawk ever writes
     local t_qemu
     t_qemu=$(now_us)
     "${qemu[@]}" </dev/null >"$rundir/console" 2>"$rundir/qemu.err" &
     qpid=$!
-    exec 3<"$rundir/console" 4>"$rundir/console.log"
+    mawk -W interactive -v marker="@@EAGLE-VIRTUAL@@ $nonce " -v logf="$rundir/console.log" \
+        -v events="$rundir/events" -v verbose="$verbose" '
+        BEGIN { phase = "boot"; mlen = length(marker) }
+        {
+            sub(/\r$/, "")
+            print > logf
+            i = index($0, marker)
+            if (i == 0) {
+                if (phase == "run") print
+                else if (verbose == 1) print > "/dev/stderr"
+                next
+            }
+            # A command output line without a final newline ends up before the marker.
+            if (phase == "run" && i > 1) print substr($0, 1, i - 1)
+            rest = substr($0, i + mlen)
+            if (rest ~ /^START/) phase = "run"
+            else if (rest ~ /^(EXIT|FAIL)/) phase = "done"
+            print rest > events
+            fflush(events)
+        }
+        END { print "END" > events; fflush(events) }' <"$rundir/console" &
+    fpid=$!
 
-    local marker="@@EAGLE-VIRTUAL@@ $nonce " line rest word phase=boot
-    local rc="" failmsg="" timed_out=0 t_start="" t_exit="" stages="" remaining deadline=$((SECONDS + timeout))
+    local ev phase=boot rc="" failmsg="" timed_out=0 t_start="" t_exit="" stages=""
+    local deadline=$((SECONDS + timeout))
     while :; do
-        remaining=$((deadline - SECONDS))
-        if ((remaining <= 0)); then timed_out=1; break; fi
-        line=""
-        if IFS= read -r -t "$remaining" -u 3 line; then :; else
-            local st=$?
-            if ((st > 128)); then
-                timed_out=1
-                break
-            fi
-            [[ -n $line ]] || break # EOF
-        fi
-        line=${line%$'\r'}
-        printf '%s\n' "$line" >&4
-        if [[ $line == *"$marker"* ]]; then
-            # A command's last output line without a newline ends up before the marker.
-            if [[ $phase == run && -n ${line%%"$marker"*} ]]; then printf '%s\n' "${line%%"$marker"*}"; fi
-            rest=${line#*"$marker"}
-            word=${rest%% *}
-            case $word in
-                START) phase=run; t_start=$(now_us) ;;
-                EXIT)
-                    rc=${rest#EXIT }
-                    t_exit=$(now_us)
-                    phase=done
-                    # The command is done; give the guest a short while to power off.
-                    ((deadline > SECONDS + 20)) && deadline=$((SECONDS + 20))
-                    ;;
-                FAIL) failmsg=${rest#FAIL }; phase=done ;;
-                STAGE) stages+="${rest#STAGE } " ;;
-            esac
+        if ((SECONDS >= deadline)); then timed_out=1; break; fi
+        if ! IFS= read -r -t 1 -u 3 ev; then
+            # No event this second: go on unless the filter is gone (it ends after QEMU).
+            kill -0 "$fpid" 2>/dev/null || break
             continue
         fi
-        case $phase in
-            run) printf '%s\n' "$line" ;;
-            *) [[ $verbose == 1 ]] && printf '%s\n' "$line" >&2 ;;
+        case $ev in
+            START) phase=run; t_start=$(now_us) ;;
+            EXIT\ *)
+                rc=${ev#EXIT }
+                t_exit=$(now_us)
+                phase=done
+                # The command is done; give the guest a short while to power off.
+                ((deadline > SECONDS + 20)) && deadline=$((SECONDS + 20))
+                ;;
+            FAIL\ *) failmsg=${ev#FAIL }; phase=done ;;
+            STAGE\ *) stages+="${ev#STAGE } " ;;
+            END) break ;;
         esac
     done
     local t_end qst=0
     if [[ $timed_out == 1 ]]; then
         kill -TERM "$qpid" 2>/dev/null || true
     fi
-    # QEMU has closed the console (or is being stopped): collect it.
+    # QEMU has closed the console (or is being stopped): collect it, then the filter.
     local i
     for i in $(seq 1 25); do
         kill -0 "$qpid" 2>/dev/null || break
@@ -585,7 +598,9 @@ run_board() {
     kill -KILL "$qpid" 2>/dev/null || true
     wait "$qpid" 2>/dev/null || qst=$?
     qpid=
-    exec 3<&- 4>&-
+    wait "$fpid" 2>/dev/null || true
+    fpid=
+    exec 3<&-
     t_end=$(now_us)
 
     local boot="-" cmd="-"
