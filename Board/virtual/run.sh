@@ -19,14 +19,15 @@ set -euo pipefail
 DEFAULT_KVER=6.1.0-56-amd64
 KVER=${EAGLE_VIRTUAL_KVER:-$DEFAULT_KVER}
 CACHE=${EAGLE_VIRTUAL_CACHE:-/var/cache/eagle-edge/virtual}
-# Bump when a cached step changes what it produces: every stamp carries it.
-RECIPE=1
+# Each cached step writes a stamp holding its recipe version; bump one when its step changes
+# what it produces, and that step (and the initramfs) is redone on the next run.
+RECIPE_KERNEL=1 RECIPE_VMLINUX=1 RECIPE_GPIO_SIM=2 RECIPE_BUSYBOX=1 RECIPE_INITRAMFS=1
 # vivid: one instance with a capture node (input 0 is HDMI) and an output node (output 0 is
 # HDMI), no error injection, no cropping/composing/scaling: HDMI out -> HDMI in loops frames back
 # byte for byte when both sides use the same DV timings and format.
 VIVID_PARAMS="n_devs=1 node_types=0x101 input_types=0x3 output_types=0x1 no_error_inj=1 ccs_cap_mode=0 ccs_out_mode=0"
 # Modules for the initramfs; modprobe resolves their dependencies in load order.
-GUEST_MODULES=(virtio_pci 9pnet_virtio 9p overlay configfs vivid)
+GUEST_MODULES=(virtio_pci 9pnet_virtio 9p overlay configfs vivid gpio-sim)
 HOST_PACKAGES=(qemu-system-x86 kmod cpio gcc-12 make libc6-dev libelf1 xz-utils zstd binutils
     mawk v4l-utils gpiod util-linux)
 
@@ -71,6 +72,8 @@ In the guest, COMMAND sees PATH (with /opt/swift/usr/bin), HOME=/root, LANG=C.UT
   EAGLE_GPIO_SIM_CHIP    /dev/gpiochipN
   EAGLE_GPIO_SIM_SYSFS   /sys/devices/platform/gpio-sim.0/gpiochipN (sim_gpioK/{pull,value})
   EAGLE_GPIO_LINES       $here/gpio-lines.tsv (line offsets and names)
+  EAGLE_VIRTUAL_MODULES  the guest kernel's module tree, for modprobe -d (reloading a driver)
+  EAGLE_VIVID_PARAMS     the parameters vivid was loaded with
 
 Files: the host's root is read-only underneath, writes land in guest RAM and vanish at the end,
 except in --share directories. /tmp is a fresh tmpfs (unless the working directory is under
@@ -88,6 +91,7 @@ EOF
 }
 
 say() { printf 'virtual-board: %s\n' "$*" >&2; }
+step() { say "[+$(secs $(($(now_us) - t0))) s] $*"; } # set-up progress, timed from the start
 die() {
     say "error: $*"
     exit "$EXIT_BOARD"
@@ -142,11 +146,13 @@ check_path() { # what path
     [[ $2 != *[[:cntrl:]]* ]] || usage_error "$1 contains control characters: $2"
 }
 
+fresh() { [[ -f $1 && $(cat "$1") == "$2" ]]; } # stamp file, expected recipe version
+
 # --- set-up: host packages ---------------------------------------------------------------------
 apt_updated=0
 apt_update_once() {
     [[ $apt_updated == 1 ]] && return 0
-    say "apt-get update"
+    step "apt-get update"
     apt-get update -q >"$CACHE/apt-update.log" 2>&1 ||
         die "apt-get update failed (see $CACHE/apt-update.log)"
     apt_updated=1
@@ -161,7 +167,7 @@ ensure_host_packages() {
     [[ ${#missing[@]} -eq 0 ]] && return 0
     [[ $EUID -eq 0 ]] || die "host packages missing (${missing[*]}) and not root to install them"
     apt_update_once
-    say "installing host packages: ${missing[*]}"
+    step "installing host packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
         >"$CACHE/apt-install.log" 2>&1 ||
         die "apt-get install ${missing[*]} failed (see $CACHE/apt-install.log)"
@@ -175,7 +181,7 @@ apt_version() { # package -> candidate version, or nothing
 # Sets kdir (the cache of this kernel) and KVER; downloads nothing when the cache is complete.
 resolve_kernel() {
     kdir=$CACHE/kernel-$KVER
-    [[ -f $kdir/stamp.unpacked && $(cat "$kdir/stamp.unpacked") == "$RECIPE" ]] && return 0
+    fresh "$kdir/stamp.unpacked" "$RECIPE_KERNEL" && return 0
     local version
     version=$(apt_version "linux-image-$KVER")
     if [[ -z $version ]]; then
@@ -194,7 +200,7 @@ resolve_kernel() {
             "available, $(tail -n 1 <<<"$available") (pin it with EAGLE_VIRTUAL_KVER)"
         KVER=$(tail -n 1 <<<"$available")
         kdir=$CACHE/kernel-$KVER
-        [[ -f $kdir/stamp.unpacked && $(cat "$kdir/stamp.unpacked") == "$RECIPE" ]] && return 0
+        fresh "$kdir/stamp.unpacked" "$RECIPE_KERNEL" && return 0
         version=$(apt_version "linux-image-$KVER")
     fi
     fetch_kernel "$version"
@@ -211,7 +217,7 @@ fetch_kernel() { # version
             die "$p=$version is not available from apt: the kernel, its headers, kbuild and" \
                 "source must be one version for gpio-sim to match (check apt-cache policy $p)"
     done
-    say "downloading kernel $KVER ($version): ${pkgs[*]}"
+    step "downloading kernel $KVER ($version): ${pkgs[*]}"
     rm -rf "$kdir" && mkdir -p "$kdir/debs"
     # Sandbox user root: _apt cannot write into the cache directory.
     # Stale package lists can name files the mirror no longer has: refresh once and retry.
@@ -221,7 +227,7 @@ fetch_kernel() { # version
         (cd "$kdir/debs" && apt-get -q -o APT::Sandbox::User=root download "${pkgs[@]/%/=$version}") \
             >"$kdir/download.log" 2>&1
     } || die "apt-get download failed (see $kdir/download.log)"
-    say "unpacking the kernel, headers and kbuild (not installed on the host)"
+    step "unpacking the kernel, headers and kbuild (not installed on the host)"
     mkdir -p "$kdir/root" "$kdir/src"
     local deb
     for deb in "$kdir"/debs/linux-{image,headers,kbuild}-*.deb; do
@@ -234,7 +240,7 @@ fetch_kernel() { # version
     sed -i "s|^include /usr/src/|include $kdir/root/usr/src/|" "$mk"
     # Only four files of the 140 MB source are needed: gpio-sim, its private gpiolib header,
     # the irq simulator (not built in Debian's kernel) and extract-vmlinux.
-    say "extracting gpio-sim, gpiolib.h, irq_sim.c and extract-vmlinux from linux-source-$series"
+    step "extracting gpio-sim, gpiolib.h, irq_sim.c and extract-vmlinux from linux-source-$series"
     local top=linux-source-$series
     dpkg-deb --fsys-tarfile "$kdir"/debs/linux-source-*.deb |
         tar -xO "./usr/src/linux-source-$series.tar.xz" |
@@ -244,30 +250,30 @@ fetch_kernel() { # version
     depmod -b "$kdir/root" "$KVER" || die "depmod for $KVER failed"
     echo "$version" >"$kdir/version"
     rm -rf "$kdir/debs" # everything needed is unpacked; 220 MB less in the cache
-    echo "$RECIPE" >"$kdir/stamp.unpacked"
+    echo "$RECIPE_KERNEL" >"$kdir/stamp.unpacked"
 }
 
 # PVH entry: QEMU boots an uncompressed ELF vmlinux directly (7.5 s to a shell vs 12.8 s for the
 # bzImage, which decompresses itself under emulation).
 ensure_vmlinux() {
     local stamp=$kdir/stamp.vmlinux
-    [[ -f $stamp && $(cat "$stamp") == "$RECIPE" && -f $kdir/vmlinux ]] && return 0
-    say "extracting vmlinux from vmlinuz-$KVER"
+    fresh "$stamp" "$RECIPE_VMLINUX" && [[ -f $kdir/vmlinux ]] && return 0
+    step "extracting vmlinux from vmlinuz-$KVER"
     sh "$kdir/src/scripts/extract-vmlinux" "$kdir/root/boot/vmlinuz-$KVER" >"$kdir/vmlinux.tmp" ||
         die "extract-vmlinux failed on $kdir/root/boot/vmlinuz-$KVER"
     # XEN_ELFNOTE_PHYS32_ENTRY (18 = 0x12) is the PVH entry point QEMU needs.
     readelf -n "$kdir/vmlinux.tmp" | grep -q 'Unknown note type: (0x00000012)' ||
         die "$kdir/vmlinux has no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): QEMU cannot boot it"
     mv "$kdir/vmlinux.tmp" "$kdir/vmlinux"
-    echo "$RECIPE" >"$stamp"
+    echo "$RECIPE_VMLINUX" >"$stamp"
 }
 
 # gpio-sim is not built in Debian's kernels. Built out of tree from the kernel's own source,
 # with the irq simulator linked into the module (CONFIG_IRQ_SIM is off too).
 ensure_gpio_sim() {
     local stamp=$kdir/stamp.gpio-sim b=$kdir/gpio-sim
-    [[ -f $stamp && $(cat "$stamp") == "$RECIPE" && -f $b/gpio-sim.ko ]] && return 0
-    say "building gpio-sim.ko against linux-headers-$KVER"
+    fresh "$stamp" "$RECIPE_GPIO_SIM" && [[ -f $b/gpio-sim.ko ]] && return 0
+    step "building gpio-sim.ko against linux-headers-$KVER"
     rm -rf "$b" && mkdir -p "$b"
     # A module cannot have a source file of its own name when it has several objects.
     cp "$kdir/src/drivers/gpio/gpio-sim.c" "$b/gpio-sim-main.c"
@@ -291,13 +297,17 @@ ensure_gpio_sim() {
     local vermagic
     vermagic=$(modinfo -F vermagic "$b/gpio-sim.ko")
     [[ $vermagic == "$KVER "* ]] || die "gpio-sim.ko vermagic '$vermagic' does not match $KVER"
-    echo "$RECIPE" >"$stamp"
+    # Into the unpacked module tree as well, so that modprobe resolves it like any other module,
+    # here and in the guest (modprobe -d $EAGLE_VIRTUAL_MODULES gpio-sim).
+    install -D -m 644 "$b/gpio-sim.ko" "$kdir/root/lib/modules/$KVER/extra/gpio-sim.ko"
+    depmod -b "$kdir/root" "$KVER" || die "depmod for $KVER failed"
+    echo "$RECIPE_GPIO_SIM" >"$stamp"
 }
 
 ensure_busybox() {
     local d=$CACHE/busybox
-    [[ -f $d/stamp && $(cat "$d/stamp") == "$RECIPE" && -x $d/busybox ]] && return 0
-    say "downloading busybox-static"
+    fresh "$d/stamp" "$RECIPE_BUSYBOX" && [[ -x $d/busybox ]] && return 0
+    step "downloading busybox-static"
     rm -rf "$d" && mkdir -p "$d/deb" "$d/x"
     (cd "$d/deb" && apt-get -q -o APT::Sandbox::User=root download busybox-static) >"$d/download.log" 2>&1 || {
         apt_update_once
@@ -310,11 +320,11 @@ ensure_busybox() {
         die "$d/busybox is not static"
     fi
     rm -rf "$d/deb" "$d/x"
-    echo "$RECIPE" >"$d/stamp"
+    echo "$RECIPE_BUSYBOX" >"$d/stamp"
 }
 
-# The modules for the initramfs in load order, one "<file> [params]" line each: the
-# dependencies modprobe names for GUEST_MODULES, each once, then gpio-sim (which needs configfs).
+# The modules for the initramfs in load order, one "<file> [params]" line each: what modprobe
+# names for GUEST_MODULES and their dependencies, each once.
 module_plan() {
     local m deps="" line seen=" " base params
     for m in "${GUEST_MODULES[@]}"; do
@@ -338,7 +348,6 @@ module_plan() {
         [[ $base == vivid ]] && params=$VIVID_PARAMS
         echo "$2 $params"
     done <<<"$deps"
-    echo "$kdir/gpio-sim/gpio-sim.ko"
 }
 
 ensure_initramfs() {
@@ -347,14 +356,14 @@ ensure_initramfs() {
     # Rebuilt whenever what goes into it changes: this recipe, the guest init, the GPIO lines,
     # the module list and parameters, the gpio-sim build, busybox.
     key=$({
-        echo "$RECIPE"
+        echo "$RECIPE_INITRAMFS"
         echo "$plan"
         cat "$here/init.sh" "$here/gpio-lines.tsv"
         sha256sum "$kdir/gpio-sim/gpio-sim.ko" "$CACHE/busybox/busybox"
     } | sha256sum | cut -c1-16)
     initrd=$kdir/initramfs.cpio
     [[ -f $kdir/stamp.initramfs && $(cat "$kdir/stamp.initramfs") == "$key" && -f $initrd ]] && return 0
-    say "building the initramfs"
+    step "building the initramfs"
     local st
     st=$(mktemp -d "$CACHE/initramfs.XXXXXX")
     mkdir -p "$st"/{bin,dev,proc,sys,mnt,newroot,etc,lib/modules}
@@ -414,7 +423,7 @@ kvm_usable() {
         sha256sum | cut -c1-16)
     verdict=$CACHE/kvm-probe.$key
     if [[ ! -f $verdict ]]; then
-        say "probing KVM (one short boot)"
+        step "probing KVM (one short boot)"
         if timeout -k 5 60 qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot \
             -accel kvm -cpu host -smp 1 -m 512 -kernel "$kdir/vmlinux" -initrd "$initrd" \
             -append "console=ttyS0 panic=-1 loglevel=3 eagle.probe=1 eagle.nonce=probe" \
@@ -491,6 +500,9 @@ run_board() {
         printf 'cd -- %q || { echo "virtual-board: cannot enter %q in the guest" >&2; exit %d; }\n' \
             "$cwd" "$cwd" "$EXIT_BOARD"
         printf 'export EAGLE_GPIO_LINES=%q\n' "$here/gpio-lines.tsv"
+        # For tests that reload a driver with other parameters: modprobe -d "$EAGLE_VIRTUAL_MODULES".
+        printf 'export EAGLE_VIRTUAL_MODULES=%q\n' "$kdir/root"
+        printf 'export EAGLE_VIVID_PARAMS=%q\n' "$VIVID_PARAMS"
         local e name value
         for e in "${envs[@]}"; do
             name=${e%%=*}
