@@ -168,7 +168,9 @@ ensure_host_packages() {
     [[ $EUID -eq 0 ]] || die "host packages missing (${missing[*]}) and not root to install them"
     apt_update_once
     step "installing host packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    # Another apt on the machine holds the lock for a while at most: wait for it, do not fail.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+        -o DPkg::Lock::Timeout=600 "${missing[@]}" \
         >"$CACHE/apt-install.log" 2>&1 ||
         die "apt-get install ${missing[*]} failed (see $CACHE/apt-install.log)"
 }
@@ -667,7 +669,14 @@ selftest() {
     share=$(mktemp -d "$CACHE/runs/selftest.XXXXXX")
     local args=(--share "$share" --timeout "$timeout" --memory "$memory" --smp "$smp" --accel "$accel")
     [[ $verbose == 1 ]] && args+=(--verbose)
-    "$self" "${args[@]}" -- /bin/bash "$here/selftest-guest.sh" "$share" || rc=$?
+    trap "rm -rf '$share'" EXIT
+    "$self" "${args[@]}" -- /bin/bash "$here/selftest-guest.sh" "$share" &
+    local child=$!
+    # Pass a stop on to the run, which stops its QEMU (a bare wait would leave it running).
+    trap 'kill -TERM "$child" 2>/dev/null' INT TERM
+    wait "$child" || rc=$?
+    if kill -0 "$child" 2>/dev/null; then wait "$child" || rc=$?; fi
+    trap - INT TERM
     # The guest wrote its verdict through the read-write share: that checks the share too.
     if [[ $rc == 0 ]]; then
         if [[ $(cat "$share/verdict" 2>/dev/null) != pass ]]; then
