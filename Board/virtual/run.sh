@@ -159,10 +159,11 @@ apt_update_once() {
 }
 
 ensure_host_packages() {
-    local missing=() p status
+    local missing=() p installed
+    # One dpkg-query for all (a warm run should cost next to nothing); unknown names print nothing.
+    installed=" $(dpkg-query -W -f='${Package}=${db:Status-Status} ' "${HOST_PACKAGES[@]}" 2>/dev/null || true)"
     for p in "${HOST_PACKAGES[@]}"; do
-        status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-        [[ $status == installed ]] || missing+=("$p")
+        [[ $installed == *" $p=installed "* ]] || missing+=("$p")
     done
     [[ ${#missing[@]} -eq 0 ]] && return 0
     [[ $EUID -eq 0 ]] || die "host packages missing (${missing[*]}) and not root to install them"
@@ -328,12 +329,9 @@ ensure_busybox() {
 # The modules for the initramfs in load order, one "<file> [params]" line each: what modprobe
 # names for GUEST_MODULES and their dependencies, each once.
 module_plan() {
-    local m deps="" line seen=" " base params
-    for m in "${GUEST_MODULES[@]}"; do
-        deps+=$(modprobe -d "$kdir/root" -S "$KVER" --show-depends "$m") ||
-            die "modprobe --show-depends $m failed for $KVER"
-        deps+=$'\n'
-    done
+    local deps line seen=" " base params
+    deps=$(modprobe -d "$kdir/root" -S "$KVER" --show-depends -a "${GUEST_MODULES[@]}") ||
+        die "modprobe --show-depends ${GUEST_MODULES[*]} failed for $KVER"
     while read -r line; do
         [[ -n $line ]] || continue
         set -- $line
