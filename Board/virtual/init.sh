@@ -17,7 +17,8 @@ exec </dev/console >/dev/console 2>&1
 # The serial tty turns \n into \r\n by default; keep the command's bytes as they are.
 stty -onlcr 2>/dev/null
 
-nonce=unset run= verbose=0 probe=0
+nonce=unset run='' verbose=0 probe=0
+# shellcheck disable=SC2013 # the command line is words
 for arg in $(cat /proc/cmdline); do
     case $arg in
         eagle.nonce=*) nonce=${arg#*=} ;;
@@ -103,7 +104,7 @@ stage mounts
 
 # --- the vivid camera -------------------------------------------------------------------------
 # vivid was loaded from /etc/modules with one capture node (HDMI input) and one output node.
-cap= out=
+cap='' out=''
 for d in /sys/class/video4linux/video*; do
     [ -e "$d/name" ] || continue
     case $(cat "$d/name") in

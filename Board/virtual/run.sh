@@ -334,6 +334,7 @@ module_plan() {
         die "modprobe --show-depends ${GUEST_MODULES[*]} failed for $KVER"
     while read -r line; do
         [[ -n $line ]] || continue
+        # shellcheck disable=SC2086 # split into insmod/builtin and the path on purpose
         set -- $line
         case $1 in
             insmod) ;;
@@ -437,7 +438,7 @@ kvm_usable() {
 }
 
 # --- one run --------------------------------------------------------------------------------------
-qpid= fpid= rundir=
+qpid='' fpid='' rundir=''
 cleanup() {
     if [[ -n $qpid ]] && kill -0 "$qpid" 2>/dev/null; then
         kill -TERM "$qpid" 2>/dev/null || true
@@ -588,11 +589,11 @@ run_board() {
             EXIT\ *)
                 rc=${ev#EXIT }
                 t_exit=$(now_us)
-                phase=done
+                phase="done"
                 # The command is done; give the guest a short while to power off.
                 ((deadline > SECONDS + 20)) && deadline=$((SECONDS + 20))
                 ;;
-            FAIL\ *) failmsg=${ev#FAIL }; phase=done ;;
+            FAIL\ *) failmsg=${ev#FAIL }; phase="done" ;;
             STAGE\ *) stages+="${ev#STAGE } " ;;
             END) break ;;
         esac
@@ -667,6 +668,7 @@ selftest() {
     share=$(mktemp -d "$CACHE/runs/selftest.XXXXXX")
     local args=(--share "$share" --timeout "$timeout" --memory "$memory" --smp "$smp" --accel "$accel")
     [[ $verbose == 1 ]] && args+=(--verbose)
+    # shellcheck disable=SC2064 # expanded now on purpose: $share is local
     trap "rm -rf '$share'" EXIT
     "$self" "${args[@]}" -- /bin/bash "$here/selftest-guest.sh" "$share" &
     local child=$!

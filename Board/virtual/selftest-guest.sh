@@ -69,9 +69,9 @@ vivid_loopback() {
     split -b "$frame" -d -a 3 "$work/got.yuv" "$work/got/"
     # One sha256sum a side: under emulation every process start costs tens of milliseconds.
     local -A sent=()
-    local n=0 matched=0 lost=0 sum f
-    while read -r sum f; do sent[$sum]=1; done < <(sha256sum "$work"/sent/*)
-    while read -r sum f; do
+    local n=0 matched=0 lost=0 sum
+    while read -r sum _; do sent[$sum]=1; done < <(sha256sum "$work"/sent/*)
+    while read -r sum _; do
         n=$((n + 1))
         if [[ -n ${sent[$sum]:-} ]]; then
             matched=$((matched + 1))
@@ -101,8 +101,8 @@ wait_for() { # seconds command...: polls until the command succeeds
 }
 
 gpio_names() {
-    local offset name dir use errors=0 found
-    while IFS=$'\t' read -r offset name dir use; do
+    local offset name errors=0 found
+    while IFS=$'\t' read -r offset name _; do
         [[ $offset == '#'* || -z $offset ]] && continue
         found=$(gpiofind "$name") || found=""
         [[ $found == "${EAGLE_GPIO_SIM_CHIP#/dev/} $offset" ]] || {
@@ -146,7 +146,7 @@ gpio_output() { # set REJECT as the app would, read what the "valve" sees
 gpio_output
 
 gpio_edges() { # edge events through the irq simulator (the patched irq_sim.c)
-    local o i n=3 events monitor
+    local o n=3 events monitor
     o=$(offset_of ENCODER_A)
     echo pull-down >"$sysfs/sim_gpio$o/pull"
     timeout 20 gpiomon --num-events=$((2 * n)) --format=%e "$chip" "$o" >"$work/events" &
@@ -154,7 +154,7 @@ gpio_edges() { # edge events through the irq simulator (the patched irq_sim.c)
     wait_for 5 bash -c "gpioinfo '$chip' | grep -q '\"ENCODER_A\" *\"gpiomon\"'" ||
         { bad "gpio: gpiomon did not request ENCODER_A: $(gpioinfo "$chip" | grep ENCODER_A)"; kill $monitor; return; }
     # gpio-sim merges edges that come faster than its irq work runs: pace the pulses.
-    for i in $(seq $n); do
+    for _ in $(seq $n); do
         echo pull-up >"$sysfs/sim_gpio$o/pull"
         sleep 0.1
         echo pull-down >"$sysfs/sim_gpio$o/pull"
