@@ -178,7 +178,7 @@ ensure_host_packages() {
 
 # --- set-up: the kernel -------------------------------------------------------------------------
 apt_version() { # package -> candidate version, or nothing
-    apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -n 1
+    { apt-cache show --no-all-versions "$1" 2>/dev/null || true; } | sed -n 's/^Version: //p' | head -n 1
 }
 
 # Sets kdir (the cache of this kernel) and KVER; downloads nothing when the cache is complete.
@@ -196,7 +196,8 @@ resolve_kernel() {
         available=$(apt-cache pkgnames linux-image-6.1.0- | grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' |
             sed 's/^linux-image-//' | sort -V || true)
         if [[ -n ${EAGLE_VIRTUAL_KVER:-} || -z $available ]]; then
-            die "linux-image-$KVER is not in the apt sources (available: ${available:-none});" \
+            available=${available:-none}
+            die "linux-image-$KVER is not in the apt sources (available: ${available//$'\n'/ });" \
                 "set EAGLE_VIRTUAL_KVER to one of them"
         fi
         say "warning: linux-image-$KVER is gone from the apt sources; using the newest ABI" \
@@ -214,9 +215,13 @@ fetch_kernel() { # version
     series=$(cut -d. -f1,2 <<<"$KVER") # 6.1
     local pkgs=("linux-image-$KVER" "linux-headers-$KVER" "linux-headers-$abi-common"
         "linux-kbuild-$series" "linux-source-$series")
-    local p
+    local p offered
+    # One apt-cache call (each costs a second or two). It exits 0 even for a version it does not
+    # have (it just prints nothing), so look for every package=version in what it printed.
+    offered=" $(apt-cache show "${pkgs[@]/%/=$version}" 2>/dev/null |
+        mawk '/^Package: /{p=$2} /^Version: /{printf "%s=%s ", p, $2}')"
     for p in "${pkgs[@]}"; do
-        apt-cache show "$p=$version" >/dev/null 2>&1 ||
+        [[ $offered == *" $p=$version "* ]] ||
             die "$p=$version is not available from apt: the kernel, its headers, kbuild and" \
                 "source must be one version for gpio-sim to match (check apt-cache policy $p)"
     done
@@ -244,12 +249,17 @@ fetch_kernel() { # version
     # Only four files of the 140 MB source are needed: gpio-sim, its private gpiolib header,
     # the irq simulator (not built in Debian's kernel) and extract-vmlinux.
     step "extracting gpio-sim, gpiolib.h, irq_sim.c and extract-vmlinux from linux-source-$series"
-    local top=linux-source-$series
-    dpkg-deb --fsys-tarfile "$kdir"/debs/linux-source-*.deb |
+    local top=linux-source-$series f
+    local files=(drivers/gpio/gpio-sim.c drivers/gpio/gpiolib.h kernel/irq/irq_sim.c scripts/extract-vmlinux)
+    # --occurrence=1: tar stops once it has them all instead of decompressing the rest (half the
+    # time); the writers before it then die of SIGPIPE, so success is judged by the files.
+    { dpkg-deb --fsys-tarfile "$kdir"/debs/linux-source-*.deb |
         tar -xO "./usr/src/linux-source-$series.tar.xz" |
-        tar -xJ -C "$kdir/src" --strip-components=1 "$top/drivers/gpio/gpio-sim.c" \
-            "$top/drivers/gpio/gpiolib.h" "$top/kernel/irq/irq_sim.c" "$top/scripts/extract-vmlinux" ||
-        die "extracting files from linux-source-$series failed"
+        tar -xJ --occurrence=1 -C "$kdir/src" --strip-components=1 "${files[@]/#/$top/}"; } \
+        2>"$kdir/source.log" || true
+    for f in "${files[@]}"; do
+        [[ -s $kdir/src/$f ]] || die "$f not found in linux-source-$series (see $kdir/source.log)"
+    done
     depmod -b "$kdir/root" "$KVER" || die "depmod for $KVER failed"
     echo "$version" >"$kdir/version"
     rm -rf "$kdir/debs" # everything needed is unpacked; 220 MB less in the cache
