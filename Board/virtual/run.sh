@@ -235,8 +235,21 @@ fetch_kernel() { # version
         (cd "$kdir/debs" && apt-get -q -o APT::Sandbox::User=root download "${pkgs[@]/%/=$version}") \
             >"$kdir/download.log" 2>&1
     } || die "apt-get download failed (see $kdir/download.log)"
-    step "unpacking the kernel, headers and kbuild (not installed on the host)"
     mkdir -p "$kdir/root" "$kdir/src"
+    # Only four files of the 140 MB source are needed: gpio-sim, its private gpiolib header,
+    # the irq simulator (not built in Debian's kernel) and extract-vmlinux. Extracted in the
+    # background while the packages unpack: both are mostly xz decompression, one core each.
+    step "unpacking the kernel, headers and kbuild (not installed on the host); extracting" \
+        "gpio-sim.c, gpiolib.h, irq_sim.c and extract-vmlinux from linux-source-$series"
+    local top=linux-source-$series f
+    local files=(drivers/gpio/gpio-sim.c drivers/gpio/gpiolib.h kernel/irq/irq_sim.c scripts/extract-vmlinux)
+    # --occurrence=1: tar stops once it has them all instead of decompressing the rest (half the
+    # time); the writers before it then die of SIGPIPE, so success is judged by the files.
+    { dpkg-deb --fsys-tarfile "$kdir"/debs/linux-source-*.deb |
+        tar -xO "./usr/src/linux-source-$series.tar.xz" |
+        tar -xJ --occurrence=1 -C "$kdir/src" --strip-components=1 "${files[@]/#/$top/}"; } \
+        2>"$kdir/source.log" &
+    local source_pid=$!
     local deb
     for deb in "$kdir"/debs/linux-{image,headers,kbuild}-*.deb; do
         dpkg-deb -x "$deb" "$kdir/root" || die "dpkg-deb -x $deb failed"
@@ -246,17 +259,7 @@ fetch_kernel() { # version
     grep -qx "include /usr/src/linux-headers-$abi-common/Makefile" "$mk" ||
         die "unexpected $mk (no 'include /usr/src/linux-headers-$abi-common/Makefile'): cannot relocate the headers"
     sed -i "s|^include /usr/src/|include $kdir/root/usr/src/|" "$mk"
-    # Only four files of the 140 MB source are needed: gpio-sim, its private gpiolib header,
-    # the irq simulator (not built in Debian's kernel) and extract-vmlinux.
-    step "extracting gpio-sim, gpiolib.h, irq_sim.c and extract-vmlinux from linux-source-$series"
-    local top=linux-source-$series f
-    local files=(drivers/gpio/gpio-sim.c drivers/gpio/gpiolib.h kernel/irq/irq_sim.c scripts/extract-vmlinux)
-    # --occurrence=1: tar stops once it has them all instead of decompressing the rest (half the
-    # time); the writers before it then die of SIGPIPE, so success is judged by the files.
-    { dpkg-deb --fsys-tarfile "$kdir"/debs/linux-source-*.deb |
-        tar -xO "./usr/src/linux-source-$series.tar.xz" |
-        tar -xJ --occurrence=1 -C "$kdir/src" --strip-components=1 "${files[@]/#/$top/}"; } \
-        2>"$kdir/source.log" || true
+    wait "$source_pid" || true
     for f in "${files[@]}"; do
         [[ -s $kdir/src/$f ]] || die "$f not found in linux-source-$series (see $kdir/source.log)"
     done
