@@ -134,27 +134,33 @@ static int same_before(int size, int kernel, int stride, int *out) {
 
 // The window of output (oy, ox) in (ky, kx, channel) order, the input zero point for taps in the
 // padding and 0 after the window up to the padded length.
-static void gather_window(const conv_header *h, const int8_t *input, conv_geometry g, int oy, int ox, int8_t *col) {
-    const int k = h->kernel, ci = h->in_channels, s = h->stride;
+static inline void gather_window(const conv_header *h, const int8_t *input, conv_geometry g, int oy, int ox, int8_t *col) {
+    const int k = h->kernel, ci = h->in_channels, s = h->stride, run = k * ci;
     const int8_t zx = (int8_t)h->input_zero_point;
     int8_t *to = col;
-    for (int ky = 0; ky < k; ky++) {
-        int iy = oy * s + ky - g.top;
-        int row_inside = iy >= 0 && iy < g.in_h;
-        int ix0 = ox * s - g.left;
-        if (row_inside && ix0 >= 0 && ix0 + k <= g.in_w) {
-            memcpy(to, input + ((size_t)iy * (size_t)g.in_w + (size_t)ix0) * (size_t)ci, (size_t)(k * ci));
-            to += k * ci;
+    const int ix0 = ox * s - g.left;
+    const int columns_inside = ix0 >= 0 && ix0 + k <= g.in_w;
+    for (int ky = 0; ky < k; ky++, to += run) {
+        const int iy = oy * s + ky - g.top;
+        const int row_inside = iy >= 0 && iy < g.in_h;
+        const int8_t *from = input + ((size_t)iy * (size_t)g.in_w + (size_t)ix0) * (size_t)ci;
+        if (row_inside && columns_inside) {
+            if (run == 9) memcpy(to, from, 9); // the stem: 3 taps x RGB, inlined
+            else for (int e = 0; e < run; e++) to[e] = from[e];
             continue;
         }
         for (int kx = 0; kx < k; kx++) {
-            int ix = ix0 + kx;
-            if (row_inside && ix >= 0 && ix < g.in_w) memcpy(to, input + ((size_t)iy * (size_t)g.in_w + (size_t)ix) * (size_t)ci, (size_t)ci);
-            else memset(to, zx, (size_t)ci);
-            to += ci;
+            const int ix = ix0 + kx;
+            const int inside = row_inside && ix >= 0 && ix < g.in_w;
+            for (int i = 0; i < ci; i++) to[kx * ci + i] = inside ? from[kx * ci + i] : zx;
         }
     }
     for (int e = h->window; e < h->padded_window; e++) col[e] = 0;
+}
+
+// The windows of every output in row `oy`, `padded_window` codes each.
+static void gather_row(const conv_header *h, const int8_t *input, conv_geometry g, int oy, int8_t *cols) {
+    for (int ox = 0; ox < g.out_w; ox++) gather_window(h, input, g, oy, ox, cols + (size_t)ox * (size_t)h->padded_window);
 }
 
 static void rows_portable(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
@@ -193,126 +199,164 @@ static void rows_portable(const conv_header *h, const uint8_t *base, const int8_
 }
 
 #if defined(__x86_64__)
-// Outputs of one position, 16 channels at a time (32 while at least 32 remain).
-EAGLE_AVX2_INLINE void position_avx2(const conv_header *h, const uint8_t *base, const int16_t *col, int8_t *y,
-                                     int8_t *scratch, const int fast) {
-    const size_t po = (size_t)h->padded_out, pairs = (size_t)h->padded_window / 2;
-    const __m256i *w = (const __m256i *)(base + h->simd_weights); // [pair][po / 8]
-    const int32_t *sb = (const int32_t *)(base + h->simd_bias), *sm = (const int32_t *)(base + h->simd_multipliers);
-    const int32_t *ss = (const int32_t *)(base + h->simd_shifts), *sr = (const int32_t *)(base + h->simd_round);
-    const int32_t *sf = (const int32_t *)(base + h->simd_fast_shift);
+// Requantizes 8 * n accumulators (channels c0...) and stores them at y (n even).
+EAGLE_AVX2_INLINE void requantize_store_avx2(const conv_header *h, const uint8_t *base, __m256i *acc, int n, size_t c0,
+                                             int8_t *y, const int fast) {
+    const int32_t *sm = (const int32_t *)(base + h->simd_multipliers), *ss = (const int32_t *)(base + h->simd_shifts);
+    const int32_t *sr = (const int32_t *)(base + h->simd_round), *sf = (const int32_t *)(base + h->simd_fast_shift);
     const __m256i zp16 = _mm256_set1_epi16((int16_t)h->output_zero_point);
     const __m128i low8 = _mm_set1_epi8((int8_t)h->low), high8 = _mm_set1_epi8((int8_t)h->high);
     const __m256i low64 = _mm256_set1_epi64x(h->low - h->output_zero_point);
     const __m256i high64 = _mm256_set1_epi64x(h->high - h->output_zero_point);
-    const size_t blocks = po / 8;
-    int8_t *out = (size_t)h->out_channels == po ? y : scratch;
-    for (size_t b = 0; b < blocks;) {
-        const size_t n = blocks - b >= 4 ? 4 : 2;
-        __m256i acc[4];
-        for (size_t i = 0; i < n; i++) acc[i] = _mm256_loadu_si256((const __m256i *)(sb + 8 * (b + i)));
-        for (size_t p = 0; p < pairs; p++) {
-            int32_t pair;
-            memcpy(&pair, col + 2 * p, 4);
-            const __m256i x = _mm256_set1_epi32(pair);
-            const __m256i *wp = w + p * blocks + b;
-            for (size_t i = 0; i < n; i++) acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(x, _mm256_loadu_si256(wp + i)));
-        }
-        for (size_t i = 0; i < n; i++) {
-            const size_t c = 8 * (b + i);
-            const __m256i m = _mm256_loadu_si256((const __m256i *)(sm + c));
-            acc[i] = fast ? eagle_rq_scale8_fast_avx2(acc[i], m, _mm256_loadu_si256((const __m256i *)(sr + c)),
-                                                      _mm256_loadu_si256((const __m256i *)(sf + c)))
-                          : eagle_rq_scale8_avx2(acc[i], m, _mm256_loadu_si256((const __m256i *)(ss + c)), low64, high64);
-        }
-        for (size_t i = 0; i < n; i += 2)
-            _mm_storeu_si128((__m128i *)(out + 8 * (b + i)), eagle_rq_pack16_natural_avx2(acc[i], acc[i + 1], zp16, low8, high8));
-        b += n;
+    for (int i = 0; i < n; i++) {
+        const size_t c = c0 + 8 * (size_t)i;
+        const __m256i m = _mm256_loadu_si256((const __m256i *)(sm + c));
+        acc[i] = fast ? eagle_rq_scale8_fast_avx2(acc[i], m, _mm256_loadu_si256((const __m256i *)(sr + c)),
+                                                  _mm256_loadu_si256((const __m256i *)(sf + c)))
+                      : eagle_rq_scale8_avx2(acc[i], m, _mm256_loadu_si256((const __m256i *)(ss + c)), low64, high64);
     }
-    if (out != y) memcpy(y, out, (size_t)h->out_channels);
+    for (int i = 0; i < n; i += 2)
+        _mm_storeu_si128((__m128i *)(y + 8 * i), eagle_rq_pack16_natural_avx2(acc[i], acc[i + 1], zp16, low8, high8));
 }
 
-EAGLE_AVX2 static void position_fast_avx2(const conv_header *h, const uint8_t *base, const int16_t *col, int8_t *y, int8_t *scratch) {
-    position_avx2(h, base, col, y, scratch, 1);
+// Channels [c0, c0 + 8n) of `count` (1 or 2) neighbouring outputs whose windows (int16) start at
+// cols and cols + padded_window; results at y and y + y_stride.
+EAGLE_AVX2_INLINE void channels_avx2(const conv_header *h, const uint8_t *base, const int16_t *cols, int count,
+                                     size_t c0, int8_t *y, size_t y_stride, const int n, const int fast) {
+    const size_t po = (size_t)h->padded_out, pairs = (size_t)h->padded_window / 2;
+    const __m256i *w = (const __m256i *)(base + h->simd_weights) + c0 / 8; // [pair][po / 8]
+    const int32_t *sb = (const int32_t *)(base + h->simd_bias) + c0;
+    const int16_t *second = cols + (count > 1 ? (size_t)h->padded_window : 0);
+    __m256i a[4], b[4];
+    for (int i = 0; i < n; i++) a[i] = b[i] = _mm256_loadu_si256((const __m256i *)(sb + 8 * i));
+    for (size_t p = 0; p < pairs; p++, w += po / 8) {
+        int32_t u, v;
+        memcpy(&u, cols + 2 * p, 4);
+        memcpy(&v, second + 2 * p, 4);
+        const __m256i x0 = _mm256_set1_epi32(u), x1 = _mm256_set1_epi32(v);
+        for (int i = 0; i < n; i++) {
+            const __m256i wi = _mm256_loadu_si256(w + i);
+            a[i] = _mm256_add_epi32(a[i], _mm256_madd_epi16(x0, wi));
+            b[i] = _mm256_add_epi32(b[i], _mm256_madd_epi16(x1, wi));
+        }
+    }
+    requantize_store_avx2(h, base, a, n, c0, y, fast);
+    if (count > 1) requantize_store_avx2(h, base, b, n, c0, y + y_stride, fast);
 }
-EAGLE_AVX2 static void position_general_avx2(const conv_header *h, const uint8_t *base, const int16_t *col, int8_t *y, int8_t *scratch) {
-    position_avx2(h, base, col, y, scratch, 0);
-}
+
+#define CONV_ROW_VARIANT(name, fast_value)                                                                     \
+    EAGLE_AVX2 static void name(const conv_header *h, const uint8_t *base, const int16_t *cols, int out_w,     \
+                                int8_t *y, int8_t *scratch) {                                                 \
+        const size_t po = (size_t)h->padded_out, co = (size_t)h->out_channels, pw = (size_t)h->padded_window; \
+        for (int ox = 0; ox < out_w; ox += 2) {                                                               \
+            const int count = out_w - ox >= 2 ? 2 : 1;                                                        \
+            /* Straight into the output when every channel is real, else through scratch. */                \
+            int8_t *target = co == po ? y + (size_t)ox * co : scratch;                                        \
+            const size_t stride = co == po ? co : po;                                                         \
+            const int16_t *c = cols + (size_t)ox * pw;                                                        \
+            size_t c0 = 0;                                                                                    \
+            for (; c0 + 32 <= po; c0 += 32) channels_avx2(h, base, c, count, c0, target + c0, stride, 4, fast_value); \
+            if (c0 < po) channels_avx2(h, base, c, count, c0, target + c0, stride, 2, fast_value);            \
+            if (target == scratch)                                                                            \
+                for (int j = 0; j < count; j++) memcpy(y + (size_t)(ox + j) * co, scratch + (size_t)j * po, co); \
+        }                                                                                                     \
+    }
+CONV_ROW_VARIANT(row_fast_avx2, 1)
+CONV_ROW_VARIANT(row_general_avx2, 0)
 
 static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
                       int8_t *output, int row_begin, int row_end) {
-    int8_t *col8 = malloc((size_t)h->padded_window);
-    int16_t *col = malloc(sizeof(int16_t) * (size_t)h->padded_window);
-    int8_t *scratch = malloc((size_t)h->padded_out);
-    if (!col8 || !col || !scratch) abort();
-    for (int oy = row_begin; oy < row_end; oy++)
-        for (int ox = 0; ox < g.out_w; ox++) {
-            gather_window(h, input, g, oy, ox, col8);
-            for (int e = 0; e < h->padded_window; e++) col[e] = col8[e];
-            int8_t *y = output + ((size_t)oy * (size_t)g.out_w + (size_t)ox) * (size_t)h->out_channels;
-            if (h->fast) position_fast_avx2(h, base, col, y, scratch);
-            else position_general_avx2(h, base, col, y, scratch);
-        }
-    free(col8);
-    free(col);
+    const size_t n = (size_t)g.out_w * (size_t)h->padded_window;
+    int8_t *cols8 = malloc(n);
+    int16_t *cols = malloc(sizeof(int16_t) * n);
+    int8_t *scratch = malloc(2 * (size_t)h->padded_out);
+    if (!cols8 || !cols || !scratch) abort();
+    for (int oy = row_begin; oy < row_end; oy++) {
+        gather_row(h, input, g, oy, cols8);
+        for (size_t e = 0; e < n; e++) cols[e] = cols8[e];
+        int8_t *y = output + (size_t)oy * (size_t)g.out_w * (size_t)h->out_channels;
+        if (h->fast) row_fast_avx2(h, base, cols, g.out_w, y, scratch);
+        else row_general_avx2(h, base, cols, g.out_w, y, scratch);
+    }
+    free(cols8);
+    free(cols);
     free(scratch);
 }
 #elif defined(__aarch64__)
 #define EAGLE_DOT __attribute__((target("dotprod")))
+#define EAGLE_DOT_INLINE static inline __attribute__((always_inline, target("dotprod")))
 
-EAGLE_DOT static inline __attribute__((always_inline)) void
-position_neon(const conv_header *h, const uint8_t *base, const int8_t *col, int8_t *y, int8_t *scratch, const int fast) {
-    const size_t po = (size_t)h->padded_out, quads = (size_t)h->padded_window / 4;
-    const int8_t *w = (const int8_t *)(base + h->simd_weights); // [quad][po][4]
-    const int32_t *sb = (const int32_t *)(base + h->simd_bias), *sm = (const int32_t *)(base + h->simd_multipliers);
-    const int32_t *sf = (const int32_t *)(base + h->simd_fast_shift);
+EAGLE_DOT_INLINE void requantize_store_neon(const conv_header *h, const uint8_t *base, int32x4_t *acc, int n, size_t c0,
+                                            int8_t *y, const int fast) {
+    const int32_t *sm = (const int32_t *)(base + h->simd_multipliers), *sf = (const int32_t *)(base + h->simd_fast_shift);
     const int64_t *sn = (const int64_t *)(base + h->simd_negative_shift);
     const int16x8_t zp16 = vdupq_n_s16((int16_t)h->output_zero_point);
     const int8x16_t low8 = vdupq_n_s8((int8_t)h->low), high8 = vdupq_n_s8((int8_t)h->high);
-    int8_t *out = (size_t)h->out_channels == po ? y : scratch;
-    for (size_t c0 = 0; c0 < po;) {
-        const size_t n = po - c0 >= 32 ? 8 : 4; // vectors of 4 channels
-        int32x4_t acc[8];
-        for (size_t i = 0; i < n; i++) acc[i] = vld1q_s32(sb + c0 + 4 * i);
-        for (size_t q = 0; q < quads; q++) {
-            int32_t quad;
-            memcpy(&quad, col + 4 * q, 4);
-            const int8x16_t x = vreinterpretq_s8_s32(vdupq_n_s32(quad));
-            const int8_t *wq = w + (q * po + c0) * 4;
-            for (size_t i = 0; i < n; i++) acc[i] = vdotq_s32(acc[i], vld1q_s8(wq + 16 * i), x);
-        }
-        for (size_t i = 0; i < n; i++) {
-            const size_t c = c0 + 4 * i;
-            acc[i] = fast ? eagle_rq_scale4_fast_neon(acc[i], vld1q_s32(sm + c), vld1q_s32(sf + c))
-                          : eagle_rq_scale4_neon(acc[i], vld1q_s32(sm + c), vld1q_s64(sn + c), vld1q_s64(sn + c + 2));
-        }
-        for (size_t i = 0; i < n; i += 4)
-            vst1q_s8(out + c0 + 4 * i, eagle_rq_pack16_neon(acc[i], acc[i + 1], acc[i + 2], acc[i + 3], zp16, low8, high8));
-        c0 += 4 * n;
+    for (int i = 0; i < n; i++) {
+        const size_t c = c0 + 4 * (size_t)i;
+        acc[i] = fast ? eagle_rq_scale4_fast_neon(acc[i], vld1q_s32(sm + c), vld1q_s32(sf + c))
+                      : eagle_rq_scale4_neon(acc[i], vld1q_s32(sm + c), vld1q_s64(sn + c), vld1q_s64(sn + c + 2));
     }
-    if (out != y) memcpy(y, out, (size_t)h->out_channels);
+    for (int i = 0; i < n; i += 4)
+        vst1q_s8(y + 4 * i, eagle_rq_pack16_neon(acc[i], acc[i + 1], acc[i + 2], acc[i + 3], zp16, low8, high8));
 }
 
-EAGLE_DOT static void position_fast_neon(const conv_header *h, const uint8_t *base, const int8_t *col, int8_t *y, int8_t *scratch) {
-    position_neon(h, base, col, y, scratch, 1);
+// Channels [c0, c0 + 4n) of `count` (1 or 2) neighbouring outputs whose windows (int8) start at
+// cols and cols + padded_window; results at y and y + y_stride.
+EAGLE_DOT_INLINE void channels_neon(const conv_header *h, const uint8_t *base, const int8_t *cols, int count,
+                                    size_t c0, int8_t *y, size_t y_stride, const int n, const int fast) {
+    const size_t po = (size_t)h->padded_out, quads = (size_t)h->padded_window / 4;
+    const int8_t *w = (const int8_t *)(base + h->simd_weights) + c0 * 4; // [quad][po][4]
+    const int32_t *sb = (const int32_t *)(base + h->simd_bias) + c0;
+    const int8_t *second = cols + (count > 1 ? (size_t)h->padded_window : 0);
+    int32x4_t a[8], b[8];
+    for (int i = 0; i < n; i++) a[i] = b[i] = vld1q_s32(sb + 4 * i);
+    for (size_t q = 0; q < quads; q++, w += po * 4) {
+        int32_t u, v;
+        memcpy(&u, cols + 4 * q, 4);
+        memcpy(&v, second + 4 * q, 4);
+        const int8x16_t x0 = vreinterpretq_s8_s32(vdupq_n_s32(u)), x1 = vreinterpretq_s8_s32(vdupq_n_s32(v));
+        for (int i = 0; i < n; i++) {
+            const int8x16_t wi = vld1q_s8(w + 16 * i);
+            a[i] = vdotq_s32(a[i], wi, x0);
+            b[i] = vdotq_s32(b[i], wi, x1);
+        }
+    }
+    requantize_store_neon(h, base, a, n, c0, y, fast);
+    if (count > 1) requantize_store_neon(h, base, b, n, c0, y + y_stride, fast);
 }
-EAGLE_DOT static void position_general_neon(const conv_header *h, const uint8_t *base, const int8_t *col, int8_t *y, int8_t *scratch) {
-    position_neon(h, base, col, y, scratch, 0);
-}
+
+#define CONV_ROW_VARIANT(name, fast_value)                                                                     \
+    EAGLE_DOT static void name(const conv_header *h, const uint8_t *base, const int8_t *cols, int out_w,       \
+                               int8_t *y, int8_t *scratch) {                                                  \
+        const size_t po = (size_t)h->padded_out, co = (size_t)h->out_channels, pw = (size_t)h->padded_window; \
+        for (int ox = 0; ox < out_w; ox += 2) {                                                               \
+            const int count = out_w - ox >= 2 ? 2 : 1;                                                        \
+            int8_t *target = co == po ? y + (size_t)ox * co : scratch;                                        \
+            const size_t stride = co == po ? co : po;                                                         \
+            const int8_t *c = cols + (size_t)ox * pw;                                                         \
+            size_t c0 = 0;                                                                                    \
+            for (; c0 + 32 <= po; c0 += 32) channels_neon(h, base, c, count, c0, target + c0, stride, 8, fast_value); \
+            if (c0 < po) channels_neon(h, base, c, count, c0, target + c0, stride, 4, fast_value);            \
+            if (target == scratch)                                                                            \
+                for (int j = 0; j < count; j++) memcpy(y + (size_t)(ox + j) * co, scratch + (size_t)j * po, co); \
+        }                                                                                                     \
+    }
+CONV_ROW_VARIANT(row_fast_neon, 1)
+CONV_ROW_VARIANT(row_general_neon, 0)
 
 static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
                       int8_t *output, int row_begin, int row_end) {
-    int8_t *col = malloc((size_t)h->padded_window);
-    int8_t *scratch = malloc((size_t)h->padded_out);
-    if (!col || !scratch) abort();
-    for (int oy = row_begin; oy < row_end; oy++)
-        for (int ox = 0; ox < g.out_w; ox++) {
-            gather_window(h, input, g, oy, ox, col);
-            int8_t *y = output + ((size_t)oy * (size_t)g.out_w + (size_t)ox) * (size_t)h->out_channels;
-            if (h->fast) position_fast_neon(h, base, col, y, scratch);
-            else position_general_neon(h, base, col, y, scratch);
-        }
-    free(col);
+    int8_t *cols = malloc((size_t)g.out_w * (size_t)h->padded_window);
+    int8_t *scratch = malloc(2 * (size_t)h->padded_out);
+    if (!cols || !scratch) abort();
+    for (int oy = row_begin; oy < row_end; oy++) {
+        gather_row(h, input, g, oy, cols);
+        int8_t *y = output + (size_t)oy * (size_t)g.out_w * (size_t)h->out_channels;
+        if (h->fast) row_fast_neon(h, base, cols, g.out_w, y, scratch);
+        else row_general_neon(h, base, cols, g.out_w, y, scratch);
+    }
+    free(cols);
     free(scratch);
 }
 #endif
