@@ -63,9 +63,9 @@ final class Int8ConvolutionTests: Int8KernelTestCase {
     func testStrideTwoWindowsAndPadding() throws {
         let box = [Int8](repeating: 127, count: 9), centre: [Int8] = [0, 0, 0, 0, -127, 0, 0, 0, 0]
         let layer = try QuantizedConvolution(
-            inChannels: 1, kernelSize: 3, stride: 2, weights: exactWeights(box + centre, outputChannels: 2), bias: [0, 127 * 20],
+            inChannels: 1, kernelSize: 3, stride: 2, weights: exactWeights(box + centre, outputChannels: 2), bias: [Int32(0), Int32(127 * 20)],
             input: QuantizationParameters(scale: 1, zeroPoint: -7),
-            requantization: Requantization(inputScale: 1, weightScales: [1.0 / 127, 1.0 / 127],
+            requantization: Requantization(inputScale: 1, weightScales: [Float(1) / 127, Float(1) / 127],
                                            output: QuantizationParameters(scale: 1, zeroPoint: 2), activation: .none))
         let x = try QuantizedTensor(height: 4, width: 4, channels: 1, values: (1...16).map { Int8($0 - 7) },
                                     parameters: QuantizationParameters(scale: 1, zeroPoint: -7))

@@ -182,7 +182,7 @@ final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
         let layer = try QuantizedDepthwiseConvolution(
             kernelSize: 3, stride: 2, weights: exactWeights([Int8](repeating: 127, count: 9), outputChannels: 1), bias: [0],
             input: QuantizationParameters(scale: 1, zeroPoint: zx),
-            requantization: Requantization(inputScale: 1, weightScales: [1.0 / 127], output: QuantizationParameters(scale: 1, zeroPoint: zo),
+            requantization: Requantization(inputScale: 1, weightScales: [Float(1) / 127], output: QuantizationParameters(scale: 1, zeroPoint: zo),
                                            activation: .none))
         let x = try QuantizedTensor(height: 4, width: 4, channels: 1, values: (1...16).map { Int8($0 + 5) },
                                     parameters: QuantizationParameters(scale: 1, zeroPoint: zx))
@@ -199,7 +199,7 @@ final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
         let layer = try QuantizedDepthwiseConvolution(
             kernelSize: 3, stride: 2, weights: exactWeights([Int8](repeating: 127, count: 9), outputChannels: 1), bias: [0],
             input: QuantizationParameters(scale: 1, zeroPoint: -128),
-            requantization: Requantization(inputScale: 1, weightScales: [1.0 / 127], output: QuantizationParameters(scale: 1, zeroPoint: -128),
+            requantization: Requantization(inputScale: 1, weightScales: [Float(1) / 127], output: QuantizationParameters(scale: 1, zeroPoint: -128),
                                            activation: .none))
         // x - zx = 1...25 / 5 rounded down, kept small so sums stay codes: rows of 0, 1, 2, 3, 4.
         let x = try QuantizedTensor(height: 5, width: 5, channels: 1, values: (0..<25).map { Int8($0 / 5 - 128) },
@@ -240,7 +240,7 @@ final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
         let layer = try QuantizedDepthwiseConvolution(
             kernelSize: 3, stride: 1, weights: exactWeights([Int8](repeating: 127, count: 27), outputChannels: 3), bias: [-1000, 1000, 160],
             input: QuantizationParameters(scale: 1, zeroPoint: 0),
-            requantization: Requantization(inputScale: 1, weightScales: [1.0 / 64, 1.0 / 64, 1.0 / 64],
+            requantization: Requantization(inputScale: 1, weightScales: [Float](repeating: 1.0 / 64, count: 3),
                                            output: QuantizationParameters(scale: 0.125, zeroPoint: -100), activation: .relu6))
         XCTAssertEqual(layer.requantization.clamp, -100 ... -52)
         let x = try QuantizedTensor(height: 1, width: 1, channels: 3, values: [0, 0, 0], parameters: QuantizationParameters(scale: 1, zeroPoint: 0))
