@@ -222,12 +222,12 @@ static void rows_portable(const dw_header *h, const uint8_t *base, const int8_t 
 
 // MARK: - SIMD
 
-// The pointers of every tap of every output in row `oy`: into the input, or to `pad` (a row of
+// The pointers of every tap of outputs [ox_begin, ox_end) in row `oy`: into the input, or to `pad` (a row of
 // input zero points) for taps in the padding.
 static void build_row_table(const dw_header *h, const int8_t *input, dw_geometry g, const int8_t *pad, int oy,
-                            const int8_t **table) {
+                            int ox_begin, int ox_end, const int8_t **table) {
     const int k = h->kernel, s = h->stride, c = h->channels;
-    for (int ox = 0; ox < g.out_w; ox++) {
+    for (int ox = ox_begin; ox < ox_end; ox++) {
         const int8_t **p = table + (size_t)ox * (size_t)h->taps;
         for (int ky = 0; ky < k; ky++) {
             int iy = oy * s + ky - g.top;
@@ -240,12 +240,33 @@ static void build_row_table(const dw_header *h, const int8_t *input, dw_geometry
     }
 }
 
+// Where output i of a run finds tap t = ky * k + kx (plus the tile's channel offset):
+// rows == NULL: table[i * taps + t]; else rows[ky] + i * step + kx * channels (outputs whose
+// windows lie inside the input columns; rows out of the input point to a padding row).
+typedef struct {
+    const int8_t *const *table;
+    const int8_t *const *rows;
+    size_t offset, step, channels;
+} dw_source;
+
+// Taps are compile-time constants in the k = 3 and k = 5 kernels: unrolled, every tap address is
+// a row register plus a constant multiple of the channel count.
+#if defined(__clang__)
+#define DW_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define DW_UNROLL
+#endif
+
+#define DW_TAP(src, i, t, k, taps, rows_mode)                                                                     \
+    ((rows_mode) ? (src).rows[(t) / (k)] + (size_t)(i) * (src).step + (size_t)((t) % (k)) * (src).channels + (src).offset \
+                 : (src).table[(size_t)(i) * (size_t)(taps) + (size_t)(t)] + (src).offset)
+
 #if defined(__x86_64__)
-// `count` outputs of one 16-channel tile: output i reads tap t at table[i * taps + t] + offset
-// and writes 16 codes at out + i * out_stride.
-EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile, const int8_t *const *table,
-                                         size_t offset, int count, int8_t *out, size_t out_stride,
-                                         const int taps, const int fast) {
+// `count` outputs of one 16-channel tile, reading taps through `src`, writing 16 codes at
+// out + i * out_stride.
+EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile, dw_source src, int count,
+                                         int8_t *out, size_t out_stride, const int taps, const int k,
+                                         const int rows_mode, const int fast) {
     const __m256i *v = (const __m256i *)tile;
     const int pairs = (taps + 1) / 2;
     const __m256i bias_lo = _mm256_loadu_si256(v), bias_hi = _mm256_loadu_si256(v + 1);
@@ -256,17 +277,17 @@ EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile
     const __m256i low64 = _mm256_set1_epi64x(h->low - h->output_zero_point);
     const __m256i high64 = _mm256_set1_epi64x(h->high - h->output_zero_point);
     for (int i = 0; i < count; i++) {
-        const int8_t *const *p = table + (size_t)i * (size_t)taps;
         __m256i acc_lo = bias_lo, acc_hi = bias_hi;
         int t = 0;
+        DW_UNROLL
         for (; t + 1 < taps; t += 2) {
-            __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p[t] + offset)));
-            __m256i x1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p[t + 1] + offset)));
+            __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)DW_TAP(src, i, t, k, taps, rows_mode)));
+            __m256i x1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)DW_TAP(src, i, t + 1, k, taps, rows_mode)));
             acc_lo = _mm256_add_epi32(acc_lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(w + t)));
             acc_hi = _mm256_add_epi32(acc_hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), _mm256_loadu_si256(w + t + 1)));
         }
         if (t < taps) {
-            __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(p[t] + offset)));
+            __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)DW_TAP(src, i, t, k, taps, rows_mode)));
             __m256i zero = _mm256_setzero_si256();
             acc_lo = _mm256_add_epi32(acc_lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, zero), _mm256_loadu_si256(w + t)));
             acc_hi = _mm256_add_epi32(acc_hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, zero), _mm256_loadu_si256(w + t + 1)));
@@ -284,30 +305,36 @@ EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile
     (void)pairs;
 }
 
-#define DW_TILE_VARIANT(name, taps_value, fast_value)                                                          \
-    EAGLE_AVX2 static void name(const dw_header *h, const uint8_t *tile, const int8_t *const *table,          \
-                                size_t offset, int count, int8_t *out, size_t out_stride) {                   \
-        tile_outputs_avx2(h, tile, table, offset, count, out, out_stride, taps_value, fast_value);             \
+#define DW_TILE_VARIANT(name, taps_value, k_value, rows_value, fast_value)                                     \
+    EAGLE_AVX2 static void name(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out, \
+                                size_t out_stride) {                                                           \
+        tile_outputs_avx2(h, tile, src, count, out, out_stride, taps_value, k_value, rows_value, fast_value);   \
     }
-DW_TILE_VARIANT(tile_k3_fast_avx2, 9, 1)
-DW_TILE_VARIANT(tile_k5_fast_avx2, 25, 1)
-DW_TILE_VARIANT(tile_k3_avx2, 9, 0)
-DW_TILE_VARIANT(tile_k5_avx2, 25, 0)
-EAGLE_AVX2 static void tile_any_avx2(const dw_header *h, const uint8_t *tile, const int8_t *const *table,
-                                     size_t offset, int count, int8_t *out, size_t out_stride) {
-    if (h->fast) tile_outputs_avx2(h, tile, table, offset, count, out, out_stride, h->taps, 1);
-    else tile_outputs_avx2(h, tile, table, offset, count, out, out_stride, h->taps, 0);
+DW_TILE_VARIANT(tile_k3_table_fast, 9, 3, 0, 1)
+DW_TILE_VARIANT(tile_k3_rows_fast, 9, 3, 1, 1)
+DW_TILE_VARIANT(tile_k5_table_fast, 25, 5, 0, 1)
+DW_TILE_VARIANT(tile_k5_rows_fast, 25, 5, 1, 1)
+DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
+DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
+DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
+DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
+// Runtime kernel sizes: the unroll request cannot be met, which is fine.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
+EAGLE_AVX2 static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
+                                      size_t out_stride) {
+    if (h->fast) tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
+    else tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
-typedef void (*tile_function)(const dw_header *, const uint8_t *, const int8_t *const *, size_t, int, int8_t *, size_t);
-static tile_function choose_tile_function(const dw_header *h) {
-    if (h->taps == 9) return h->fast ? tile_k3_fast_avx2 : tile_k3_avx2;
-    if (h->taps == 25) return h->fast ? tile_k5_fast_avx2 : tile_k5_avx2;
-    return tile_any_avx2;
-}
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #elif defined(__aarch64__)
-EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, const int8_t *const *table,
-                                    size_t offset, int count, int8_t *out, size_t out_stride,
-                                    const int taps, const int fast) {
+EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, dw_source src, int count,
+                                    int8_t *out, size_t out_stride, const int taps, const int k,
+                                    const int rows_mode, const int fast) {
     const int32_t *bias = (const int32_t *)tile;
     const int8_t *w = (const int8_t *)(tile + 64);
     const int32_t *m = (const int32_t *)(tile + 64 + 16 * (size_t)taps);
@@ -316,11 +343,12 @@ EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, con
     const int16x8_t zp16 = vdupq_n_s16((int16_t)h->output_zero_point);
     const int8x16_t low8 = vdupq_n_s8((int8_t)h->low), high8 = vdupq_n_s8((int8_t)h->high);
     for (int i = 0; i < count; i++) {
-        const int8_t *const *p = table + (size_t)i * (size_t)taps;
         int32x4_t a0 = vld1q_s32(bias), a1 = vld1q_s32(bias + 4), a2 = vld1q_s32(bias + 8), a3 = vld1q_s32(bias + 12);
         int t = 0;
+        DW_UNROLL
         for (; t + 1 < taps; t += 2) {
-            int8x16_t x0 = vld1q_s8(p[t] + offset), x1 = vld1q_s8(p[t + 1] + offset);
+            int8x16_t x0 = vld1q_s8(DW_TAP(src, i, t, k, taps, rows_mode));
+            int8x16_t x1 = vld1q_s8(DW_TAP(src, i, t + 1, k, taps, rows_mode));
             int8x16_t w0 = vld1q_s8(w + 16 * t), w1 = vld1q_s8(w + 16 * (t + 1));
             int16x8_t lo = vmlal_s8(vmull_s8(vget_low_s8(x0), vget_low_s8(w0)), vget_low_s8(x1), vget_low_s8(w1));
             int16x8_t hi = vmlal_high_s8(vmull_high_s8(x0, w0), x1, w1);
@@ -330,7 +358,7 @@ EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, con
             a3 = vaddw_high_s16(a3, hi);
         }
         if (t < taps) {
-            int8x16_t x0 = vld1q_s8(p[t] + offset), w0 = vld1q_s8(w + 16 * t);
+            int8x16_t x0 = vld1q_s8(DW_TAP(src, i, t, k, taps, rows_mode)), w0 = vld1q_s8(w + 16 * t);
             int16x8_t lo = vmull_s8(vget_low_s8(x0), vget_low_s8(w0));
             int16x8_t hi = vmull_high_s8(x0, w0);
             a0 = vaddw_s16(a0, vget_low_s16(lo));
@@ -353,44 +381,94 @@ EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, con
     }
 }
 
-#define DW_TILE_VARIANT(name, taps_value, fast_value)                                                          \
-    static void name(const dw_header *h, const uint8_t *tile, const int8_t *const *table, size_t offset,      \
-                     int count, int8_t *out, size_t out_stride) {                                             \
-        tile_outputs_neon(h, tile, table, offset, count, out, out_stride, taps_value, fast_value);             \
+#define DW_TILE_VARIANT(name, taps_value, k_value, rows_value, fast_value)                                     \
+    static void name(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,           \
+                     size_t out_stride) {                                                                      \
+        tile_outputs_neon(h, tile, src, count, out, out_stride, taps_value, k_value, rows_value, fast_value);   \
     }
-DW_TILE_VARIANT(tile_k3_fast_neon, 9, 1)
-DW_TILE_VARIANT(tile_k5_fast_neon, 25, 1)
-DW_TILE_VARIANT(tile_k3_neon, 9, 0)
-DW_TILE_VARIANT(tile_k5_neon, 25, 0)
-static void tile_any_neon(const dw_header *h, const uint8_t *tile, const int8_t *const *table, size_t offset,
-                          int count, int8_t *out, size_t out_stride) {
-    if (h->fast) tile_outputs_neon(h, tile, table, offset, count, out, out_stride, h->taps, 1);
-    else tile_outputs_neon(h, tile, table, offset, count, out, out_stride, h->taps, 0);
+DW_TILE_VARIANT(tile_k3_table_fast, 9, 3, 0, 1)
+DW_TILE_VARIANT(tile_k3_rows_fast, 9, 3, 1, 1)
+DW_TILE_VARIANT(tile_k5_table_fast, 25, 5, 0, 1)
+DW_TILE_VARIANT(tile_k5_rows_fast, 25, 5, 1, 1)
+DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
+DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
+DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
+DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
+// Runtime kernel sizes: the unroll request cannot be met, which is fine.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
+static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
+                           size_t out_stride) {
+    if (h->fast) tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
+    else tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
-typedef void (*tile_function)(const dw_header *, const uint8_t *, const int8_t *const *, size_t, int, int8_t *, size_t);
-static tile_function choose_tile_function(const dw_header *h) {
-    if (h->taps == 9) return h->fast ? tile_k3_fast_neon : tile_k3_neon;
-    if (h->taps == 25) return h->fast ? tile_k5_fast_neon : tile_k5_neon;
-    return tile_any_neon;
-}
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 #endif
 
 #if defined(__x86_64__) || defined(__aarch64__)
+typedef void (*tile_function)(const dw_header *, const uint8_t *, dw_source, int, int8_t *, size_t);
+
+// The kernels for windows read through a table (borders, other kernel sizes) and through row
+// pointers (NULL when there is none for this kernel size).
+static void choose_tile_functions(const dw_header *h, tile_function *table, tile_function *rows) {
+    *table = tile_any_table;
+    *rows = NULL;
+    if (h->taps == 9) {
+        *table = h->fast ? tile_k3_table_fast : tile_k3_table;
+        *rows = h->fast ? tile_k3_rows_fast : tile_k3_rows;
+    } else if (h->taps == 25) {
+        *table = h->fast ? tile_k5_table_fast : tile_k5_table;
+        *rows = h->fast ? tile_k5_rows_fast : tile_k5_rows;
+    }
+}
+
 static void rows_simd(const dw_header *h, const uint8_t *base, const int8_t *input, dw_geometry g,
                       int8_t *output, int row_begin, int row_end) {
-    const int c = h->channels, taps = h->taps, full = c / TILE, rest = c % TILE;
-    const tile_function run = choose_tile_function(h);
+    const int c = h->channels, k = h->kernel, s = h->stride, taps = h->taps, full = c / TILE, rest = c % TILE;
+    tile_function run_table, run_rows;
+    choose_tile_functions(h, &run_table, &run_rows);
+    // Outputs [inner_begin, inner_end) have every window column inside the input.
+    int inner_begin = (g.left + s - 1) / s, inner_end = g.in_w - k + g.left >= 0 ? (g.in_w - k + g.left) / s + 1 : 0;
+    if (inner_end > g.out_w) inner_end = g.out_w;
+    if (!run_rows || inner_end < inner_begin) inner_begin = inner_end = g.out_w;
     const int8_t **table = malloc(sizeof(*table) * (size_t)g.out_w * (size_t)taps);
-    int8_t *pad = malloc((size_t)h->tiles * TILE);
+    // A row of input zero points, for taps in the padding (rows above or below, single taps).
+    const size_t pad_bytes = (size_t)g.in_w * (size_t)c + (size_t)h->tiles * TILE;
+    int8_t *pad = malloc(pad_bytes);
     if (!table || !pad) abort();
-    memset(pad, (int8_t)h->input_zero_point, (size_t)h->tiles * TILE);
+    memset(pad, (int8_t)h->input_zero_point, pad_bytes);
     const uint8_t *stream = base + h->stream;
     const size_t row_bytes = (size_t)g.out_w * (size_t)c;
+    const int8_t *rows[25];
     for (int oy = row_begin; oy < row_end; oy++) {
-        build_row_table(h, input, g, pad, oy, table);
+        if (rest) {
+            build_row_table(h, input, g, pad, oy, 0, g.out_w, table);
+        } else {
+            build_row_table(h, input, g, pad, oy, 0, inner_begin, table);
+            build_row_table(h, input, g, pad, oy, inner_end, g.out_w, table);
+        }
+        for (int ky = 0; ky < k && k <= 25; ky++) {
+            const int iy = oy * s + ky - g.top;
+            const int8_t *row = iy >= 0 && iy < g.in_h ? input + (size_t)iy * (size_t)g.in_w * (size_t)c : pad;
+            rows[ky] = row + ((size_t)inner_begin * (size_t)s - (size_t)g.left) * (size_t)c;
+        }
         int8_t *out_row = output + (size_t)oy * row_bytes;
-        for (int j = 0; j < full; j++)
-            run(h, stream + (size_t)j * (size_t)h->tile_bytes, table, (size_t)j * TILE, g.out_w, out_row + j * TILE, (size_t)c);
+        for (int j = 0; j < full; j++) {
+            const uint8_t *tile = stream + (size_t)j * (size_t)h->tile_bytes;
+            const size_t offset = (size_t)j * TILE;
+            dw_source by_table = {.table = table, .offset = offset};
+            run_table(h, tile, by_table, inner_begin, out_row + offset, (size_t)c);
+            if (inner_end > inner_begin) {
+                dw_source by_rows = {.rows = rows, .offset = offset, .step = (size_t)s * (size_t)c, .channels = (size_t)c};
+                run_rows(h, tile, by_rows, inner_end - inner_begin, out_row + (size_t)inner_begin * (size_t)c + offset, (size_t)c);
+            }
+            dw_source rest_table = {.table = table + (size_t)inner_end * (size_t)taps, .offset = offset};
+            run_table(h, tile, rest_table, g.out_w - inner_end, out_row + (size_t)inner_end * (size_t)c + offset, (size_t)c);
+        }
         if (rest) {
             // The last channels: copy each tap's `rest` codes into a 16-wide scratch so that no
             // load runs past the end of the input.
@@ -406,7 +484,8 @@ static void rows_simd(const dw_header *h, const uint8_t *base, const int8_t *inp
                     memcpy(lanes + t * TILE, table[(size_t)ox * (size_t)taps + (size_t)t] + full * TILE, (size_t)rest);
                     ptrs[t] = lanes + t * TILE;
                 }
-                run(h, stream + (size_t)full * (size_t)h->tile_bytes, ptrs, 0, 1, result, TILE);
+                dw_source one = {.table = ptrs, .offset = 0};
+                run_table(h, stream + (size_t)full * (size_t)h->tile_bytes, one, 1, result, TILE);
                 memcpy(out_row + (size_t)ox * (size_t)c + full * TILE, result, (size_t)rest);
             }
             if (big) free(big);
