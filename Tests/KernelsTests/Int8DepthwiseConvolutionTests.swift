@@ -109,6 +109,20 @@ func assertSameCodes(_ actual: QuantizedTensor, _ expected: QuantizedTensor, _ w
 }
 
 final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
+    /// The SIMD path is the one that runs: NEON on AArch64 (with the dot-product extension the
+    /// stem's sdot needs, which cpu_features.c detects), AVX2 on an x86-64 CPU that has it.
+    func testSIMDPathRunsWhereTheCPUHasIt() throws {
+        let all = paths()
+        print("int8 depthwise/stem/add paths on this CPU: \(all.joined(separator: ", ")) (detected instruction set \(InstructionSet.detected.rawValue))")
+        #if arch(arm64)
+        XCTAssertEqual(all.first, InstructionSet.detected == .portable ? "portable" : "neon")
+        #elseif arch(x86_64)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if flags.contains(" avx2") { XCTAssertEqual(all, ["avx2", "portable"]) }
+        #endif
+        XCTAssertEqual(all.last, "portable")
+    }
+
     private func randomLayer(channels: Int, kernel: Int, stride: Int, zx: Int32, zo: Int32, activation: ActivationClamp,
                              regime: MultiplierRegime, using rng: inout SeededGenerator) throws -> QuantizedDepthwiseConvolution {
         let weights = try exactWeights(randomWeightCodes(channels: channels, run: kernel * kernel, using: &rng), outputChannels: channels)
