@@ -258,8 +258,15 @@ typedef struct {
 #endif
 
 #define DW_TAP(src, i, t, k, taps, rows_mode)                                                                     \
-    ((rows_mode) ? (src).rows[(t) / (k)] + (size_t)(i) * (src).step + (size_t)((t) % (k)) * (src).channels + (src).offset \
+    ((rows_mode) ? (src).rows[(t) / (k)] + at + (size_t)((t) % (k)) * chan                                       \
                  : (src).table[(size_t)(i) * (size_t)(taps) + (size_t)(t)] + (src).offset)
+
+// Per output: `at` is its offset from the row pointers, `chan` the channel count, made opaque to
+// the optimiser so that it addresses taps as row + at + kx * chan (a few registers) rather than
+// hoisting one pointer per tap out of the loop (25 for k5, spilled to the stack).
+#define DW_OUTPUT_OFFSETS(src, i, rows_mode)                                                                      \
+    size_t chan = (src).channels, at = (size_t)(i) * (src).step + (src).offset;                                  \
+    if (rows_mode) __asm__("" : "+r"(chan), "+r"(at))
 
 #if defined(__x86_64__)
 // `count` outputs of one 16-channel tile, reading taps through `src`, writing 16 codes at
@@ -277,6 +284,7 @@ EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile
     const __m256i low64 = _mm256_set1_epi64x(h->low - h->output_zero_point);
     const __m256i high64 = _mm256_set1_epi64x(h->high - h->output_zero_point);
     for (int i = 0; i < count; i++) {
+        DW_OUTPUT_OFFSETS(src, i, rows_mode);
         __m256i acc_lo = bias_lo, acc_hi = bias_hi;
         int t = 0;
         DW_UNROLL
@@ -285,6 +293,9 @@ EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile
             __m256i x1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)DW_TAP(src, i, t + 1, k, taps, rows_mode)));
             acc_lo = _mm256_add_epi32(acc_lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(x0, x1), _mm256_loadu_si256(w + t)));
             acc_hi = _mm256_add_epi32(acc_hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(x0, x1), _mm256_loadu_si256(w + t + 1)));
+            // Every 4 pairs, the sums so far are materialised: without this the scheduler hoists
+            // all 25 loads of k5 ahead and spills their vectors.
+            if (t % 8 == 6) __asm__("" : "+x"(acc_lo), "+x"(acc_hi));
         }
         if (t < taps) {
             __m256i x0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)DW_TAP(src, i, t, k, taps, rows_mode)));
@@ -343,6 +354,7 @@ EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, dw_
     const int16x8_t zp16 = vdupq_n_s16((int16_t)h->output_zero_point);
     const int8x16_t low8 = vdupq_n_s8((int8_t)h->low), high8 = vdupq_n_s8((int8_t)h->high);
     for (int i = 0; i < count; i++) {
+        DW_OUTPUT_OFFSETS(src, i, rows_mode);
         int32x4_t a0 = vld1q_s32(bias), a1 = vld1q_s32(bias + 4), a2 = vld1q_s32(bias + 8), a3 = vld1q_s32(bias + 12);
         int t = 0;
         DW_UNROLL
