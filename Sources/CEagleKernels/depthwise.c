@@ -268,6 +268,12 @@ typedef struct {
     size_t chan = (src).channels, at = (size_t)(i) * (src).step + (src).offset;                                  \
     if (rows_mode) __asm__("" : "+r"(chan), "+r"(at))
 
+// The full unroll request holds for k3 and k5 only; the kernel of other sizes (tile_any_table)
+// keeps the loop, which is fine.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpass-failed"
+#endif
 #if defined(__x86_64__)
 // `count` outputs of one 16-channel tile, reading taps through `src`, writing 16 codes at
 // out + i * out_stride.
@@ -329,19 +335,11 @@ DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
 DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
 DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
 DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
-// Runtime kernel sizes: the unroll request cannot be met, which is fine.
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wpass-failed"
-#endif
 EAGLE_AVX2 static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
                                       size_t out_stride) {
     if (h->fast) tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
     else tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 #elif defined(__aarch64__)
 EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, dw_source src, int count,
                                     int8_t *out, size_t out_stride, const int taps, const int k,
@@ -406,19 +404,15 @@ DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
 DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
 DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
 DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
-// Runtime kernel sizes: the unroll request cannot be met, which is fine.
-#if defined(__clang__)
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wpass-failed"
-#endif
 static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
                            size_t out_stride) {
     if (h->fast) tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
     else tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
+#endif
+
 #if defined(__clang__)
 #pragma clang diagnostic pop
-#endif
 #endif
 
 #if defined(__x86_64__) || defined(__aarch64__)
