@@ -27,8 +27,6 @@ typedef struct {
     int64_t simd_weights, simd_bias, simd_multipliers, simd_shifts, simd_round, simd_fast_shift, simd_negative_shift;
 } conv_header;
 
-static size_t round64(size_t n) { return (n + 63) & ~(size_t)63; }
-
 static size_t simd_weight_bytes(size_t padded_window, size_t padded_out) {
 #if defined(__x86_64__)
     return (padded_window / 2) * padded_out * 2 * sizeof(int16_t); // [pair][channel][2] int16
@@ -40,8 +38,8 @@ static size_t simd_weight_bytes(size_t padded_window, size_t padded_out) {
 size_t eagle_convolution_packed_size(int32_t in_channels, int32_t out_channels, int32_t kernel) {
     size_t window = (size_t)in_channels * (size_t)kernel * (size_t)kernel, o = (size_t)out_channels;
     size_t pw = (window + 3) & ~(size_t)3, po = (o + GROUP - 1) / GROUP * GROUP;
-    return round64(sizeof(conv_header)) + round64(window * o) + 3 * round64(4 * o) +
-           round64(simd_weight_bytes(pw, po)) + 5 * round64(4 * po) + round64(8 * po);
+    return eagle_round64(sizeof(conv_header)) + eagle_round64(window * o) + 3 * eagle_round64(4 * o) +
+           eagle_round64(simd_weight_bytes(pw, po)) + 5 * eagle_round64(4 * po) + eagle_round64(8 * po);
 }
 
 void eagle_convolution_pack(int32_t in_channels, int32_t out_channels, int32_t kernel, int32_t stride,
@@ -59,17 +57,17 @@ void eagle_convolution_pack(int32_t in_channels, int32_t out_channels, int32_t k
         .padded_out = (co + GROUP - 1) / GROUP * GROUP, .padded_window = (window + 3) & ~3,
     };
     const size_t po = (size_t)h->padded_out, pw = (size_t)h->padded_window;
-    size_t at = round64(sizeof(conv_header));
-    h->weights_ko = (int64_t)at; at += round64((size_t)window * (size_t)co);
-    h->bias = (int64_t)at; at += round64(4 * (size_t)co);
-    h->multipliers = (int64_t)at; at += round64(4 * (size_t)co);
-    h->shifts = (int64_t)at; at += round64(4 * (size_t)co);
-    h->simd_weights = (int64_t)at; at += round64(simd_weight_bytes(pw, po));
-    h->simd_bias = (int64_t)at; at += round64(4 * po);
-    h->simd_multipliers = (int64_t)at; at += round64(4 * po);
-    h->simd_shifts = (int64_t)at; at += round64(4 * po);
-    h->simd_round = (int64_t)at; at += round64(4 * po);
-    h->simd_fast_shift = (int64_t)at; at += round64(4 * po);
+    size_t at = eagle_round64(sizeof(conv_header));
+    h->weights_ko = (int64_t)at; at += eagle_round64((size_t)window * (size_t)co);
+    h->bias = (int64_t)at; at += eagle_round64(4 * (size_t)co);
+    h->multipliers = (int64_t)at; at += eagle_round64(4 * (size_t)co);
+    h->shifts = (int64_t)at; at += eagle_round64(4 * (size_t)co);
+    h->simd_weights = (int64_t)at; at += eagle_round64(simd_weight_bytes(pw, po));
+    h->simd_bias = (int64_t)at; at += eagle_round64(4 * po);
+    h->simd_multipliers = (int64_t)at; at += eagle_round64(4 * po);
+    h->simd_shifts = (int64_t)at; at += eagle_round64(4 * po);
+    h->simd_round = (int64_t)at; at += eagle_round64(4 * po);
+    h->simd_fast_shift = (int64_t)at; at += eagle_round64(4 * po);
     h->simd_negative_shift = (int64_t)at;
 
     // Window order: (ky, kx, input channel), as an HWC input lays it out. OIHW index of that
@@ -120,17 +118,7 @@ void eagle_convolution_pack(int32_t in_channels, int32_t out_channels, int32_t k
 #undef W_AT
 }
 
-typedef struct {
-    int in_h, in_w, out_h, out_w, top, left;
-} conv_geometry;
-
-static int same_before(int size, int kernel, int stride, int *out) {
-    int o = (size + stride - 1) / stride;
-    int total = (o - 1) * stride + kernel - size;
-    if (total < 0) total = 0;
-    *out = o;
-    return total / 2;
-}
+typedef eagle_geometry conv_geometry;
 
 // The window of output (oy, ox) in (ky, kx, channel) order, the input zero point for taps in the
 // padding and 0 after the window up to the padded length.
@@ -244,44 +232,12 @@ EAGLE_AVX2_INLINE void channels_avx2(const conv_header *h, const uint8_t *base, 
     if (count > 1) requantize_store_avx2(h, base, b, n, c0, y + y_stride, fast);
 }
 
-#define CONV_ROW_VARIANT(name, fast_value)                                                                     \
-    EAGLE_AVX2 static void name(const conv_header *h, const uint8_t *base, const int16_t *cols, int out_w,     \
-                                int8_t *y, int8_t *scratch) {                                                 \
-        const size_t po = (size_t)h->padded_out, co = (size_t)h->out_channels, pw = (size_t)h->padded_window; \
-        for (int ox = 0; ox < out_w; ox += 2) {                                                               \
-            const int count = out_w - ox >= 2 ? 2 : 1;                                                        \
-            /* Straight into the output when every channel is real, else through scratch. */                \
-            int8_t *target = co == po ? y + (size_t)ox * co : scratch;                                        \
-            const size_t stride = co == po ? co : po;                                                         \
-            const int16_t *c = cols + (size_t)ox * pw;                                                        \
-            size_t c0 = 0;                                                                                    \
-            for (; c0 + 32 <= po; c0 += 32) channels_avx2(h, base, c, count, c0, target + c0, stride, 4, fast_value); \
-            if (c0 < po) channels_avx2(h, base, c, count, c0, target + c0, stride, 2, fast_value);            \
-            if (target == scratch)                                                                            \
-                for (int j = 0; j < count; j++) memcpy(y + (size_t)(ox + j) * co, scratch + (size_t)j * po, co); \
-        }                                                                                                     \
-    }
-CONV_ROW_VARIANT(row_fast_avx2, 1)
-CONV_ROW_VARIANT(row_general_avx2, 0)
-
-static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
-                      int8_t *output, int row_begin, int row_end) {
-    const size_t n = (size_t)g.out_w * (size_t)h->padded_window;
-    int8_t *cols8 = malloc(n);
-    int16_t *cols = malloc(sizeof(int16_t) * n);
-    int8_t *scratch = malloc(2 * (size_t)h->padded_out);
-    if (!cols8 || !cols || !scratch) abort();
-    for (int oy = row_begin; oy < row_end; oy++) {
-        gather_row(h, input, g, oy, cols8);
-        for (size_t e = 0; e < n; e++) cols[e] = cols8[e];
-        int8_t *y = output + (size_t)oy * (size_t)g.out_w * (size_t)h->out_channels;
-        if (h->fast) row_fast_avx2(h, base, cols, g.out_w, y, scratch);
-        else row_general_avx2(h, base, cols, g.out_w, y, scratch);
-    }
-    free(cols8);
-    free(cols);
-    free(scratch);
-}
+// The windows as int16 pairs; 32 channels (4 vectors) at a time, then 16.
+typedef int16_t conv_column;
+#define CONV_ATTR EAGLE_AVX2
+#define CONV_CHANNELS channels_avx2
+#define CONV_WIDE 4
+#define CONV_NARROW 2
 #elif defined(__aarch64__)
 #define EAGLE_DOT __attribute__((target("dotprod")))
 #define EAGLE_DOT_INLINE static inline __attribute__((always_inline, target("dotprod")))
@@ -326,37 +282,53 @@ EAGLE_DOT_INLINE void channels_neon(const conv_header *h, const uint8_t *base, c
     if (count > 1) requantize_store_neon(h, base, b, n, c0, y + y_stride, fast);
 }
 
-#define CONV_ROW_VARIANT(name, fast_value)                                                                     \
-    EAGLE_DOT static void name(const conv_header *h, const uint8_t *base, const int8_t *cols, int out_w,       \
-                               int8_t *y, int8_t *scratch) {                                                  \
-        const size_t po = (size_t)h->padded_out, co = (size_t)h->out_channels, pw = (size_t)h->padded_window; \
-        for (int ox = 0; ox < out_w; ox += 2) {                                                               \
-            const int count = out_w - ox >= 2 ? 2 : 1;                                                        \
-            int8_t *target = co == po ? y + (size_t)ox * co : scratch;                                        \
-            const size_t stride = co == po ? co : po;                                                         \
-            const int8_t *c = cols + (size_t)ox * pw;                                                         \
-            size_t c0 = 0;                                                                                    \
-            for (; c0 + 32 <= po; c0 += 32) channels_neon(h, base, c, count, c0, target + c0, stride, 8, fast_value); \
-            if (c0 < po) channels_neon(h, base, c, count, c0, target + c0, stride, 4, fast_value);            \
-            if (target == scratch)                                                                            \
+// The windows as int8 quadruples; 32 channels (8 vectors) at a time, then 16.
+typedef int8_t conv_column;
+#define CONV_ATTR EAGLE_DOT
+#define CONV_CHANNELS channels_neon
+#define CONV_WIDE 8
+#define CONV_NARROW 4
+#endif
+
+#if defined(__x86_64__) || defined(__aarch64__)
+// One output row from its gathered windows, two positions per pass.
+#define CONV_ROW_VARIANT(name, fast_value)                                                                        \
+    CONV_ATTR static void name(const conv_header *h, const uint8_t *base, const conv_column *cols, int out_w,      \
+                               int8_t *y, int8_t *scratch) {                                                     \
+        const size_t po = (size_t)h->padded_out, co = (size_t)h->out_channels, pw = (size_t)h->padded_window;    \
+        for (int ox = 0; ox < out_w; ox += 2) {                                                                  \
+            const int count = out_w - ox >= 2 ? 2 : 1;                                                           \
+            /* Straight into the output when every channel is real, else through scratch. */                   \
+            int8_t *target = co == po ? y + (size_t)ox * co : scratch;                                           \
+            const size_t stride = co == po ? co : po;                                                            \
+            const conv_column *c = cols + (size_t)ox * pw;                                                       \
+            size_t c0 = 0;                                                                                       \
+            for (; c0 + 32 <= po; c0 += 32) CONV_CHANNELS(h, base, c, count, c0, target + c0, stride, CONV_WIDE, fast_value); \
+            if (c0 < po) CONV_CHANNELS(h, base, c, count, c0, target + c0, stride, CONV_NARROW, fast_value);     \
+            if (target == scratch)                                                                               \
                 for (int j = 0; j < count; j++) memcpy(y + (size_t)(ox + j) * co, scratch + (size_t)j * po, co); \
-        }                                                                                                     \
+        }                                                                                                        \
     }
-CONV_ROW_VARIANT(row_fast_neon, 1)
-CONV_ROW_VARIANT(row_general_neon, 0)
+CONV_ROW_VARIANT(row_fast, 1)
+CONV_ROW_VARIANT(row_general, 0)
 
 static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
                       int8_t *output, int row_begin, int row_end) {
-    int8_t *cols = malloc((size_t)g.out_w * (size_t)h->padded_window);
+    const size_t n = (size_t)g.out_w * (size_t)h->padded_window;
+    int8_t *cols8 = malloc(n);
+    conv_column *cols = sizeof(conv_column) == 1 ? (conv_column *)cols8 : malloc(sizeof(conv_column) * n);
     int8_t *scratch = malloc(2 * (size_t)h->padded_out);
-    if (!cols || !scratch) abort();
+    if (!cols8 || !cols || !scratch) abort();
     for (int oy = row_begin; oy < row_end; oy++) {
-        gather_row(h, input, g, oy, cols);
+        gather_row(h, input, g, oy, cols8);
+        if ((void *)cols != (void *)cols8)
+            for (size_t e = 0; e < n; e++) cols[e] = cols8[e];
         int8_t *y = output + (size_t)oy * (size_t)g.out_w * (size_t)h->out_channels;
-        if (h->fast) row_fast_neon(h, base, cols, g.out_w, y, scratch);
-        else row_general_neon(h, base, cols, g.out_w, y, scratch);
+        if (h->fast) row_fast(h, base, cols, g.out_w, y, scratch);
+        else row_general(h, base, cols, g.out_w, y, scratch);
     }
-    free(cols);
+    if ((void *)cols != (void *)cols8) free(cols);
+    free(cols8);
     free(scratch);
 }
 #endif
@@ -364,9 +336,7 @@ static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *i
 void eagle_convolution_run(const void *packed, const int8_t *input, int32_t height, int32_t width, int8_t *output,
                            int32_t row_begin, int32_t row_end) {
     const conv_header *h = packed;
-    conv_geometry g = {.in_h = height, .in_w = width};
-    g.top = same_before(height, h->kernel, h->stride, &g.out_h);
-    g.left = same_before(width, h->kernel, h->stride, &g.out_w);
+    const conv_geometry g = eagle_same_geometry(height, width, h->kernel, h->stride);
     if (row_end > g.out_h) row_end = g.out_h;
     if (row_begin >= row_end || g.out_w == 0) return;
 #if defined(__x86_64__) || defined(__aarch64__)

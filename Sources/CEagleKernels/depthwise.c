@@ -62,8 +62,6 @@ typedef struct {
     int64_t weights_hwc, bias, multipliers, shifts, stream;
 } dw_header;
 
-static size_t round64(size_t n) { return (n + 63) & ~(size_t)63; }
-
 // One tile of 16 channels in the SIMD stream.
 #if defined(__x86_64__)
 // bias(16 x i32) | weights: ceil(taps/2) pairs x (lo, hi) x 16 x i16 | multiplier | shift |
@@ -72,13 +70,13 @@ static size_t tile_bytes(int taps) { return 64 * (size_t)(1 + (taps + 1) / 2 + 4
 static const int lane_channel[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
 #else
 // bias(16 x i32) | weights: taps x 16 x i8 | multiplier | fast shift (16 x i32) | -shift (16 x i64).
-static size_t tile_bytes(int taps) { return round64(64 + 16 * (size_t)taps + 64 + 64 + 128); }
+static size_t tile_bytes(int taps) { return eagle_round64(64 + 16 * (size_t)taps + 64 + 64 + 128); }
 #endif
 
 size_t eagle_depthwise_packed_size(int32_t channels, int32_t kernel) {
     size_t taps = (size_t)kernel * (size_t)kernel, c = (size_t)channels;
     size_t tiles = (c + TILE - 1) / TILE;
-    return round64(sizeof(dw_header)) + round64(taps * c) + 3 * round64(4 * c) + tiles * tile_bytes((int)taps);
+    return eagle_round64(sizeof(dw_header)) + eagle_round64(taps * c) + 3 * eagle_round64(4 * c) + tiles * tile_bytes((int)taps);
 }
 
 void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, const int8_t *weights,
@@ -95,11 +93,11 @@ void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, cons
         .low = clamp_low, .high = clamp_high, .fast = 1, .tiles = (c + TILE - 1) / TILE,
         .tile_bytes = (int64_t)tile_bytes(taps),
     };
-    size_t at = round64(sizeof(dw_header));
-    h->weights_hwc = (int64_t)at; at += round64((size_t)taps * (size_t)c);
-    h->bias = (int64_t)at; at += round64(4 * (size_t)c);
-    h->multipliers = (int64_t)at; at += round64(4 * (size_t)c);
-    h->shifts = (int64_t)at; at += round64(4 * (size_t)c);
+    size_t at = eagle_round64(sizeof(dw_header));
+    h->weights_hwc = (int64_t)at; at += eagle_round64((size_t)taps * (size_t)c);
+    h->bias = (int64_t)at; at += eagle_round64(4 * (size_t)c);
+    h->multipliers = (int64_t)at; at += eagle_round64(4 * (size_t)c);
+    h->shifts = (int64_t)at; at += eagle_round64(4 * (size_t)c);
     h->stream = (int64_t)at;
 
     int8_t *wt = (int8_t *)(base + h->weights_hwc);
@@ -167,23 +165,10 @@ void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, cons
 
 // MARK: - Geometry
 
-typedef struct {
-    int in_h, in_w, out_h, out_w, top, left;
-} dw_geometry;
-
-static int same_before(int size, int kernel, int stride, int *out) {
-    int o = (size + stride - 1) / stride;
-    int total = (o - 1) * stride + kernel - size;
-    if (total < 0) total = 0;
-    *out = o;
-    return total / 2;
-}
+typedef eagle_geometry dw_geometry;
 
 static dw_geometry geometry(const dw_header *h, int height, int width) {
-    dw_geometry g = {.in_h = height, .in_w = width};
-    g.top = same_before(height, h->kernel, h->stride, &g.out_h);
-    g.left = same_before(width, h->kernel, h->stride, &g.out_w);
-    return g;
+    return eagle_same_geometry(height, width, h->kernel, h->stride);
 }
 
 // MARK: - Portable
@@ -322,24 +307,8 @@ EAGLE_AVX2_INLINE void tile_outputs_avx2(const dw_header *h, const uint8_t *tile
     (void)pairs;
 }
 
-#define DW_TILE_VARIANT(name, taps_value, k_value, rows_value, fast_value)                                     \
-    EAGLE_AVX2 static void name(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out, \
-                                size_t out_stride) {                                                           \
-        tile_outputs_avx2(h, tile, src, count, out, out_stride, taps_value, k_value, rows_value, fast_value);   \
-    }
-DW_TILE_VARIANT(tile_k3_table_fast, 9, 3, 0, 1)
-DW_TILE_VARIANT(tile_k3_rows_fast, 9, 3, 1, 1)
-DW_TILE_VARIANT(tile_k5_table_fast, 25, 5, 0, 1)
-DW_TILE_VARIANT(tile_k5_rows_fast, 25, 5, 1, 1)
-DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
-DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
-DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
-DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
-EAGLE_AVX2 static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
-                                      size_t out_stride) {
-    if (h->fast) tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
-    else tile_outputs_avx2(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
-}
+#define DW_TILE_IMPL tile_outputs_avx2
+#define DW_TILE_ATTR EAGLE_AVX2
 #elif defined(__aarch64__)
 EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, dw_source src, int count,
                                     int8_t *out, size_t out_stride, const int taps, const int k,
@@ -391,10 +360,17 @@ EAGLE_INLINE void tile_outputs_neon(const dw_header *h, const uint8_t *tile, dw_
     }
 }
 
+#define DW_TILE_IMPL tile_outputs_neon
+#define DW_TILE_ATTR
+#endif
+
+#if defined(__x86_64__) || defined(__aarch64__)
+// The kernels rows_simd chooses from: k3 and k5 with the taps unrolled, by table or by rows, fast
+// or general requantization; any other size by table.
 #define DW_TILE_VARIANT(name, taps_value, k_value, rows_value, fast_value)                                     \
-    static void name(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,           \
-                     size_t out_stride) {                                                                      \
-        tile_outputs_neon(h, tile, src, count, out, out_stride, taps_value, k_value, rows_value, fast_value);   \
+    DW_TILE_ATTR static void name(const dw_header *h, const uint8_t *tile, dw_source src, int count,            \
+                                  int8_t *out, size_t out_stride) {                                            \
+        DW_TILE_IMPL(h, tile, src, count, out, out_stride, taps_value, k_value, rows_value, fast_value);        \
     }
 DW_TILE_VARIANT(tile_k3_table_fast, 9, 3, 0, 1)
 DW_TILE_VARIANT(tile_k3_rows_fast, 9, 3, 1, 1)
@@ -404,10 +380,10 @@ DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
 DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
 DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
 DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
-static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
-                           size_t out_stride) {
-    if (h->fast) tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
-    else tile_outputs_neon(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
+DW_TILE_ATTR static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
+                                        size_t out_stride) {
+    if (h->fast) DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
+    else DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
 #endif
 

@@ -1,4 +1,5 @@
-// Exact vectorised requantization (private to CEagleKernels; shared by the int8 kernels).
+// Exact vectorised requantization, and the few layout helpers the int8 kernels share (private to
+// CEagleKernels).
 //
 // The definition (FixedPointMultiplier / Requantization in Sources/Kernels/Int8), for an int32
 // accumulator `acc`, a multiplier M in [0, 2^31) and a shift s in 1...62:
@@ -30,6 +31,7 @@
 #ifndef EAGLE_REQUANTIZE_H
 #define EAGLE_REQUANTIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "eagle_kernels.h"
 
@@ -40,6 +42,29 @@
 #endif
 
 #define EAGLE_INLINE static inline __attribute__((always_inline))
+
+/// `n` rounded up to a multiple of 64 (sections of a packed layer start on cache lines).
+static inline size_t eagle_round64(size_t n) { return (n + 63) & ~(size_t)63; }
+
+/// TensorFlow "same" padding in both directions (SamePadding): output size, padding before.
+typedef struct {
+    int in_h, in_w, out_h, out_w, top, left;
+} eagle_geometry;
+
+static inline int eagle_same_before(int size, int kernel, int stride, int *out) {
+    int o = (size + stride - 1) / stride;
+    int total = (o - 1) * stride + kernel - size;
+    if (total < 0) total = 0;
+    *out = o;
+    return total / 2;
+}
+
+static inline eagle_geometry eagle_same_geometry(int height, int width, int kernel, int stride) {
+    eagle_geometry g = {.in_h = height, .in_w = width};
+    g.top = eagle_same_before(height, kernel, stride, &g.out_h);
+    g.left = eagle_same_before(width, kernel, stride, &g.out_w);
+    return g;
+}
 
 /// The definition, one value at a time.
 EAGLE_INLINE int32_t eagle_rq_scalar(int32_t acc, int32_t multiplier, int32_t shift, int32_t zero_point,

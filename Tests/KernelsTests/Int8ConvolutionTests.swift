@@ -14,11 +14,6 @@ final class Int8ConvolutionTests: Int8KernelTestCase {
             requantization: randomRequantization(channels: outChannels, zo: zo, activation: activation, regime: regime, using: &rng))
     }
 
-    private func randomInput(height: Int, width: Int, channels: Int, zx: Int32, using rng: inout SeededGenerator) throws -> QuantizedTensor {
-        try QuantizedTensor(height: height, width: width, channels: channels, values: randomCodes(height * width * channels, using: &rng),
-                            parameters: QuantizationParameters(scale: 1, zeroPoint: zx))
-    }
-
     func testMatchesReferenceOnRandomShapes() throws {
         try forEachPath { path in
             var rng = SeededGenerator(seed: 0xC0E)

@@ -95,6 +95,12 @@ func randomRequantization(channels: Int, zo: Int32, activation: ActivationClamp,
                               output: output, activation: activation)
 }
 
+/// A tensor of random codes with scale 1 and zero point `zx`.
+func randomInput(height: Int, width: Int, channels: Int, zx: Int32, using rng: inout SeededGenerator) throws -> QuantizedTensor {
+    try QuantizedTensor(height: height, width: width, channels: channels, values: randomCodes(height * width * channels, using: &rng),
+                        parameters: QuantizationParameters(scale: 1, zeroPoint: zx))
+}
+
 /// Asserts equal codes, naming the first difference.
 func assertSameCodes(_ actual: QuantizedTensor, _ expected: QuantizedTensor, _ what: @autoclosure () -> String,
                      file: StaticString = #filePath, line: UInt = #line) {
@@ -130,11 +136,6 @@ final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
         return try QuantizedDepthwiseConvolution(
             kernelSize: kernel, stride: stride, weights: weights, bias: bias, input: QuantizationParameters(scale: 1, zeroPoint: zx),
             requantization: randomRequantization(channels: channels, zo: zo, activation: activation, regime: regime, using: &rng))
-    }
-
-    private func randomInput(height: Int, width: Int, channels: Int, zx: Int32, using rng: inout SeededGenerator) throws -> QuantizedTensor {
-        try QuantizedTensor(height: height, width: width, channels: channels, values: randomCodes(height * width * channels, using: &rng),
-                            parameters: QuantizationParameters(scale: 1, zeroPoint: zx))
     }
 
     func testMatchesReferenceOnRandomShapes() throws {
