@@ -70,8 +70,9 @@ public struct QuantizedDepthwiseConvolution: Sendable {
     }
 }
 
-/// Glue shared by the C-backed int8 layers of this file family (depthwise, stem, add).
-enum Int8Kernel {
+/// Glue shared by the C-backed int8 layers (depthwise, stem, add, conversions), and the switch
+/// between their SIMD and portable paths for tests and `bench`.
+public enum Int8Kernel {
     /// Output rows per worker below which splitting over threads costs more than it saves:
     /// about 200 k multiply-adds, roughly 20 µs of work.
     static let minimumWorkPerWorker = 200_000
@@ -114,10 +115,10 @@ enum Int8Kernel {
 
     /// Makes the depthwise, stem and add kernels take their portable C path (tests compare both);
     /// see `eagle_kernels_force_portable_simd`.
-    static func forcePortable(_ portable: Bool) {
+    public static func forcePortable(_ portable: Bool) {
         eagle_kernels_force_portable_simd(portable ? 1 : 0)
     }
 
     /// The path those kernels take now: "avx2", "neon" or "portable".
-    static var path: String { String(cString: eagle_kernels_simd_name()) }
+    public static var path: String { String(cString: eagle_kernels_simd_name()) }
 }
