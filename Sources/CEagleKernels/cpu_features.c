@@ -10,9 +10,7 @@
 static eagle_isa detect(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni"))
-        return EAGLE_ISA_AVX512_VNNI;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return EAGLE_ISA_AVX2;
 #elif defined(__aarch64__) && defined(__linux__)
     if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) return EAGLE_ISA_NEON_DOT;
 #endif
@@ -40,7 +38,7 @@ int eagle_kernels_force_isa(eagle_isa isa) {
 
 const char *eagle_isa_name(eagle_isa isa) {
     switch (isa) {
-    case EAGLE_ISA_AVX512_VNNI: return "avx512-vnni";
+    case EAGLE_ISA_AVX2: return "avx2";
     case EAGLE_ISA_NEON_DOT: return "neon-dotprod";
     default: return "portable";
     }

@@ -78,29 +78,38 @@ public struct FloatPlane: Sendable, Equatable {
     public func gaussianBlurred(sigma: Float) -> FloatPlane {
         guard sigma > 0, width > 0, height > 0 else { return self }
         let kernel = Self.gaussianKernel(sigma: sigma)
-        let radius = kernel.count / 2
+        let taps = kernel.count, radius = taps / 2
         var tmp = [Float](repeating: 0, count: values.count)
         var out = [Float](repeating: 0, count: values.count)
-        let xIndex = (-radius..<(width + radius)).map { Self.reflect($0, width) }
         let yIndex = (-radius..<(height + radius)).map { Self.reflect($0, height) }
-        values.withUnsafeBufferPointer { src in
-            tmp.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    let row = y * width
-                    for x in 0..<width {
-                        var sum: Float = 0
-                        for k in 0..<kernel.count { sum += kernel[k] * src[row + xIndex[x + k]] }
-                        dst[row + x] = sum
+        // Both passes run as "add w_k times a shifted row" over whole rows: unit-stride loops the
+        // compiler vectorises, instead of one gathered dot product per output pixel. Each row is
+        // first copied with its mirrored borders so the shifted reads need no index table.
+        var padded = [Float](repeating: 0, count: width + 2 * radius)
+        kernel.withUnsafeBufferPointer { w in
+            values.withUnsafeBufferPointer { src in
+                tmp.withUnsafeMutableBufferPointer { dst in
+                    padded.withUnsafeMutableBufferPointer { row in
+                        for y in 0..<height {
+                            let line = src.baseAddress! + y * width
+                            for i in 0..<row.count { row[i] = line[Self.reflect(i - radius, width)] }
+                            let target = dst.baseAddress! + y * width
+                            for k in 0..<taps {
+                                let wk = w[k], shifted = row.baseAddress! + k
+                                for x in 0..<width { target[x] += wk * shifted[x] }
+                            }
+                        }
                     }
                 }
             }
-        }
-        tmp.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<height {
-                    for k in 0..<kernel.count {
-                        let w = kernel[k], from = yIndex[y + k] * width, to = y * width
-                        for x in 0..<width { dst[to + x] += w * src[from + x] }
+            tmp.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for y in 0..<height {
+                        let target = dst.baseAddress! + y * width
+                        for k in 0..<taps {
+                            let wk = w[k], from = src.baseAddress! + yIndex[y + k] * width
+                            for x in 0..<width { target[x] += wk * from[x] }
+                        }
                     }
                 }
             }

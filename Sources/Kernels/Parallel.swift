@@ -1,3 +1,4 @@
+import CEagleKernels
 import Dispatch
 
 /// A buffer pointer that may cross into the worker closures of ``Parallel/forEach(_:_:)``.
@@ -32,6 +33,28 @@ public enum Parallel {
             body(0)
         } else if iterations > 1 {
             DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+        }
+    }
+
+    /// Runs `body(i)` for i in 0..<iterations on up to `workers` threads of the kernels' persistent
+    /// pool (the calling thread and helpers that spin briefly between jobs, then sleep), handing
+    /// out iterations in increasing order; returns when all are done. Meant for the short parallel
+    /// loops of the int8 kernels (pass ``int8ThreadCount``), where waking Dispatch's threads costs
+    /// more than the work. With one worker, one iteration, or while the pool runs another job (a
+    /// call from another thread or from inside `body`), every iteration runs on the calling thread.
+    public static func forEach(_ iterations: Int, workers: Int, _ body: @Sendable (Int) -> Void) {
+        guard iterations > 0 else { return }
+        if workers <= 1 || iterations == 1 {
+            for i in 0..<iterations { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var task = body
+            withUnsafeMutablePointer(to: &task) { pointer in
+                eagle_parallel_run(Int32(clamping: workers), Int32(clamping: iterations), { context, index in
+                    context!.assumingMemoryBound(to: (@Sendable (Int) -> Void).self).pointee(Int(index))
+                }, pointer)
+            }
         }
     }
 }

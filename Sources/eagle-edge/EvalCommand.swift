@@ -41,32 +41,63 @@ struct EvalCommand: ParsableCommand {
             Diagnostics.fail("\(error)")
         }
         let network = backbone.network()
-        let taught: PatchCoreModel
-        if let model {
-            do { taught = try ModelFile.load(model) } catch { Diagnostics.fail("\(error)") }
-        } else {
-            taught = TeachCommand.teach(network: network, settings: teach.settings(), files: data.teachImages,
-                                        source: dataset, threads: backbone.threads)
-            if let saveModel {
-                do { try ModelFile.save(taught, to: saveModel) } catch { Diagnostics.fail("\(error)") }
+        var runs: [(expert: PatchCoreExpert, report: EvaluationReport)] = []
+        for precision in teach.precisions() {
+            let taught = model.map(loadModel) ?? teachModel(network: network, precision: precision, data: data)
+            if taught.settings.precision != precision {
+                Diagnostics.fail("\(model ?? "the model") was taught in \(taught.settings.precision.rawValue); "
+                                 + "--precision \(precision.rawValue) needs a model taught in it (omit --model to teach one)")
+            }
+            do {
+                let expert = try PatchCoreExpert(network: network, model: taught)
+                let bar = ProgressBar("eval \(precision.rawValue)", total: data.testSamples.count)
+                let results = try Evaluator(expert: expert).evaluate(data) { done, _ in bar.update(done) }
+                if let report {
+                    let folder = runs.isEmpty ? report : report + "/" + precision.rawValue
+                    try HTMLReport.write(results, model: taught, expert: expert, to: folder)
+                }
+                runs.append((expert, results))
+            } catch {
+                Diagnostics.fail("\(error)")
             }
         }
-        let results: EvaluationReport
-        do {
-            let expert = try PatchCoreExpert(network: network, model: taught)
-            let bar = ProgressBar("eval", total: data.testSamples.count)
-            results = try Evaluator(expert: expert).evaluate(data) { done, _ in bar.update(done) }
-            if let report {
-                try HTMLReport.write(results, model: taught, expert: expert, to: report)
+        var parity: PrecisionParity?
+        if let fp32 = runs.first(where: { $0.expert.model.settings.precision == .fp32 }),
+           let int8 = runs.first(where: { $0.expert.model.settings.precision == .int8 }) {
+            do {
+                parity = try PrecisionParity(fp32: fp32.expert, int8: int8.expert, fp32Report: fp32.report, int8Report: int8.report,
+                                             images: int8.report.images.map(\.sample.imagePath))
+            } catch {
+                Diagnostics.fail("parity: \(error)")
             }
-        } catch {
-            Diagnostics.fail("\(error)")
         }
-        for (path, reason) in results.unreadable { Diagnostics.warn("skipped \(path): \(reason)") }
+        for (path, reason) in runs.first?.report.unreadable ?? [] { Diagnostics.warn("skipped \(path): \(reason)") }
         if json {
-            print(try ReportJSON.render(results, model: taught))
+            print(try ReportJSON.render(runs.map { ($0.report, $0.expert.model) }, parity: parity))
         } else {
-            ReportText.print(results, model: taught)
+            for (i, run) in runs.enumerated() {
+                if i > 0 { print("") }
+                ReportText.print(run.report, model: run.expert.model)
+            }
+            if let parity { ReportText.print(parity) }
         }
+    }
+
+    private func loadModel(_ path: String) -> PatchCoreModel {
+        do { return try ModelFile.load(path) } catch { Diagnostics.fail("\(error)") }
+    }
+
+    /// Teaches from the data set's teach images; saved when --save-model names a file (with the
+    /// precision added to its name when several are evaluated).
+    private func teachModel(network: EfficientNetLite0, precision: Precision, data: InspectionDataset) -> PatchCoreModel {
+        var settings = teach.settings()
+        settings.precision = precision
+        let taught = TeachCommand.teach(network: network, settings: settings, files: data.teachImages,
+                                        source: dataset, threads: backbone.threads)
+        if var path = saveModel {
+            if teach.precisions().count > 1 { path = (path as NSString).deletingPathExtension + "-\(precision.rawValue).eagle" }
+            do { try ModelFile.save(taught, to: path) } catch { Diagnostics.fail("\(error)") }
+        }
+        return taught
     }
 }

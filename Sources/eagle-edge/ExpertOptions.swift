@@ -37,6 +37,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Patch feature channels after pooling (default: all tap channels).")
     var dimension: Int?
 
+    @Option(help: "Channels each tap is pooled to before concatenation; 0 keeps all of them.")
+    var tapDimension = 64
+
     @Option(help: "Share of teach patches kept in the memory bank.")
     var coresetRatio = 0.01
 
@@ -48,6 +51,19 @@ struct TeachOptions: ParsableArguments {
 
     @Option(help: "Seed of the coreset selection.")
     var seed: UInt64 = 0
+
+    @Option(help: "Backbone arithmetic: int8 (fixed point, the appliance's) or fp32 (the reference); eval takes a list, e.g. int8,fp32.")
+    var precision = "fp32"
+
+    /// The precisions asked, in order; fails the command on an unknown name.
+    func precisions() -> [Precision] {
+        let names = precision.split(separator: ",").map(String.init)
+        let parsed = names.compactMap(Precision.init(rawValue:))
+        guard !parsed.isEmpty, parsed.count == names.count, Set(parsed).count == parsed.count else {
+            Diagnostics.fail("--precision must be int8, fp32 or int8,fp32, not '\(precision)'")
+        }
+        return parsed
+    }
 
     func settings() -> PatchCoreSettings {
         var taps: [FeatureTap] = []
@@ -62,9 +78,10 @@ struct TeachOptions: ParsableArguments {
         }
         let size = input.split(separator: "x").compactMap { Int($0) }
         guard size.count == 2 else { Diagnostics.fail("--input must be WIDTHxHEIGHT, e.g. 224x224, not '\(input)'") }
-        let settings = PatchCoreSettings(taps: taps, fit: fit, inputWidth: size[0], inputHeight: size[1],
-                                         featureDimension: dimension, coresetRatio: coresetRatio, seed: seed,
+        var settings = PatchCoreSettings(taps: taps, fit: fit, inputWidth: size[0], inputHeight: size[1],
+                                         featureDimension: dimension, tapDimension: tapDimension > 0 ? tapDimension : nil, coresetRatio: coresetRatio, seed: seed,
                                          reweighting: reweight, thresholdSigmas: sigmas)
+        settings.precision = precisions()[0]
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -43,7 +43,7 @@ enum HTMLReport {
             ("escape rate", "\(percent(t.escapeRate)) (\(t.counts.falseNegatives) of \(t.counts.anomalous) defects)"),
             ("model", "taps \(model.settings.taps.map(\.description).joined(separator: ", ")), bank \(model.bank.count) x \(model.bank.dimension), "
                 + "coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)"),
-            ("expert time", "\(format(r.meanInspectMilliseconds)) ms per image (fp32)"),
+            ("expert time", "\(format(r.meanInspectMilliseconds)) ms per image (\(model.settings.precision.rawValue))"),
         ]
         let table = rows.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
         let types = r.perDefectType.map {

@@ -3,12 +3,25 @@ import PatchCore
 
 /// The machine form of an evaluation, for scripts and CI dashboards.
 enum ReportJSON {
-    static func render(_ r: EvaluationReport, model: PatchCoreModel) throws -> String {
+    /// One object per precision under "runs" (in the order run), plus "parity" when both ran.
+    static func render(_ runs: [(EvaluationReport, PatchCoreModel)], parity: PrecisionParity?) throws -> String {
+        var object: [String: Any] = ["runs": runs.map { fields(of: $0.0, model: $0.1) }]
+        if let p = parity {
+            object["parity"] = [
+                "mean_feature_cosine": p.meanCosine, "min_feature_cosine": p.minimumCosine,
+                "image_auroc_delta": p.imageAUROCDelta, "pixel_auroc_delta": nullable(p.pixelAUROCDelta),
+                "verdict_agreement": p.verdictAgreement, "images": p.images,
+            ]
+        }
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+    }
+
+    static func fields(of r: EvaluationReport, model: PatchCoreModel) -> [String: Any] {
         let t = r.atThreshold
-        let object: [String: Any] = [
+        return [
             "dataset": r.dataset,
             "split": r.split,
-            "precision": "fp32",
+            "precision": model.settings.precision.rawValue,
             "image_auroc": r.imageAUROC,
             "pixel_auroc": nullable(r.pixelAUROC),
             "pro": nullable(r.pro),
@@ -29,7 +42,6 @@ enum ReportJSON {
             ],
             "mean_inspect_ms": r.meanInspectMilliseconds,
         ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
     }
 
     /// JSON null for a missing figure.

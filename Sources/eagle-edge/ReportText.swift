@@ -20,6 +20,15 @@ enum ReportText {
         for type in r.perDefectType {
             Swift.print("  \(type.defectType.padding(toLength: 14, withPad: " ", startingAt: 0)) AUROC \(fig(type.auroc))  (\(type.anomalousCount) vs \(type.goodCount) good)")
         }
-        Swift.print("expert          \(r.meanInspectMilliseconds.rounded(1)) ms per image (fp32, decode excluded)")
+        Swift.print("expert          \(r.meanInspectMilliseconds.rounded(1)) ms per image (\(model.settings.precision.rawValue), decode excluded)")
+    }
+
+    static func print(_ p: PrecisionParity) {
+        func fig(_ v: Double?) -> String { v.map { $0.rounded(4) } ?? "n/a" }
+        Swift.print("")
+        Swift.print("int8 vs fp32    on \(p.images) test images")
+        Swift.print("  feature cosine  mean \(fig(p.meanCosine)), worst patch \(fig(p.minimumCosine))")
+        Swift.print("  AUROC delta     image \(fig(p.imageAUROCDelta)), pixel \(fig(p.pixelAUROCDelta))")
+        Swift.print("  verdicts        \((p.verdictAgreement * 100).rounded(1)) % agree at the label-free thresholds")
     }
 }

@@ -88,14 +88,22 @@ final class ExpertCommandTests: XCTestCase {
             try copy(String(format: "ground_truth/broken_large/%03d_mask.png", i))
         }
         let report = dir.appendingPathComponent("report").path
-        let outcome = try EagleEdgeProcess.run(["eval", "--coreset-ratio", "0.05", "--json", "--report", report,
-                                                dir.appendingPathComponent("mini").path])
+        let outcome = try EagleEdgeProcess.run(["eval", "--coreset-ratio", "0.05", "--precision", "int8,fp32", "--json",
+                                                "--report", report, dir.appendingPathComponent("mini").path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
-        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(json["image_auroc"] as? Double, 1, "three broken bottles against three good ones")
-        XCTAssertNotNil(json["pixel_auroc"] as? Double)
-        XCTAssertNotNil(json["pro"] as? Double)
-        XCTAssertEqual((json["images"] as? [Any])?.count, 6)
+        let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let runs = try XCTUnwrap(top["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.map { $0["precision"] as? String }, ["int8", "fp32"])
+        for json in runs {
+            XCTAssertEqual(json["image_auroc"] as? Double, 1, "three broken bottles against three good ones")
+            XCTAssertNotNil(json["pixel_auroc"] as? Double)
+            XCTAssertNotNil(json["pro"] as? Double)
+            XCTAssertEqual((json["images"] as? [Any])?.count, 6)
+        }
+        let parity = try XCTUnwrap(top["parity"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(parity["mean_feature_cosine"] as? Double), 0.97, "int8 features follow fp32")
+        XCTAssertEqual(parity["images"] as? Int, 6)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: report + "/fp32/index.html"), "the second precision's report")
         let html = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<polyline"), "the ROC curve is inline SVG")
         XCTAssertTrue(html.contains("broken_large"))

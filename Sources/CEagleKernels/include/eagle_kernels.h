@@ -1,5 +1,5 @@
-// The int8 kernels of the fixed-point expert, in C for what Swift cannot express: the dot-product
-// instructions (x86-64 AVX-512 VNNI vpdpbusd, AArch64 NEON sdot) through intrinsics, chosen at
+// The int8 kernels of the fixed-point expert, in C for what Swift cannot express: the SIMD
+// instructions (x86-64 AVX2 vpmaddwd, AArch64 NEON sdot) through intrinsics, chosen at
 // run time from what the CPU reports, with a portable C path beside them.
 //
 // Every function here has a plain Swift reference twin in Sources/Kernels/Int8/Reference, and a
@@ -21,7 +21,7 @@ extern "C" {
 /// Which instruction set the int8 kernels use on this CPU.
 typedef enum {
     EAGLE_ISA_PORTABLE = 0,   ///< plain C, auto-vectorised by the compiler
-    EAGLE_ISA_AVX512_VNNI = 1,///< x86-64 with AVX-512 F/BW/VL and VNNI
+    EAGLE_ISA_AVX2 = 1,       ///< x86-64 with AVX2 (int8 widened to int16, vpmaddwd)
     EAGLE_ISA_NEON_DOT = 2,   ///< AArch64 with the dot-product extension (sdot)
 } eagle_isa;
 
@@ -35,6 +35,44 @@ int eagle_kernels_force_isa(eagle_isa isa);
 /// A short name for logs and `bench` output.
 const char *eagle_isa_name(eagle_isa isa);
 
+// MARK: threads
+
+/// One task of a parallel job: `index` in 0..<tasks.
+typedef void (*eagle_task_fn)(void *context, int index);
+
+/// Runs fn(context, t) for t in 0..<tasks on up to `threads` threads (the caller and helpers of a
+/// persistent pool that spin briefly between jobs, then sleep); returns when all are done. Tasks
+/// are handed out in increasing order as threads become free. A call made while the pool is busy
+/// (another thread's job, or a call from inside a task) runs its tasks on the calling thread.
+void eagle_parallel_run(int threads, int tasks, eagle_task_fn fn, void *context);
+
+// MARK: 1x1 convolution
+
+/// Bytes of the packed form of an int8 1x1 convolution `in_channels -> out_channels` for `isa`.
+size_t eagle_pointwise_packed_size(eagle_isa isa, int in_channels, int out_channels);
+
+/// Packs weights (`out_channels` rows of `in_channels` codes, -127...127), the folded bias
+/// (bias[o] - zx * sum_i w[o][i]) and the requantization (per-channel fixed-point multipliers and
+/// shifts, output zero point, clamp) into `packed`, of eagle_pointwise_packed_size bytes, in the
+/// layout of `isa`'s kernel.
+void eagle_pointwise_pack(eagle_isa isa, int in_channels, int out_channels, const int8_t *weights,
+                          const int32_t *folded_bias, const int32_t *multipliers, const int32_t *shifts,
+                          int32_t output_zero_point, int32_t clamp_low, int32_t clamp_high, void *packed);
+
+/// y[p][o] for `positions` input rows of `in_channels` codes (HWC), written as `positions` rows of
+/// `out_channels` codes, on up to `threads` threads; `packed` comes from eagle_pointwise_pack
+/// with an ISA this CPU has. Bit for bit the Swift definition (QuantizedPointwiseConvolution).
+void eagle_pointwise_run(const void *packed, const int8_t *input, int8_t *output, int positions, int threads);
+
+// MARK: nearest neighbour
+
+/// For each of `query_count` rows of `queries` the bank row at the smallest distance, as defined
+/// by NearestNeighbour in Swift (same Float operations in the same order): squared distances in
+/// `distances`, indices in `indices`. Rows are `dimension` codes in -127...127; `isa` must be one
+/// this CPU has; up to `threads` threads.
+void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *query_scales, const float *query_norms,
+                          int query_count, const int8_t *bank, const float *bank_scales, const float *bank_norms,
+                          int bank_count, int dimension, float *distances, int32_t *indices, int threads);
 
 // MARK: - Depthwise, stem, add and conversions (int8, HWC)
 //

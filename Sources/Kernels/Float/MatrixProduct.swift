@@ -10,16 +10,28 @@ public enum MatrixProduct {
         guard m > 0, n > 0 else { return [] }
         guard k > 0 else { return [Float](repeating: 0, count: m * n) }
         return [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    // beta = 0: C is uninitialised and sgemm must not read it.
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                                blasint(m), blasint(n), blasint(k), 1,
-                                pa.baseAddress, blasint(k), pb.baseAddress, blasint(transposeB ? k : n),
-                                0, c.baseAddress, blasint(n))
-                }
-            }
+            multiply(a, b, m: m, n: n, k: k, transposeB: transposeB, into: c)
             initialized = m * n
+        }
+    }
+
+    /// ``multiply(_:_:m:n:k:transposeB:)`` into caller-owned memory of at least m x n Floats,
+    /// which need not be initialised: large products (the coreset's projection of every teach
+    /// patch) then need no second copy.
+    public static func multiply(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transposeB: Bool = false,
+                                into c: UnsafeMutableBufferPointer<Float>) {
+        precondition(a.count == m * k && b.count == k * n && c.count >= m * n,
+                     "matrix product \(m)x\(k) by \(k)x\(n) got \(a.count), \(b.count) and room for \(c.count) values")
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else { c.baseAddress?.update(repeating: 0, count: m * n); return }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                // beta = 0: C may be uninitialised and sgemm must not read it.
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            blasint(m), blasint(n), blasint(k), 1,
+                            pa.baseAddress, blasint(k), pb.baseAddress, blasint(transposeB ? k : n),
+                            0, c.baseAddress, blasint(n))
+            }
         }
     }
 

@@ -4,12 +4,12 @@ import CEagleKernels
 /// `bench` may force the portable path to compare it with the fast one.
 public enum InstructionSet: String, Sendable, CaseIterable {
     case portable
-    case avx512VNNI = "avx512-vnni"
+    case avx2
     case neonDot = "neon-dotprod"
 
     init(_ isa: eagle_isa) {
         switch isa {
-        case EAGLE_ISA_AVX512_VNNI: self = .avx512VNNI
+        case EAGLE_ISA_AVX2: self = .avx2
         case EAGLE_ISA_NEON_DOT: self = .neonDot
         default: self = .portable
         }
@@ -18,7 +18,7 @@ public enum InstructionSet: String, Sendable, CaseIterable {
     var cValue: eagle_isa {
         switch self {
         case .portable: EAGLE_ISA_PORTABLE
-        case .avx512VNNI: EAGLE_ISA_AVX512_VNNI
+        case .avx2: EAGLE_ISA_AVX2
         case .neonDot: EAGLE_ISA_NEON_DOT
         }
     }

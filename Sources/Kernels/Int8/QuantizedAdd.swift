@@ -45,7 +45,7 @@ public struct QuantizedAdd: Sendable, Equatable {
                     let workers = Swift.max(1, Swift.min(int8ThreadCount, count / 65_536))
                     let (za, zb, zo) = (a.zeroPoint, b.zeroPoint, output.zeroPoint)
                     let (ma, mb, n) = (multiplierA, multiplierB, shift)
-                    Parallel.forEach(workers) { w in
+                    Parallel.forEach(workers, workers: workers) { w in
                         // Chunks of whole 16-code vectors.
                         let begin = (count * w / workers) & ~15, end = w == workers - 1 ? count : (count * (w + 1) / workers) & ~15
                         eagle_add(left.pointer.baseAddress! + begin, right.pointer.baseAddress! + begin,

@@ -28,7 +28,7 @@ public struct QuantizedConvolution: Sendable {
                 input: QuantizationParameters, output: QuantizationParameters, activation: ActivationClamp) throws {
         guard inChannels >= 1, outChannels >= 1 else { throw KernelError.shapeMismatch("int8 convolution needs channels in and out") }
         try expectCount(weights, outChannels * inChannels * kernelSize * kernelSize, "int8 convolution weights")
-        let q = try QuantizedWeights(weights, outputChannels: outChannels)
+        let q = try QuantizedWeights(weights, outputChannels: outChannels, bias: bias, inputScale: input.scale)
         try self.init(inChannels: inChannels, kernelSize: kernelSize, stride: stride, weights: q,
                       bias: try q.quantizedBias(bias, inputScale: input.scale), input: input,
                       requantization: Requantization(inputScale: input.scale, weightScales: q.scales, output: output, activation: activation))

@@ -28,7 +28,7 @@ public struct QuantizedDepthwiseConvolution: Sendable {
                 input: QuantizationParameters, output: QuantizationParameters, activation: ActivationClamp) throws {
         guard channels >= 1 else { throw KernelError.shapeMismatch("int8 depthwise convolution needs channels") }
         try expectCount(weights, channels * kernelSize * kernelSize, "int8 depthwise \(kernelSize)x\(kernelSize) weights")
-        let q = try QuantizedWeights(weights, outputChannels: channels)
+        let q = try QuantizedWeights(weights, outputChannels: channels, bias: bias, inputScale: input.scale)
         try self.init(kernelSize: kernelSize, stride: stride, weights: q, bias: try q.quantizedBias(bias, inputScale: input.scale),
                       input: input, requantization: Requantization(inputScale: input.scale, weightScales: q.scales,
                                                                    output: output, activation: activation))
@@ -98,7 +98,7 @@ public enum Int8Kernel {
                 let source = SharedBuffer(readOnly: input), target = SharedBuffer(out)
                 let workers = workerCount(rows: rows, workPerRow: work)
                 let (height, width) = (Int32(x.height), Int32(x.width))
-                Parallel.forEach(workers) { w in
+                Parallel.forEach(workers, workers: workers) { w in
                     let begin = rows * w / workers, end = rows * (w + 1) / workers
                     kernel(UnsafeRawPointer(layer.pointer.baseAddress), source.pointer.baseAddress, height, width,
                            target.pointer.baseAddress, Int32(begin), Int32(end))

@@ -13,7 +13,17 @@ public struct QuantizedWeights: Sendable, Equatable {
     /// Quantizes `weights` laid out as `outputChannels` consecutive runs of equal length,
     /// rounding to nearest with ties away from zero.
     public init(_ weights: [Float], outputChannels: Int) throws {
-        guard outputChannels >= 1, weights.count % outputChannels == 0 else {
+        try self.init(weights, outputChannels: outputChannels, bias: nil, inputScale: 1)
+    }
+
+    /// Quantizes weights whose layer adds `bias` to accumulators at `inputScale` x weight scale.
+    ///
+    /// A channel whose weights are nearly zero but whose bias is not (BatchNorm folding leaves
+    /// such "dead" channels) would need a bias beyond Int32 in those units. Its scale is raised
+    /// until the quantized bias stays within 2^22, which leaves the accumulator 2^31 - 2^22 of
+    /// headroom for the products; such a channel's output is its bias anyway.
+    public init(_ weights: [Float], outputChannels: Int, bias: [Float]?, inputScale: Float) throws {
+        guard outputChannels >= 1, weights.count % outputChannels == 0, bias.map({ $0.count == outputChannels }) ?? true else {
             throw KernelError.shapeMismatch("\(weights.count) weights do not split into \(outputChannels) output channels")
         }
         let run = weights.count / outputChannels
@@ -22,7 +32,8 @@ public struct QuantizedWeights: Sendable, Equatable {
         for c in 0..<outputChannels {
             let slice = weights[(c * run)..<((c + 1) * run)]
             let largest = slice.reduce(Float(0)) { Swift.max($0, abs($1)) }
-            let scale = largest > 0 ? largest / 127 : 1
+            let floor = bias.map { abs($0[c]) / (inputScale * Float(1 << 22)) } ?? 0
+            let scale = Swift.max(largest > 0 ? largest / 127 : 1, floor)
             scales.append(scale)
             for i in slice.indices {
                 values[i] = Int8(Swift.min(Swift.max((weights[i] / scale).rounded(.toNearestOrAwayFromZero), -127), 127))

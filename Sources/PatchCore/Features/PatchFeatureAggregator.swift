@@ -12,12 +12,15 @@ import Kernels
 public struct PatchFeatureAggregator: Sendable, Equatable {
     /// Channels of the output features; nil keeps the concatenation of all taps.
     public let targetDimension: Int?
+    /// Channels each tap is pooled to before concatenation; nil keeps them all.
+    public let tapDimension: Int?
     /// Neighbourhood side (3 in the paper; 1 disables the averaging).
     public let neighbourhood: Int
 
-    public init(targetDimension: Int? = nil, neighbourhood: Int = 3) {
+    public init(targetDimension: Int? = nil, tapDimension: Int? = nil, neighbourhood: Int = 3) {
         precondition(neighbourhood >= 1 && neighbourhood % 2 == 1, "the neighbourhood must be an odd size")
         self.targetDimension = targetDimension
+        self.tapDimension = tapDimension
         self.neighbourhood = neighbourhood
     }
 
@@ -32,7 +35,15 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
             planes.append(pooled.width == gridWidth && pooled.height == gridHeight
                 ? pooled : try Self.upsampled(pooled, width: gridWidth, height: gridHeight))
         }
-        let channels = planes.reduce(0) { $0 + $1.channels }
+        // Per-tap pooling first (adaptive bins over each tap's own channels), then the overall one.
+        var tapBins: [Range<Int>] = []
+        var c0 = 0
+        for plane in planes {
+            let bins = Self.adaptiveBins(length: plane.channels, outputs: min(plane.channels, tapDimension ?? plane.channels))
+            tapBins += bins.map { ($0.lowerBound + c0)..<($0.upperBound + c0) }
+            c0 += plane.channels
+        }
+        let channels = tapBins.count
         let outDimension = targetDimension ?? channels
         guard outDimension >= 1, outDimension <= channels else {
             throw KernelError.shapeMismatch("target dimension \(outDimension) must be in 1...\(channels)")
@@ -40,13 +51,24 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
         let positions = gridWidth * gridHeight
         // Transpose CHW planes into position-major rows, pooling channels on the way.
         let bins = Self.adaptiveBins(length: channels, outputs: outDimension)
+        let identityTaps = tapBins.count == c0
+        var gathered = [Float](repeating: 0, count: c0)
         var concatenated = [Float](repeating: 0, count: channels)
         var out = [Float](repeating: 0, count: positions * outDimension)
         for p in 0..<positions {
             var c0 = 0
             for plane in planes {
-                for c in 0..<plane.channels { concatenated[c0 + c] = plane.values[c * positions + p] }
+                for c in 0..<plane.channels { gathered[c0 + c] = plane.values[c * positions + p] }
                 c0 += plane.channels
+            }
+            if identityTaps {
+                swap(&gathered, &concatenated)
+            } else {
+                for (d, bin) in tapBins.enumerated() {
+                    var sum: Float = 0
+                    for c in bin { sum += gathered[c] }
+                    concatenated[d] = sum / Float(bin.count)
+                }
             }
             for (d, bin) in bins.enumerated() {
                 var sum: Float = 0

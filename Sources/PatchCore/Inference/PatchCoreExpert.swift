@@ -7,6 +7,8 @@ import Kernels
 public struct PatchCoreExpert: Sendable {
     public let network: EfficientNetLite0
     public let model: PatchCoreModel
+    /// The network at the model's precision.
+    public let backbone: FeatureBackbone
     let aggregator: PatchFeatureAggregator
 
     public init(network: EfficientNetLite0, model: PatchCoreModel) throws {
@@ -16,8 +18,9 @@ public struct PatchCoreExpert: Sendable {
         }
         self.network = network
         self.model = model
-        self.aggregator = PatchFeatureAggregator(targetDimension: model.settings.featureDimension)
-        let expected = model.settings.featureDimension ?? model.settings.taps.reduce(0) { $0 + $1.channels }
+        self.backbone = try model.backbone(network)
+        self.aggregator = model.settings.aggregator
+        let expected = model.settings.patchDimension
         guard expected == model.bank.dimension else {
             throw PatchCoreError.inputMismatch("bank dimension \(model.bank.dimension) does not match the settings (\(expected))")
         }
@@ -36,23 +39,56 @@ public struct PatchCoreExpert: Sendable {
     }
 
     /// Patch features of an already preprocessed crop.
-    static func features(of crop: RGBImage, network: EfficientNetLite0, settings: PatchCoreSettings,
+    static func features(of crop: RGBImage, backbone: FeatureBackbone, settings: PatchCoreSettings,
                          aggregator: PatchFeatureAggregator) throws -> (PatchFeatureMatrix, Int, Int) {
-        let maps = network.features(BackboneInput.tensor(from: crop), taps: settings.taps)
+        let maps = try backbone.features(of: crop, taps: settings.taps)
         let (features, w, h) = try aggregator.aggregate(maps)
         return (features, w, h)
     }
 
     /// Scores one image (any size; it is resized and cropped as the model was taught).
     public func inspect(_ image: RGBImage) throws -> AnomalyResult {
+        try inspect(crop: try Self.preprocess(image, settings: model.settings))
+    }
+
+    /// Scores an already preprocessed crop: the stages below, in order.
+    public func inspect(crop: RGBImage) throws -> AnomalyResult {
+        let features = try patchFeatures(taps: tapFeatures(of: crop))
+        return try result(crop: crop, features: features, nearest: search(features.matrix))
+    }
+
+    // MARK: Stages (public so `bench` can time each)
+
+    /// Stage 1, the backbone: the activations at the model's taps.
+    public func tapFeatures(of crop: RGBImage) throws -> [Tensor3] {
+        try backbone.features(of: crop, taps: model.settings.taps)
+    }
+
+    /// Stage 2: PatchCore's locally aware patch features on the finest tap's grid.
+    public func patchFeatures(taps: [Tensor3]) throws -> (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        let (features, w, h) = try aggregator.aggregate(taps)
+        return (features, w, h)
+    }
+
+    /// The patch features of an already preprocessed crop (for parity measurements).
+    public func patchFeatures(of crop: RGBImage) throws -> PatchFeatureMatrix {
+        try patchFeatures(taps: tapFeatures(of: crop)).matrix
+    }
+
+    /// Stage 3: distance of each patch to its nearest bank patch, in the model's precision.
+    public func search(_ features: PatchFeatureMatrix) throws -> (distances: [Float], indices: [Int]) {
+        try model.bank.nearest(features, precision: model.settings.precision)
+    }
+
+    /// Stage 4: image score (max patch distance, optionally re-weighted), normalised score, and
+    /// the anomaly map (patch scores upsampled to the crop and blurred).
+    public func result(crop: RGBImage, features: (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int),
+                       nearest: (distances: [Float], indices: [Int])) throws -> AnomalyResult {
         let settings = model.settings
-        let crop = try Self.preprocess(image, settings: settings)
-        let (features, gridWidth, gridHeight) = try Self.features(of: crop, network: network, settings: settings, aggregator: aggregator)
-        let nearest = model.bank.nearest(features)
-        let patchScores = try FloatPlane(width: gridWidth, height: gridHeight, values: nearest.distances)
+        let patchScores = try FloatPlane(width: features.gridWidth, height: features.gridHeight, values: nearest.distances)
         var score = Double(nearest.distances.max() ?? 0)
         if settings.reweighting, let worst = nearest.distances.indices.max(by: { nearest.distances[$0] < nearest.distances[$1] }) {
-            score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features, patch: worst)
+            score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features.matrix, patch: worst)
         }
         let map = try patchScores.resizedBilinear(width: settings.inputWidth, height: settings.inputHeight)
             .gaussianBlurred(sigma: settings.blurSigma)

@@ -23,11 +23,30 @@ public struct CoresetSampler: Sendable {
 
     /// Indices of `count` rows of `features` chosen greedily, in selection order.
     public func select(_ count: Int, from features: PatchFeatureMatrix) -> [Int] {
-        let n = features.count
-        guard count < n else { return Array(0..<n) }
-        guard count > 0 else { return [] }
-        let projected = project(features)
+        select(count, from: project(features), rows: nil)
+    }
+
+    /// Indices of `count` of the rows `rows` (all when nil) of features already projected by
+    /// ``project(_:)``, chosen greedily, in selection order. The teacher projects its patches
+    /// once and selects both the calibration bank (a subset) and the production bank from them.
+    public func select(_ count: Int, from projected: [SIMD16<Float>], rows: [Int]?) -> [Int] {
         let chunks = projectionDimension / 16
+        let n = rows?.count ?? projected.count / chunks
+        guard count < n else { return rows ?? Array(0..<n) }
+        guard count > 0 else { return [] }
+        // Candidates packed contiguously: a subset is copied once rather than read through an
+        // index table in the hot loop.
+        var candidates = projected
+        if let rows {
+            candidates = []
+            candidates.reserveCapacity(rows.count * chunks)
+            for r in rows { candidates.append(contentsOf: projected[(r * chunks)..<((r + 1) * chunks)]) }
+        }
+        let chosen = greedy(count, candidates: candidates, n: n, chunks: chunks)
+        return rows.map { rows in chosen.map { rows[$0] } } ?? chosen
+    }
+
+    private func greedy(_ count: Int, candidates projected: [SIMD16<Float>], n: Int, chunks: Int) -> [Int] {
         var minDistance = [Float](repeating: .infinity, count: n)
         var rng = SplitMix64(seed: seed)
         var chosen = [Int(rng.next() % UInt64(n))]
@@ -67,21 +86,19 @@ public struct CoresetSampler: Sendable {
     }
 
     /// Rows projected by a seeded Gaussian matrix with variance 1 / projectionDimension, packed
-    /// as SIMD16 chunks.
-    func project(_ features: PatchFeatureMatrix) -> [SIMD16<Float>] {
+    /// as SIMD16 chunks (sgemm writes straight into them: a row of k Floats is k / 16 chunks).
+    public func project(_ features: PatchFeatureMatrix) -> [SIMD16<Float>] {
         let d = features.dimension, k = projectionDimension
         var rng = SplitMix64(seed: seed ^ 0x5EED_C0DE)
         let scale = 1 / Float(k).squareRoot()
         var matrix = [Float](repeating: 0, count: d * k)
         for i in 0..<matrix.count { matrix[i] = rng.nextGaussian() * scale }
-        let product = MatrixProduct.multiply(features.values, matrix, m: features.count, n: k, k: d)
         let chunks = k / 16
-        var packed = [SIMD16<Float>](repeating: SIMD16<Float>(), count: features.count * chunks)
-        product.withUnsafeBufferPointer { src in
-            for i in 0..<(features.count * chunks) {
-                packed[i] = SIMD16<Float>(src[(i * 16)..<(i * 16 + 16)])
+        return [SIMD16<Float>](unsafeUninitializedCapacity: features.count * chunks) { packed, initialized in
+            packed.withMemoryRebound(to: Float.self) { floats in
+                MatrixProduct.multiply(features.values, matrix, m: features.count, n: k, k: d, into: floats)
             }
+            initialized = features.count * chunks
         }
-        return packed
     }
 }

@@ -8,6 +8,8 @@ public struct MemoryBank: Sendable, Equatable {
     public let features: PatchFeatureMatrix
     /// ||m||^2 of every bank row.
     let squaredNorms: [Float]
+    /// The bank in int8 (one scale per row), searched by the int8 expert.
+    public let quantized: QuantizedRows?
 
     /// Queries per sgemm: bounds the distance block to 256 x bank size Floats.
     static let queryBlock = 256
@@ -15,6 +17,25 @@ public struct MemoryBank: Sendable, Equatable {
     public init(features: PatchFeatureMatrix) {
         self.features = features
         self.squaredNorms = Self.squaredNorms(features)
+        // Only a matrix without columns has no int8 form.
+        self.quantized = try? QuantizedRows(features.values, count: features.count, dimension: features.dimension)
+    }
+
+    /// Nearest bank rows in `precision`: the fp32 search below, or int8 codes and integer dot
+    /// products (``NearestNeighbour``), the distances then being those between the quantized
+    /// vectors.
+    public func nearest(_ queries: PatchFeatureMatrix, precision: Precision) throws -> (distances: [Float], indices: [Int]) {
+        switch precision {
+        case .fp32:
+            return nearest(queries)
+        case .int8:
+            guard let quantized, queries.dimension == dimension else {
+                throw PatchCoreError.inputMismatch("queries of dimension \(queries.dimension) against an int8 bank of \(dimension)")
+            }
+            let q = try QuantizedRows(queries.values, count: queries.count, dimension: queries.dimension)
+            let found = NearestNeighbour.search(q, in: quantized)
+            return (found.squaredDistances.map { $0.squareRoot() }, found.indices.map(Int.init))
+        }
     }
 
     public var count: Int { features.count }

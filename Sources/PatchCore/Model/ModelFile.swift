@@ -8,15 +8,19 @@ import Storage
 /// - `PRAGMA application_id` marks it as ours, `PRAGMA user_version` is the format version.
 /// - `meta(key, value)`: settings, calibration and provenance as text, plus `meta_crc32` over
 ///   all other rows (sorted `key=value` lines).
-/// - `tensors(name, rows, columns, data, crc32)`: the memory bank and the held-out scores as
-///   little-endian Float32 (both targets, x86-64 and AArch64, are little-endian).
+/// - `tensors(name, rows, columns, data, crc32)`: the memory bank, the held-out scores and, for
+///   an int8 model, the activation ranges (one row of min, max per point named in the meta key
+///   `activation_points`) as little-endian Float32 (x86-64 and AArch64 are both little-endian).
+///
+/// Version 2 added the precision and the activation ranges; version 1 files are refused with a
+/// request to teach again (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
 /// reader (or a power cut) sees either the old model or the new one, never half of one.
 public enum ModelFile {
     /// 'EAGL' in the SQLite header.
     public static let applicationID: Int32 = 0x4541_474C
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     static let format = "eagle-edge patchcore"
 
     // MARK: Saving
@@ -52,10 +56,15 @@ public enum ModelFile {
             for (key, value) in meta { try insert.run([.text(key), .text(value)]) }
             try insert.run([.text("meta_crc32"), .text(String(metaChecksum(meta)))])
             let tensor = try db.prepare("INSERT INTO tensors (name, rows, columns, data, crc32) VALUES (?, ?, ?, ?, ?)")
-            for (name, rows, columns, values) in [
+            var tensors = [
                 ("bank", model.bank.count, model.bank.dimension, model.bank.features.values),
                 ("held_out_scores", 1, model.calibration.heldOutScores.count, model.calibration.heldOutScores),
-            ] {
+            ]
+            if let ranges = model.activationRanges {
+                tensors.append(("activation_ranges", ranges.names.count, 2,
+                                zip(ranges.minimums, ranges.maximums).flatMap { [$0, $1] }))
+            }
+            for (name, rows, columns, values) in tensors {
                 let bytes = values.withUnsafeBytes { Array($0) }
                 try tensor.run([.text(name), .integer(Int64(rows)), .integer(Int64(columns)), .blob(bytes),
                                 .integer(Int64(CRC32.checksum(bytes)))])
@@ -75,6 +84,7 @@ public enum ModelFile {
             "input_height": String(s.inputHeight),
             "resize_filter": s.resizeFilter.rawValue,
             "feature_dimension": s.featureDimension.map(String.init) ?? "",
+            "tap_dimension": s.tapDimension.map(String.init) ?? "",
             "coreset_ratio": String(s.coresetRatio),
             "projection_dimension": String(s.projectionDimension),
             "seed": String(s.seed),
@@ -83,6 +93,9 @@ public enum ModelFile {
             "reweighting_neighbours": String(s.reweightingNeighbours),
             "threshold_sigmas": String(s.thresholdSigmas),
             "holdout_share": String(s.holdoutShare),
+            "precision": s.precision.rawValue,
+            "quantization_images": String(s.quantizationImages),
+            "activation_points": model.activationRanges?.names.joined(separator: ",") ?? "",
             "calibration_mean": String(c.mean),
             "calibration_std": String(c.standardDeviation),
             "threshold": String(c.threshold),
@@ -115,7 +128,8 @@ public enum ModelFile {
             }
             let version = try db.userVersion()
             guard version == formatVersion else {
-                throw fail("format version \(version); this build reads version \(formatVersion)")
+                throw fail("format version \(version); this build reads version \(formatVersion)"
+                           + (version < formatVersion ? ": teach the model again with this build" : ": use a newer build"))
             }
             if let problem = try db.integrityProblem() { throw fail("damaged (\(problem))") }
             var meta: [String: String] = [:]
@@ -127,7 +141,20 @@ public enum ModelFile {
             guard meta["format"] == format else { throw fail("format '\(meta["format"] ?? "")' is not \(format)") }
             let bank = try tensor("bank", in: db, fail)
             let scores = try tensor("held_out_scores", in: db, fail)
-            return try model(meta: meta, bank: bank, heldOutScores: scores.values, fail)
+            var loaded = try model(meta: meta, bank: bank, heldOutScores: scores.values, fail)
+            if loaded.settings.precision == .int8 {
+                let stored = try tensor("activation_ranges", in: db, fail)
+                let names = (meta["activation_points"] ?? "").split(separator: ",").map(String.init)
+                guard stored.columns == 2, stored.rows == names.count else {
+                    throw fail("activation ranges hold \(stored.rows)x\(stored.columns) values for \(names.count) points")
+                }
+                do {
+                    loaded.activationRanges = try ActivationRanges(
+                        names: names, minimums: stride(from: 0, to: stored.values.count, by: 2).map { stored.values[$0] },
+                        maximums: stride(from: 1, to: stored.values.count, by: 2).map { stored.values[$0] })
+                } catch { throw fail("\(error)") }
+            }
+            return loaded
         } catch let error as PatchCoreError {
             throw error
         } catch let error as SQLiteError {
@@ -167,6 +194,10 @@ public enum ModelFile {
             guard let v = T(try value(key)) else { throw fail("setting '\(key)' is not a valid \(T.self)") }
             return v
         }
+        func precision() throws -> Precision {
+            guard let p = Precision(rawValue: try value("precision")) else { throw fail("unknown precision '\(meta["precision"] ?? "")'") }
+            return p
+        }
         var taps: [FeatureTap] = []
         for name in try value("taps").split(separator: ",") {
             guard let tap = FeatureTap(String(name)) else { throw fail("unknown feature tap '\(name)'") }
@@ -178,12 +209,14 @@ public enum ModelFile {
         let settings = PatchCoreSettings(
             taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
             resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
+            tapDimension: try value("tap_dimension").isEmpty ? nil : try number("tap_dimension", Int.self),
             coresetRatio: try number("coreset_ratio", Double.self), projectionDimension: try number("projection_dimension", Int.self),
             seed: try number("seed", UInt64.self), blurSigma: try number("blur_sigma", Float.self),
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
-            thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self))
+            thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
+            precision: try precision(), quantizationImages: try number("quantization_images", Int.self))
         do { try settings.validate() } catch { throw fail("\(error)") }
-        let expected = settings.featureDimension ?? taps.reduce(0) { $0 + $1.channels }
+        let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {
             throw fail("memory bank is \(bank.rows)x\(bank.columns), the settings need \(expected) columns")
         }

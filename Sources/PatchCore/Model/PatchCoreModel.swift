@@ -7,6 +7,8 @@ public struct PatchCoreModel: Sendable, Equatable {
     public var bank: MemoryBank
     public var calibration: Calibration
     public var provenance: Provenance
+    /// The int8 backbone's activation ranges; present when `settings.precision` is int8.
+    public var activationRanges: ActivationRanges?
 
     /// Where a model came from, for the operator who finds it on a board a year later.
     public struct Provenance: Sendable, Equatable {
@@ -38,11 +40,27 @@ public struct PatchCoreModel: Sendable, Equatable {
         }
     }
 
-    public init(settings: PatchCoreSettings, bank: MemoryBank, calibration: Calibration, provenance: Provenance) {
+    public init(settings: PatchCoreSettings, bank: MemoryBank, calibration: Calibration, provenance: Provenance,
+                activationRanges: ActivationRanges? = nil) {
         self.settings = settings
         self.bank = bank
         self.calibration = calibration
         self.provenance = provenance
+        self.activationRanges = activationRanges
+    }
+
+    /// The backbone this model's bank was taught with, built from the fp32 `network`.
+    public func backbone(_ network: EfficientNetLite0) throws -> FeatureBackbone {
+        switch settings.precision {
+        case .fp32:
+            return .fp32(network)
+        case .int8:
+            guard let activationRanges else {
+                throw PatchCoreError.invalidSettings("an int8 model needs activation ranges")
+            }
+            let deepest = settings.taps.map(\.block).max() ?? 0
+            return .int8(try QuantizedEfficientNetLite0(network: network, ranges: activationRanges, deepestBlock: deepest))
+        }
     }
 
     /// Bytes the bank occupies in memory (Float32).

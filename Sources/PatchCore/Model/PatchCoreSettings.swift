@@ -21,6 +21,10 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var resizeFilter: ResizeFilter
     /// Patch feature channels after adaptive pooling; nil keeps all tap channels.
     public var featureDimension: Int?
+    /// Channels each tap is pooled to before concatenation (the paper's per-layer
+    /// "pretrain_embed_dimension"), so that a deep tap with many channels does not outweigh a
+    /// fine one in the distances; nil keeps every tap's channels.
+    public var tapDimension: Int?
     /// Fraction of teach patches kept in the memory bank.
     public var coresetRatio: Double
     /// Dimensions of the coreset's random projection.
@@ -37,18 +41,24 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var thresholdSigmas: Double
     /// Share of teach images held out for calibration.
     public var holdoutShare: Double
+    /// The backbone's arithmetic; the bank holds features computed in it.
+    public var precision: Precision
+    /// Teach images (spread over the set) whose fp32 activations set the int8 ranges.
+    public var quantizationImages: Int
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
-                resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, coresetRatio: Double = 0.01,
+                resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
-                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2) {
+                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
+                precision: Precision = .fp32, quantizationImages: Int = 32) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
         self.inputHeight = inputHeight
         self.resizeFilter = resizeFilter
         self.featureDimension = featureDimension
+        self.tapDimension = tapDimension
         self.coresetRatio = coresetRatio
         self.projectionDimension = projectionDimension
         self.seed = seed
@@ -57,6 +67,8 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.reweightingNeighbours = reweightingNeighbours
         self.thresholdSigmas = thresholdSigmas
         self.holdoutShare = holdoutShare
+        self.precision = precision
+        self.quantizationImages = quantizationImages
     }
 
     /// Checks ranges; the message names the setting.
@@ -72,10 +84,27 @@ public struct PatchCoreSettings: Sendable, Equatable {
         }
         guard coresetRatio > 0, coresetRatio <= 1 else { throw fail("coreset ratio \(coresetRatio) must be in (0, 1]") }
         guard projectionDimension > 0, projectionDimension % 16 == 0 else { throw fail("projection dimension must be a multiple of 16") }
+        guard quantizationImages >= 1 else { throw fail("at least one image is needed to calibrate the int8 ranges") }
         guard holdoutShare > 0, holdoutShare < 1 else { throw fail("hold-out share \(holdoutShare) must be in (0, 1)") }
-        if let d = featureDimension, d < 1 || d > taps.reduce(0, { $0 + $1.channels }) {
-            throw fail("feature dimension \(d) must be in 1...\(taps.reduce(0) { $0 + $1.channels })")
+        if let t = tapDimension, t < 1 { throw fail("tap dimension \(t) must be at least 1") }
+        if let d = featureDimension, d < 1 || d > concatenatedDimension {
+            throw fail("feature dimension \(d) must be in 1...\(concatenatedDimension)")
         }
+    }
+}
+
+extension PatchCoreSettings {
+    /// Channels of the concatenated taps (each pooled to ``tapDimension`` when set).
+    public var concatenatedDimension: Int {
+        taps.reduce(0) { $0 + min($1.channels, tapDimension ?? Int.max) }
+    }
+
+    /// Channels of one patch feature, the bank's row length.
+    public var patchDimension: Int { featureDimension ?? concatenatedDimension }
+
+    /// The aggregator these settings describe.
+    var aggregator: PatchFeatureAggregator {
+        PatchFeatureAggregator(targetDimension: featureDimension, tapDimension: tapDimension)
     }
 }
 

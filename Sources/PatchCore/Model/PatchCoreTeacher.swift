@@ -24,6 +24,8 @@ public struct PatchCoreTeacher: Sendable {
     public enum Progress: Sendable {
         case extracting(done: Int, total: Int)
         case selectingCoreset(bank: String)
+        /// Measuring the int8 activation ranges on a sample of the images.
+        case quantizing
     }
 
     /// Teaches from `images` (decoded lazily by the closure so a 1000-image set never sits in
@@ -40,34 +42,66 @@ public struct PatchCoreTeacher: Sendable {
             throw PatchCoreError.notEnoughImages("\(count) given, at least \(holdoutEvery) needed to hold out one for calibration")
         }
         let started = Date()
-        let aggregator = PatchFeatureAggregator(targetDimension: settings.featureDimension)
-        var perImage: [PatchFeatureMatrix] = []
-        perImage.reserveCapacity(count)
+        let aggregator = settings.aggregator
+        var ranges: ActivationRanges?
+        let backbone: FeatureBackbone
+        switch settings.precision {
+        case .fp32:
+            backbone = .fp32(network)
+        case .int8:
+            progress(.quantizing)
+            let deepest = settings.taps.map(\.block).max() ?? 0
+            let sample = Self.spread(min(settings.quantizationImages, count), over: count)
+            let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
+            let measured = ActivationCalibrator(network: network, deepestBlock: deepest).ranges(of: crops)
+            ranges = measured
+            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest))
+        }
+        // Every patch of every image in one matrix, grown in place: the coreset needs them all at
+        // once, and one buffer (plus its projection) is the teach run's peak memory.
+        var all: [Float] = []
+        var imageRows: [Range<Int>] = []
+        var dimension = 0
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
-            perImage.append(try PatchCoreExpert.features(of: crop, network: network, settings: settings, aggregator: aggregator).0)
+            let features = try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0
+            if i == 0 { all.reserveCapacity(count * features.values.count) }
+            guard i == 0 || features.dimension == dimension else {
+                throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
+            }
+            dimension = features.dimension
+            let first = imageRows.last?.upperBound ?? 0
+            imageRows.append(first..<(first + features.count))
+            all.append(contentsOf: features.values)
             progress(.extracting(done: i + 1, total: count))
+        }
+        let patches = PatchFeatureMatrix(count: imageRows.last?.upperBound ?? 0, dimension: dimension, values: all)
+        all = []
+        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
+        let projected = sampler.project(patches)
+        func bank(rows: [Int]?) -> MemoryBank {
+            let keep = max(1, Int((Double(rows?.count ?? patches.count) * settings.coresetRatio).rounded()))
+            return MemoryBank(features: patches.rows(sampler.select(keep, from: projected, rows: rows)))
         }
         let heldOut = Set(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))
         progress(.selectingCoreset(bank: "calibration"))
-        let calibrationBank = buildBank(perImage.indices.filter { !heldOut.contains($0) }.map { perImage[$0] })
-        let heldOutScores = heldOut.sorted().map { calibrationBank.nearest(perImage[$0]).distances.max() ?? 0 }
+        let calibrationBank = bank(rows: imageRows.indices.filter { !heldOut.contains($0) }.flatMap { Array(imageRows[$0]) })
+        let heldOutScores = try heldOut.sorted().map { i in
+            try calibrationBank.nearest(patches.rows(Array(imageRows[i])), precision: settings.precision).distances.max() ?? 0
+        }
         progress(.selectingCoreset(bank: "production"))
-        let bank = buildBank(perImage)
+        let bank = bank(rows: nil)
         let provenance = PatchCoreModel.Provenance(
             weightsSHA256: network.weightsSHA256 ?? "unknown", teachImageCount: count, heldOutImageCount: heldOut.count,
-            teachPatchCount: perImage.reduce(0) { $0 + $1.count }, teachSource: source,
+            teachPatchCount: patches.count, teachSource: source,
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,
                               calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
-                              provenance: provenance)
+                              provenance: provenance, activationRanges: ranges)
     }
 
-    /// The greedy coreset of all patches of `images`.
-    func buildBank(_ images: [PatchFeatureMatrix]) -> MemoryBank {
-        let all = PatchFeatureMatrix(stacking: images)
-        let keep = max(1, Int((Double(all.count) * settings.coresetRatio).rounded()))
-        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
-        return MemoryBank(features: all.rows(sampler.select(keep, from: all)))
+    /// `n` indices spread evenly over 0..<count.
+    static func spread(_ n: Int, over count: Int) -> [Int] {
+        (0..<n).map { $0 * count / n }
     }
 }

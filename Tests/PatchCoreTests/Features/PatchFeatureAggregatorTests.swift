@@ -50,4 +50,17 @@ final class PatchFeatureAggregatorTests: XCTestCase {
         XCTAssertThrowsError(try PatchFeatureAggregator(targetDimension: 7).aggregate([input]))
         XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([]))
     }
+
+    func testEachTapIsPooledToTheTapDimensionBeforeConcatenation() throws {
+        // Tap A has 2 channels (kept: 2 <= 3), tap B has 6 pooled to 3 channels; one position.
+        let a = try Tensor3(channels: 2, height: 1, width: 1, values: [7, 8])
+        let b = try Tensor3(channels: 6, height: 1, width: 1, values: [0, 1, 2, 3, 4, 5])
+        let (features, _, _) = try PatchFeatureAggregator(tapDimension: 3, neighbourhood: 1).aggregate([a, b])
+        XCTAssertEqual(features.values, [7, 8, 0.5, 2.5, 4.5])
+        // Then the overall pooling works on the 5 pooled channels.
+        let (pooled, _, _) = try PatchFeatureAggregator(targetDimension: 1, tapDimension: 3, neighbourhood: 1).aggregate([a, b])
+        XCTAssertEqual(pooled.values, [(7 + 8 + 0.5 + 2.5 + 4.5) / 5])
+        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: 64)
+        XCTAssertEqual(settings.patchDimension, 40 + 64, "block4 keeps its 40 channels, block10's 112 are pooled to 64")
+    }
 }

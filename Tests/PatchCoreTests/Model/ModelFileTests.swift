@@ -20,7 +20,7 @@ final class ModelFileTests: XCTestCase {
 
     static func sampleModel(rows: Int = 300) -> PatchCoreModel {
         var rng = SplitMix64(seed: 77)
-        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], coresetRatio: 0.05, seed: 9)
+        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: nil, coresetRatio: 0.05, seed: 9)
         let bank = PatchFeatureMatrix(count: rows, dimension: 152, values: (0..<(rows * 152)).map { _ in rng.nextGaussian() })
         return PatchCoreModel(
             settings: settings, bank: MemoryBank(features: bank),
@@ -45,6 +45,22 @@ final class ModelFileTests: XCTestCase {
         let loaded = try ModelFile.load(path("m.eagle"))
         XCTAssertEqual(loaded, model)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["m.eagle"], "no temporary file left")
+    }
+
+    func testInt8ModelKeepsItsActivationRanges() throws {
+        var model = Self.sampleModel()
+        model.settings.precision = .int8
+        model.activationRanges = try ActivationRanges(names: ["stem", "block0.depthwise", "block0.project"],
+                                                      minimums: [0, 0, -3.25], maximums: [6, 5.5, 4.125])
+        try ModelFile.save(model, to: path("int8.eagle"))
+        let loaded = try ModelFile.load(path("int8.eagle"))
+        XCTAssertEqual(loaded, model)
+        XCTAssertEqual(try loaded.activationRanges?.parameters("block0.project"),
+                       QuantizationParameters(min: -3.25, max: 4.125))
+
+        // An int8 model whose ranges went missing cannot run and says so.
+        try SQLiteDatabase(path: path("int8.eagle"), mode: .readWrite).execute("DELETE FROM tensors WHERE name = 'activation_ranges'")
+        assertModelFileError(path("int8.eagle"), contains: "tensor 'activation_ranges' is missing")
     }
 
     func testSavingReplacesAnExistingModel() throws {
@@ -78,9 +94,12 @@ final class ModelFileTests: XCTestCase {
     }
 
     func testWrongVersionEditedSettingsAndForeignFiles() throws {
-        try ModelFile.save(Self.sampleModel(), to: path("v2.eagle"))
-        try SQLiteDatabase(path: path("v2.eagle"), mode: .readWrite).setUserVersion(2)
-        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads version 1")
+        try ModelFile.save(Self.sampleModel(), to: path("v3.eagle"))
+        try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite).setUserVersion(3)
+        assertModelFileError(path("v3.eagle"), contains: "format version 3; this build reads version 2: use a newer build")
+        try ModelFile.save(Self.sampleModel(), to: path("v1.eagle"))
+        try SQLiteDatabase(path: path("v1.eagle"), mode: .readWrite).setUserVersion(1)
+        assertModelFileError(path("v1.eagle"), contains: "teach the model again")
 
         try ModelFile.save(Self.sampleModel(), to: path("edited.eagle"))
         try SQLiteDatabase(path: path("edited.eagle"), mode: .readWrite).execute("UPDATE meta SET value = '0.5' WHERE key = 'coreset_ratio'")

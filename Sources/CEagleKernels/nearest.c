@@ -1,0 +1,236 @@
+// Exact nearest-neighbour search between int8 rows (NearestNeighbour in Swift):
+//
+//     dot  = sum_k q[i][k] * m[j][k]                               (int32, exact)
+//     v[j] = bank_norm[j] - (2 * qs[i]) * (bs[j] * (float)dot)     (Float, this order, no FMA)
+//     best = the smallest v[j], the lowest j on ties;  d2 = max(best + query_norm[i], 0)
+//
+// The dot products are the int8 tiles of pointwise_tiles.h (queries as rows, the bank packed as
+// columns once per call). Each SIMD lane keeps its own running minimum over the bank rows it sees,
+// in increasing j and with a strict `<`, so it holds the first minimum of its rows; the lanes are
+// then merged by value, the lowest index among equal values: the first minimum over all rows,
+// which is what the sequential definition finds. Padding columns have norm +inf and scale 0, so
+// their v is +inf and never replaces a best value (which starts at +inf, as in the definition).
+#include "eagle_kernels.h"
+#include "pointwise_tiles.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct {
+    const int8_t *queries;
+    const float *query_scales, *query_norms;
+    int query_count, bank_count, dimension;
+    const int8_t *bank;
+    const float *bank_scales, *bank_norms;   // padded to `columns` (scale 0, norm +inf)
+    int columns;
+    const void *packed;                      // packed bank columns for the ISA's tile
+    float *distances;
+    int32_t *indices;
+    int tile_rows, tiles_per_task;
+    eagle_isa isa;
+} nn_job;
+
+/// max(best + query_norm, 0) as Swift.max evaluates it (y >= x ? y : x).
+static inline float nn_distance(float best, float query_norm) {
+    float s = best + query_norm;
+    return 0.0f >= s ? 0.0f : s;
+}
+
+/// Merges lane minima: the smallest value, the lowest index among equal ones; index 0 when no lane
+/// ever took a value (all +inf), as the definition leaves it.
+static inline void nn_merge(const float *best, const int32_t *index, int lanes, float *out_best, int32_t *out_index) {
+    float b = INFINITY;
+    int32_t bi = INT32_MAX;
+    for (int l = 0; l < lanes; l++) {
+        if (best[l] < b || (best[l] == b && index[l] < bi)) { b = best[l]; bi = index[l]; }
+    }
+    if (!(b < INFINITY)) bi = 0;
+    *out_best = b;
+    *out_index = bi;
+}
+
+static void nn_portable(const nn_job *job, int i0, int i1) {
+    int d = job->dimension;
+    for (int i = i0; i < i1; i++) {
+        const int8_t *q = job->queries + (size_t)i * (size_t)d;
+        float twice = 2.0f * job->query_scales[i];
+        float best = INFINITY;
+        int32_t best_index = 0;
+        for (int j = 0; j < job->bank_count; j++) {
+            const int8_t *m = job->bank + (size_t)j * (size_t)d;
+            int32_t dot = 0;
+            for (int k = 0; k < d; k++) dot += (int32_t)q[k] * (int32_t)m[k];
+            float v = job->bank_norms[j] - twice * (job->bank_scales[j] * (float)dot);
+            if (v < best) { best = v; best_index = j; }
+        }
+        job->distances[i] = nn_distance(best, job->query_norms[i]);
+        job->indices[i] = best_index;
+    }
+}
+
+#ifdef EAGLE_HAVE_AVX2_PATH
+X86_INLINE void nn_x86_update(__m256i acc, const float *bs, const float *bn, __m256 twice, int j0, float *best, int32_t *index) {
+    __m256 v = _mm256_sub_ps(_mm256_loadu_ps(bn), _mm256_mul_ps(twice, _mm256_mul_ps(_mm256_loadu_ps(bs), _mm256_cvtepi32_ps(acc))));
+    __m256 b = _mm256_loadu_ps(best);
+    __m256 less = _mm256_cmp_ps(v, b, _CMP_LT_OQ);
+    __m256i j = _mm256_add_epi32(_mm256_set1_epi32(j0), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_storeu_ps(best, _mm256_blendv_ps(b, v, less));
+    __m256i old = _mm256_loadu_si256((const __m256i *)index);
+    _mm256_storeu_si256((__m256i *)index, _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(old), _mm256_castsi256_ps(j), less)));
+}
+
+X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
+    int d = job->dimension, kp = eagle_round_up(d, 2), np = job->columns;
+    const int16_t *w = job->packed;
+    int16_t stack_rows[X86_MR * 1024];
+    int16_t *rows = kp <= 1024 ? stack_rows : malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
+    float best[X86_MR][8];
+    int32_t index[X86_MR][8];
+    for (int i = i0; i < i1; i += X86_MR) {
+        int count = EAGLE_MIN(X86_MR, i1 - i);
+        x86_widen_rows(job->queries + (size_t)i * (size_t)d, (size_t)d, count, d, kp, rows);
+        __m256 twice[X86_MR];
+        for (int r = 0; r < X86_MR; r++) {
+            twice[r] = _mm256_set1_ps(r < count ? 2.0f * job->query_scales[i + r] : 0.0f);
+            _mm256_storeu_ps(best[r], _mm256_set1_ps(INFINITY));
+            _mm256_storeu_si256((__m256i *)index[r], _mm256_set1_epi32(INT32_MAX));
+        }
+        for (int c0 = 0; c0 < np; c0 += 16) {
+            int wide = np - c0 >= 16;
+            const int16_t *tile = w + (size_t)c0 * (size_t)kp;
+            __m256i zero = _mm256_setzero_si256();
+            x86_acc acc = wide ? x86_dot_6x16(rows, kp, tile, zero, zero) : x86_dot_6x8(rows, kp, tile, zero);
+            for (int r = 0; r < X86_MR; r++) {
+                if (r >= count) break;
+                nn_x86_update(acc.v[r][0], job->bank_scales + c0, job->bank_norms + c0, twice[r], c0, best[r], index[r]);
+                if (wide) nn_x86_update(acc.v[r][1], job->bank_scales + c0 + 8, job->bank_norms + c0 + 8, twice[r], c0 + 8, best[r], index[r]);
+            }
+        }
+        for (int r = 0; r < count; r++) {
+            float b;
+            nn_merge(best[r], index[r], 8, &b, &job->indices[i + r]);
+            job->distances[i + r] = nn_distance(b, job->query_norms[i + r]);
+        }
+    }
+    if (rows != stack_rows) free(rows);
+}
+#endif
+
+#ifdef EAGLE_HAVE_NEON_PATH
+NEON_INLINE void nn_neon_update(int32x4_t acc, const float *bs, const float *bn, float32x4_t twice, int j0, float *best, int32_t *index) {
+    float32x4_t v = vsubq_f32(vld1q_f32(bn), vmulq_f32(twice, vmulq_f32(vld1q_f32(bs), vcvtq_f32_s32(acc))));
+    float32x4_t b = vld1q_f32(best);
+    uint32x4_t less = vcltq_f32(v, b);
+    static const int32_t lanes[4] = {0, 1, 2, 3};
+    int32x4_t j = vaddq_s32(vdupq_n_s32(j0), vld1q_s32(lanes));
+    vst1q_f32(best, vbslq_f32(less, v, b));
+    vst1q_s32(index, vbslq_s32(less, j, vld1q_s32(index)));
+}
+
+NEON_FN static void nn_neon(const nn_job *job, int i0, int i1) {
+    int d = job->dimension, kp16 = eagle_round_up(d, 16), groups = (d + 3) / 4, np = job->columns;
+    const int8_t *w = job->packed;
+    size_t tile_stride = (size_t)groups * 32;
+    int8_t stack_rows[NEON_MR * 2048];
+    int8_t *rows = kp16 <= 2048 ? stack_rows : malloc((size_t)NEON_MR * (size_t)kp16);
+    static const int32_t zeros[8] = {0};
+    int32_t acc[NEON_MR][8];
+    float best[NEON_MR][8];
+    int32_t index[NEON_MR][8];
+    for (int i = i0; i < i1; i += NEON_MR) {
+        int count = EAGLE_MIN(NEON_MR, i1 - i);
+        neon_copy_rows(job->queries + (size_t)i * (size_t)d, (size_t)d, count, d, kp16, rows);
+        float32x4_t twice[NEON_MR];
+        for (int r = 0; r < NEON_MR; r++) {
+            twice[r] = vdupq_n_f32(r < count ? 2.0f * job->query_scales[i + r] : 0.0f);
+            for (int l = 0; l < 8; l++) { best[r][l] = INFINITY; index[r][l] = INT32_MAX; }
+        }
+        for (int c0 = 0; c0 < np; c0 += 8) {
+            neon_tile_8x8(rows, kp16, groups, w + (size_t)(c0 / 8) * tile_stride, zeros, acc);
+            for (int r = 0; r < count; r++) {
+                nn_neon_update(vld1q_s32(acc[r]), job->bank_scales + c0, job->bank_norms + c0, twice[r], c0, best[r], index[r]);
+                nn_neon_update(vld1q_s32(acc[r] + 4), job->bank_scales + c0 + 4, job->bank_norms + c0 + 4, twice[r], c0 + 4, best[r] + 4, index[r] + 4);
+            }
+        }
+        for (int r = 0; r < count; r++) {
+            float b;
+            nn_merge(best[r], index[r], 8, &b, &job->indices[i + r]);
+            job->distances[i + r] = nn_distance(b, job->query_norms[i + r]);
+        }
+    }
+    if (rows != stack_rows) free(rows);
+}
+#endif
+
+static void nn_task(void *context, int index) {
+    const nn_job *job = context;
+    int per_task = job->tiles_per_task * job->tile_rows;
+    int i0 = index * per_task, i1 = EAGLE_MIN(job->query_count, i0 + per_task);
+    if (i0 >= i1) return;
+    switch (job->isa) {
+#ifdef EAGLE_HAVE_AVX2_PATH
+    case EAGLE_ISA_AVX2: nn_avx2(job, i0, i1); break;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    case EAGLE_ISA_NEON_DOT: nn_neon(job, i0, i1); break;
+#endif
+    default: nn_portable(job, i0, i1); break;
+    }
+}
+
+void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *query_scales, const float *query_norms,
+                          int query_count, const int8_t *bank, const float *bank_scales, const float *bank_norms,
+                          int bank_count, int dimension, float *distances, int32_t *indices, int threads) {
+    if (query_count <= 0) return;
+    nn_job job = {
+        .queries = queries, .query_scales = query_scales, .query_norms = query_norms, .query_count = query_count,
+        .bank_count = bank_count, .dimension = dimension, .bank = bank, .bank_scales = bank_scales,
+        .bank_norms = bank_norms, .distances = distances, .indices = indices, .isa = isa, .tile_rows = 1,
+    };
+    if (bank_count <= 0) isa = job.isa = EAGLE_ISA_PORTABLE;
+    void *packed = NULL;
+    float *padded = NULL;
+    switch (isa) {
+#ifdef EAGLE_HAVE_AVX2_PATH
+    case EAGLE_ISA_AVX2:
+        job.tile_rows = X86_MR;
+        job.columns = eagle_round_up(bank_count, 8);
+        packed = malloc(x86_packed_columns_size(dimension, job.columns));
+        if (packed) x86_pack_columns(bank, dimension, bank_count, dimension, job.columns, packed);
+        break;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    case EAGLE_ISA_NEON_DOT:
+        job.tile_rows = NEON_MR;
+        job.columns = eagle_round_up(bank_count, 8);
+        packed = malloc(neon_packed_columns_size(dimension, job.columns));
+        if (packed) neon_pack_columns(bank, dimension, bank_count, dimension, job.columns, packed);
+        break;
+#endif
+    default:
+        job.isa = EAGLE_ISA_PORTABLE;
+        break;
+    }
+    if (job.isa != EAGLE_ISA_PORTABLE) {
+        padded = malloc(sizeof(float) * 2 * (size_t)job.columns);
+        if (!packed || !padded) {
+            job.isa = EAGLE_ISA_PORTABLE;
+            job.tile_rows = 1;
+        } else {
+            float *scales = padded, *norms = padded + job.columns;
+            memcpy(scales, bank_scales, sizeof(float) * (size_t)bank_count);
+            memcpy(norms, bank_norms, sizeof(float) * (size_t)bank_count);
+            for (int j = bank_count; j < job.columns; j++) { scales[j] = 0.0f; norms[j] = INFINITY; }
+            job.bank_scales = scales;
+            job.bank_norms = norms;
+            job.packed = packed;
+        }
+    }
+    int tiles = (query_count + job.tile_rows - 1) / job.tile_rows;
+    int tasks = threads <= 1 ? 1 : EAGLE_MIN(tiles, threads * 4);
+    job.tiles_per_task = (tiles + tasks - 1) / tasks;
+    tasks = (tiles + job.tiles_per_task - 1) / job.tiles_per_task;
+    eagle_parallel_run(threads, tasks, nn_task, &job);
+    free(packed);
+    free(padded);
+}

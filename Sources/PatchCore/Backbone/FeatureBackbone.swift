@@ -1,0 +1,32 @@
+import Imaging
+import Kernels
+
+/// The arithmetic the backbone runs in, fixed when a model is taught (its bank holds features of
+/// that precision) and stored in the model file.
+public enum Precision: String, Sendable, CaseIterable, Equatable {
+    /// Float32 with OpenBLAS: the reference the int8 path is measured against.
+    case fp32
+    /// int8 weights and activations, int32 accumulators: the appliance's default.
+    case int8
+}
+
+/// The network that turns a preprocessed crop into PatchCore's feature taps, in one precision.
+public enum FeatureBackbone: Sendable {
+    case fp32(EfficientNetLite0)
+    case int8(QuantizedEfficientNetLite0)
+
+    public var precision: Precision {
+        switch self {
+        case .fp32: .fp32
+        case .int8: .int8
+        }
+    }
+
+    /// The activations at `taps`, finest first, as Float CHW tensors.
+    public func features(of crop: RGBImage, taps: [FeatureTap]) throws -> [Tensor3] {
+        switch self {
+        case .fp32(let network): network.features(BackboneInput.tensor(from: crop), taps: taps)
+        case .int8(let network): try network.features(crop, taps: taps)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Imaging
+import Kernels
+
+/// EfficientNet-Lite0 in int8 up to a given block: the appliance's default backbone.
+///
+/// Post-training quantization of the fp32 network (BatchNorm already folded): weights symmetric
+/// per output channel, activations affine per tensor from ``ActivationRanges``, int32
+/// accumulators, fixed-point requantization (see ``Requantization``), ReLU6 as a clamp on
+/// codes, residual adds rescaled by ``QuantizedAdd``. The input needs no calibration: the fp32
+/// normalisation (v - 127) / 128 is exactly the int8 code v - 128 with scale 1/128 and zero
+/// point -1. Feature taps are dequantized to Float for the patch-feature code.
+public struct QuantizedEfficientNetLite0: Sendable {
+    struct Block: Sendable {
+        let index: Int
+        let expand: QuantizedPointwiseConvolution?
+        let depthwise: QuantizedDepthwiseConvolution
+        let project: QuantizedPointwiseConvolution
+        let add: QuantizedAdd?
+    }
+
+    let stem: QuantizedConvolution
+    let blocks: [Block]
+    /// The ranges the network was built from (stored with the model).
+    public let ranges: ActivationRanges
+
+    /// The parameters of the input codes v - 128: real = (code + 1) / 128 = (v - 127) / 128.
+    public static let inputParameters = try! QuantizationParameters(scale: 1.0 / 128, zeroPoint: -1)
+
+    /// Quantizes `network` up to `deepestBlock` with the activation `ranges` measured on it.
+    public init(network: EfficientNetLite0, ranges: ActivationRanges, deepestBlock: Int) throws {
+        guard network.blocks.indices.contains(deepestBlock) else {
+            throw PatchCoreError.invalidSettings("block \(deepestBlock) does not exist")
+        }
+        let s = network.stem
+        var current = try ranges.parameters("stem")
+        stem = try QuantizedConvolution(inChannels: s.inChannels, outChannels: s.outChannels, kernelSize: s.kernelSize,
+                                        stride: s.stride, weights: s.weights, bias: s.bias,
+                                        input: Self.inputParameters, output: current, activation: s.activation)
+        var blocks: [Block] = []
+        for block in network.blocks.prefix(deepestBlock + 1) {
+            let name = "block\(block.spec.index)"
+            let blockInput = current
+            var expand: QuantizedPointwiseConvolution?
+            if let e = block.expand {
+                let out = try ranges.parameters(name + ".expand")
+                expand = try QuantizedPointwiseConvolution(inChannels: e.inChannels, outChannels: e.outChannels, weights: e.weights,
+                                                           bias: e.bias, input: current, output: out, activation: e.activation)
+                current = out
+            }
+            let d = block.depthwise
+            let depthwiseOut = try ranges.parameters(name + ".depthwise")
+            let depthwise = try QuantizedDepthwiseConvolution(channels: d.channels, kernelSize: d.kernelSize, stride: d.stride,
+                                                              weights: d.weights, bias: d.bias, input: current,
+                                                              output: depthwiseOut, activation: d.activation)
+            let p = block.project
+            let projectOut = try ranges.parameters(name + ".project")
+            let project = try QuantizedPointwiseConvolution(inChannels: p.inChannels, outChannels: p.outChannels, weights: p.weights,
+                                                            bias: p.bias, input: depthwiseOut, output: projectOut, activation: p.activation)
+            var add: QuantizedAdd?
+            current = projectOut
+            if block.spec.hasResidual {
+                let sum = try ranges.parameters(name)
+                add = QuantizedAdd(a: projectOut, b: blockInput, output: sum)
+                current = sum
+            }
+            blocks.append(Block(index: block.spec.index, expand: expand, depthwise: depthwise, project: project, add: add))
+        }
+        self.blocks = blocks
+        self.ranges = ranges
+    }
+
+    /// The deepest block this network runs.
+    public var deepestBlock: Int { blocks.last?.index ?? -1 }
+
+    /// The int8 input of an RGB image: code = v - 128 (flipping the top bit).
+    public static func input(_ image: RGBImage) throws -> QuantizedTensor {
+        try QuantizedTensor(height: image.height, width: image.width, channels: 3,
+                            values: image.pixels.map { Int8(bitPattern: $0 ^ 0x80) }, parameters: inputParameters)
+    }
+
+    /// The int8 activations at `taps` (all at or above ``deepestBlock``), in the order asked.
+    public func quantizedFeatures(_ image: RGBImage, taps: [FeatureTap]) throws -> [QuantizedTensor] {
+        guard let deepest = taps.max() else { return [] }
+        guard deepest.block <= deepestBlock else {
+            throw PatchCoreError.inputMismatch("tap \(deepest) is deeper than the quantized network (block \(deepestBlock))")
+        }
+        var found: [FeatureTap: QuantizedTensor] = [:]
+        var x = stem.apply(try Self.input(image))
+        for block in blocks.prefix(deepest.block + 1) {
+            var h = x
+            if let expand = block.expand {
+                h = expand.apply(x)
+                let tap = FeatureTap(block: block.index, expansion: true)
+                if taps.contains(tap) { found[tap] = h }
+            }
+            h = block.project.apply(block.depthwise.apply(h))
+            x = block.add.map { $0.apply(h, x) } ?? h
+            let tap = FeatureTap(block: block.index)
+            if taps.contains(tap) { found[tap] = x }
+        }
+        return taps.compactMap { found[$0] }
+    }
+
+    /// The activations at `taps` as Float CHW tensors, like ``EfficientNetLite0/features(_:taps:)``.
+    public func features(_ image: RGBImage, taps: [FeatureTap]) throws -> [Tensor3] {
+        try quantizedFeatures(image, taps: taps).map { $0.dequantized() }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Imaging
+import Kernels
+import PatchCore
+
+/// `eagle-edge bench --model A --model B IMAGES...`: per-stage frame times of the expert, every
+/// model (precision) at every thread count, in one run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the expert per stage (decode, resize/crop, backbone, features, search, map) at each precision and thread count.",
+        discussion: """
+            Frames are the given images encoded once as JPEG (quality 90) in memory, as an MJPEG \
+            camera delivers them, and cycled. Each configuration runs --warmup frames, then \
+            --frames timed frames; medians, p90 and p99 are nearest-rank. Ratios divide the first \
+            model's median by each other model's, at the same thread count. Nothing is asserted: \
+            these are figures to read.
+            """
+    )
+
+    @OptionGroup var backbone: BackboneOptions
+
+    @Option(name: .shortAndLong, help: "A model file; repeat to compare (e.g. one taught in fp32, one in int8).")
+    var model: [String]
+
+    @Option(help: "Comma-separated thread counts to run each model with.")
+    var threadCounts = "1,2"
+
+    @Option(help: "Timed frames per configuration (at least 200 for stable p99).")
+    var frames = 200
+
+    @Option(help: "Untimed frames first, per configuration.")
+    var warmup = 20
+
+    @Flag(help: "Print the figures as one JSON object.")
+    var json = false
+
+    @Argument(help: "Folders and/or image files to use as frames (at most 32 distinct frames are kept).")
+    var images: [String]
+
+    static let stages = ["decode", "resize+crop", "backbone", "features", "search", "map+blur", "expert", "frame"]
+
+    func run() throws {
+        guard !model.isEmpty else { Diagnostics.fail("give at least one --model") }
+        let counts = threadCounts.split(separator: ",").compactMap { Int($0) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 }), frames >= 1, warmup >= 0 else {
+            Diagnostics.fail("--thread-counts must list positive integers; --frames >= 1, --warmup >= 0")
+        }
+        let jpegs = encodedFrames()
+        let network = backbone.network()
+        var experts: [PatchCoreExpert] = []
+        for path in model {
+            do { experts.append(try PatchCoreExpert(network: network, model: ModelFile.load(path))) } catch { Diagnostics.fail("\(error)") }
+        }
+        var results: [BenchResult] = []
+        for threads in counts {
+            Kernels.setThreadCount(threads)
+            for (path, expert) in zip(model, experts) {
+                do {
+                    results.append(try measure(expert, modelPath: path, threads: threads, jpegs: jpegs))
+                } catch {
+                    Diagnostics.fail("\(path): \(error)")
+                }
+            }
+        }
+        let rss = ResourceUsage.peakResidentMiB()
+        if json {
+            print(try BenchReport.json(results, peakRSS: rss, frames: frames, warmup: warmup))
+        } else {
+            BenchReport.print(results, peakRSS: rss, frames: frames, warmup: warmup)
+        }
+    }
+
+    /// The frames as JPEG bytes.
+    private func encodedFrames() -> [[UInt8]] {
+        let files = Array(ImageList.expand(images).prefix(32))
+        guard !files.isEmpty else { Diagnostics.fail("no images found in \(images.joined(separator: ", "))") }
+        var jpegs: [[UInt8]] = []
+        for file in files {
+            do { jpegs.append(try JPEG.encode(ImageFile.readRGB(file), quality: 90)) } catch { Diagnostics.warn("skipped \(file): \(error)") }
+        }
+        guard !jpegs.isEmpty else { Diagnostics.fail("none of the images could be read") }
+        return jpegs
+    }
+
+    private func measure(_ expert: PatchCoreExpert, modelPath: String, threads: Int, jpegs: [[UInt8]]) throws -> BenchResult {
+        var samples = [[UInt64]](repeating: [], count: Self.stages.count)
+        let decoder = try JPEGDecoder()
+        var scoreSum = 0.0
+        for i in 0..<(warmup + frames) {
+            var t = DispatchTime.now().uptimeNanoseconds
+            var times: [UInt64] = []
+            func lap() {
+                let now = DispatchTime.now().uptimeNanoseconds
+                times.append(now - t)
+                t = now
+            }
+            let image = try decoder.decodeRGB(jpegs[i % jpegs.count]); lap()
+            let crop = try PatchCoreExpert.preprocess(image, settings: expert.model.settings); lap()
+            let taps = try expert.tapFeatures(of: crop); lap()
+            let features = try expert.patchFeatures(taps: taps); lap()
+            let nearest = try expert.search(features.matrix); lap()
+            let result = try expert.result(crop: crop, features: features, nearest: nearest); lap()
+            scoreSum += result.score
+            guard i >= warmup else { continue }
+            for (s, v) in times.enumerated() { samples[s].append(v) }
+            samples[6].append(times[2...5].reduce(0, +))
+            samples[7].append(times.reduce(0, +))
+        }
+        return BenchResult(modelPath: modelPath, precision: expert.model.settings.precision, threads: threads,
+                           stages: samples.map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSum / Double(warmup + frames))
+    }
+}
+
+/// One model at one thread count.
+struct BenchResult {
+    let modelPath: String
+    let precision: Precision
+    let threads: Int
+    /// In the order of ``BenchCommand/stages``.
+    let stages: [BenchStatistics]
+    /// Keeps the work observable (and is a sanity figure: both precisions should be close).
+    let meanScore: Double
+
+    func stage(_ name: String) -> BenchStatistics { stages[BenchCommand.stages.firstIndex(of: name) ?? 0] }
+}

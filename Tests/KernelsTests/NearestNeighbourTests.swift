@@ -1,0 +1,124 @@
+import XCTest
+@testable import Kernels
+
+final class NearestNeighbourTests: XCTestCase {
+    override func tearDown() {
+        InstructionSet.force(InstructionSet.detected)
+        setThreadCount(1)
+        super.tearDown()
+    }
+
+    func testMatchesReferenceBitForBitOnRandomShapes() throws {
+        var rng = SeededGenerator(seed: 0x9B1)
+        var cases: [(QuantizedRows, QuantizedRows, [Float], [Int32], String)] = []
+        for trial in 0..<120 {
+            let d = trial < 70 ? trial + 1 : Int.random(in: 1...70, using: &rng)
+            let queries = trial % 10 == 0 ? 1 : Int.random(in: 0...30, using: &rng)
+            let bank = trial % 10 == 1 ? 1 : Int.random(in: 0...60, using: &rng)
+            let q = try randomRows(queries, d, using: &rng), b = try randomRows(bank, d, using: &rng)
+            let r = NearestNeighbour.searchReference(q, in: b)
+            cases.append((q, b, r.squaredDistances, r.indices, "trial \(trial): \(queries) x \(bank) x \(d)"))
+        }
+        // Memory-bank proportions: 192 dimensions, a bank that is not a multiple of any tile.
+        let q = try randomRows(40, 192, using: &rng), b = try randomRows(333, 192, using: &rng)
+        let r = NearestNeighbour.searchReference(q, in: b)
+        cases.append((q, b, r.squaredDistances, r.indices, "40 x 333 x 192"))
+        forEachInstructionSet { isa, threads in
+            for (q, b, distances, indices, what) in cases {
+                let found = NearestNeighbour.search(q, in: b)
+                XCTAssertEqual(found.indices, indices, "\(what) on \(isa), \(threads) threads")
+                XCTAssertEqual(found.squaredDistances.map(\.bitPattern), distances.map(\.bitPattern), "\(what) on \(isa), \(threads) threads")
+            }
+        }
+    }
+
+    /// Against fp32 brute force on the float rows the codes came from: the int8 winner's true
+    /// distance is within a small relative tolerance of the true minimum, and so is the distance
+    /// the search reports.
+    func testAgreesWithFloatBruteForce() throws {
+        var rng = SeededGenerator(seed: 0x9B2)
+        let d = 96, bankCount = 500, queryCount = 60
+        let bankFloats = (0..<(bankCount * d)).map { _ in rng.nextGaussian() }
+        // Queries near bank rows, as patches of a good part are near the memory bank.
+        var queryFloats: [Float] = []
+        for i in 0..<queryCount {
+            let near = (i * 7) % bankCount
+            for k in 0..<d { queryFloats.append(bankFloats[near * d + k] + 0.3 * rng.nextGaussian()) }
+        }
+        let bank = try QuantizedRows(bankFloats, count: bankCount, dimension: d)
+        let queries = try QuantizedRows(queryFloats, count: queryCount, dimension: d)
+        func distance(_ i: Int, _ j: Int) -> Float {
+            (0..<d).reduce(Float(0)) { s, k in let t = queryFloats[i * d + k] - bankFloats[j * d + k]; return s + t * t }
+        }
+        forEachInstructionSet { isa, threads in
+            let found = NearestNeighbour.search(queries, in: bank)
+            for i in 0..<queryCount {
+                let truth = (0..<bankCount).map { distance(i, $0) }.min()!
+                let chosen = distance(i, Int(found.indices[i]))
+                XCTAssertLessThanOrEqual(chosen, truth * 1.02 + 1e-3, "query \(i) on \(isa)")
+                XCTAssertEqual(found.squaredDistances[i], truth, accuracy: truth * 0.05 + 1e-2, "query \(i) on \(isa)")
+            }
+        }
+    }
+
+    func testTiesPickTheLowestIndex() throws {
+        var rng = SeededGenerator(seed: 0x9B3)
+        let d = 19
+        // A bank of 37 rows where rows 5, 12, 20 and 36 are the same vector, the queries' nearest.
+        var bankFloats = (0..<(37 * d)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let target = (0..<d).map { _ in Float.random(in: 3...4, using: &rng) }
+        for j in [12, 5, 36, 20] { bankFloats.replaceSubrange((j * d)..<((j + 1) * d), with: target) }
+        let bank = try QuantizedRows(bankFloats, count: 37, dimension: d)
+        let queryFloats = (0..<(9 * d)).map { k in target[k % d] + Float.random(in: -0.05...0.05, using: &rng) }
+        let queries = try QuantizedRows(queryFloats, count: 9, dimension: d)
+        // All rows identical: index 0 for every query.
+        let flat = try QuantizedRows((0..<(21 * d)).map { target[$0 % d] }, count: 21, dimension: d)
+        forEachInstructionSet { isa, threads in
+            XCTAssertEqual(NearestNeighbour.search(queries, in: bank).indices, [Int32](repeating: 5, count: 9), "\(isa)")
+            XCTAssertEqual(NearestNeighbour.search(queries, in: flat).indices, [Int32](repeating: 0, count: 9), "\(isa)")
+        }
+        XCTAssertEqual(NearestNeighbour.searchReference(queries, in: bank).indices, [Int32](repeating: 5, count: 9))
+    }
+
+    func testEmptyAndOneRowBanks() throws {
+        var rng = SeededGenerator(seed: 0x9B4)
+        let queries = try randomRows(13, 8, using: &rng)
+        let empty = try QuantizedRows([], count: 0, dimension: 8)
+        let one = try randomRows(1, 8, using: &rng)
+        forEachInstructionSet { isa, threads in
+            let none = NearestNeighbour.search(queries, in: empty)
+            XCTAssertEqual(none.indices, [Int32](repeating: 0, count: 13))
+            XCTAssertEqual(none.squaredDistances, [Float](repeating: .infinity, count: 13))
+            let single = NearestNeighbour.search(queries, in: one)
+            let reference = NearestNeighbour.searchReference(queries, in: one)
+            XCTAssertEqual(single.indices, [Int32](repeating: 0, count: 13))
+            XCTAssertEqual(single.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern), "\(isa)")
+            XCTAssertEqual(NearestNeighbour.search(empty, in: one).indices, [])
+        }
+    }
+
+    /// A query equal to a bank row is at distance 0 (clamped at 0 if rounding goes below); the
+    /// all-zero rows (5, 16, 27, ...) are all nearest to a zero query, and the first one wins.
+    func testDistanceToItselfIsNearZero() throws {
+        var rng = SeededGenerator(seed: 0x9B5)
+        let bank = try randomRows(50, 33, using: &rng)
+        let queries = try QuantizedRows((0..<(50 * 33)).map { bank.scales[$0 / 33] * Float(bank.values[$0]) }, count: 50, dimension: 33)
+        forEachInstructionSet { isa, threads in
+            let found = NearestNeighbour.search(queries, in: bank)
+            XCTAssertEqual(found.indices, (0..<50).map { Int32($0 % 11 == 5 ? 5 : $0) }, "\(isa)")
+            for i in 0..<50 {
+                XCTAssertGreaterThanOrEqual(found.squaredDistances[i], 0)
+                XCTAssertLessThan(found.squaredDistances[i], 1e-3 * bank.squaredNorms[i] + 1e-6)
+            }
+        }
+    }
+
+    private func randomRows(_ count: Int, _ dimension: Int, using rng: inout SeededGenerator) throws -> QuantizedRows {
+        // Row scales vary (a few rows all zero) so the Float epilogue sees varied magnitudes.
+        let floats = (0..<count).flatMap { r -> [Float] in
+            let scale = r % 11 == 5 ? 0 : Float.random(in: 0.01...10, using: &rng)
+            return (0..<dimension).map { _ in scale * Float.random(in: -1...1, using: &rng) }
+        }
+        return try QuantizedRows(floats, count: count, dimension: dimension)
+    }
+}
