@@ -55,11 +55,10 @@ enum { TILE = 16 };
 typedef struct {
     int32_t channels, kernel, stride, taps;
     int32_t input_zero_point, output_zero_point, low, high;
-    int32_t fast;  // every shift >= EAGLE_RQ_FAST_MIN_SHIFT
     int32_t tiles; // ceil(channels / 16)
     int64_t tile_bytes;
     // Byte offsets from the start of the packed buffer.
-    int64_t weights_hwc, bias, multipliers, shifts, stream;
+    int64_t weights_hwc, bias, multipliers, shifts, tile_fast, stream;
 } dw_header;
 
 // One tile of 16 channels in the SIMD stream.
@@ -76,7 +75,8 @@ static size_t tile_bytes(int taps) { return eagle_round64(64 + 16 * (size_t)taps
 size_t eagle_depthwise_packed_size(int32_t channels, int32_t kernel) {
     size_t taps = (size_t)kernel * (size_t)kernel, c = (size_t)channels;
     size_t tiles = (c + TILE - 1) / TILE;
-    return eagle_round64(sizeof(dw_header)) + eagle_round64(taps * c) + 3 * eagle_round64(4 * c) + tiles * tile_bytes((int)taps);
+    return eagle_round64(sizeof(dw_header)) + eagle_round64(taps * c) + 3 * eagle_round64(4 * c) + eagle_round64(tiles) +
+           tiles * tile_bytes((int)taps);
 }
 
 void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, const int8_t *weights,
@@ -90,7 +90,7 @@ void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, cons
     *h = (dw_header){
         .channels = c, .kernel = kernel, .stride = stride, .taps = taps,
         .input_zero_point = input_zero_point, .output_zero_point = output_zero_point,
-        .low = clamp_low, .high = clamp_high, .fast = 1, .tiles = (c + TILE - 1) / TILE,
+        .low = clamp_low, .high = clamp_high, .tiles = (c + TILE - 1) / TILE,
         .tile_bytes = (int64_t)tile_bytes(taps),
     };
     size_t at = eagle_round64(sizeof(dw_header));
@@ -98,6 +98,7 @@ void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, cons
     h->bias = (int64_t)at; at += eagle_round64(4 * (size_t)c);
     h->multipliers = (int64_t)at; at += eagle_round64(4 * (size_t)c);
     h->shifts = (int64_t)at; at += eagle_round64(4 * (size_t)c);
+    h->tile_fast = (int64_t)at; at += eagle_round64((size_t)h->tiles);
     h->stream = (int64_t)at;
 
     int8_t *wt = (int8_t *)(base + h->weights_hwc);
@@ -106,8 +107,11 @@ void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, cons
     memcpy(base + h->bias, bias, 4 * (size_t)c);
     memcpy(base + h->multipliers, multipliers, 4 * (size_t)c);
     memcpy(base + h->shifts, shifts, 4 * (size_t)c);
+    // Per tile of 16 channels: whether its requantization may take the fast form.
+    uint8_t *tile_fast = base + h->tile_fast;
+    memset(tile_fast, 1, (size_t)h->tiles);
     for (int ch = 0; ch < c; ch++)
-        if (shifts[ch] < EAGLE_RQ_FAST_MIN_SHIFT) h->fast = 0;
+        if (shifts[ch] < EAGLE_RQ_FAST_MIN_SHIFT) tile_fast[ch / TILE] = 0;
 
     for (int j = 0; j < h->tiles; j++) {
         uint8_t *tile = base + h->stream + (size_t)j * (size_t)h->tile_bytes;
@@ -380,10 +384,13 @@ DW_TILE_VARIANT(tile_k3_table, 9, 3, 0, 0)
 DW_TILE_VARIANT(tile_k3_rows, 9, 3, 1, 0)
 DW_TILE_VARIANT(tile_k5_table, 25, 5, 0, 0)
 DW_TILE_VARIANT(tile_k5_rows, 25, 5, 1, 0)
+DW_TILE_ATTR static void tile_any_table_fast(const dw_header *h, const uint8_t *tile, dw_source src, int count,
+                                             int8_t *out, size_t out_stride) {
+    DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
+}
 DW_TILE_ATTR static void tile_any_table(const dw_header *h, const uint8_t *tile, dw_source src, int count, int8_t *out,
                                         size_t out_stride) {
-    if (h->fast) DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 1);
-    else DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
+    DW_TILE_IMPL(h, tile, src, count, out, out_stride, h->taps, h->kernel, 0, 0);
 }
 #endif
 
@@ -395,28 +402,30 @@ DW_TILE_ATTR static void tile_any_table(const dw_header *h, const uint8_t *tile,
 typedef void (*tile_function)(const dw_header *, const uint8_t *, dw_source, int, int8_t *, size_t);
 
 // The kernels for windows read through a table (borders, other kernel sizes) and through row
-// pointers (NULL when there is none for this kernel size).
-static void choose_tile_functions(const dw_header *h, tile_function *table, tile_function *rows) {
-    *table = tile_any_table;
+// pointers (NULL when there is none for this kernel size), with the fast requantization or not.
+static void choose_tile_functions(const dw_header *h, int fast, tile_function *table, tile_function *rows) {
+    *table = fast ? tile_any_table_fast : tile_any_table;
     *rows = NULL;
     if (h->taps == 9) {
-        *table = h->fast ? tile_k3_table_fast : tile_k3_table;
-        *rows = h->fast ? tile_k3_rows_fast : tile_k3_rows;
+        *table = fast ? tile_k3_table_fast : tile_k3_table;
+        *rows = fast ? tile_k3_rows_fast : tile_k3_rows;
     } else if (h->taps == 25) {
-        *table = h->fast ? tile_k5_table_fast : tile_k5_table;
-        *rows = h->fast ? tile_k5_rows_fast : tile_k5_rows;
+        *table = fast ? tile_k5_table_fast : tile_k5_table;
+        *rows = fast ? tile_k5_rows_fast : tile_k5_rows;
     }
 }
 
 static void rows_simd(const dw_header *h, const uint8_t *base, const int8_t *input, dw_geometry g,
                       int8_t *output, int row_begin, int row_end) {
     const int c = h->channels, k = h->kernel, s = h->stride, taps = h->taps, full = c / TILE, rest = c % TILE;
-    tile_function run_table, run_rows;
-    choose_tile_functions(h, &run_table, &run_rows);
+    const uint8_t *tile_fast = base + h->tile_fast;
+    tile_function table_fast, rows_fast, table_general, rows_general;
+    choose_tile_functions(h, 1, &table_fast, &rows_fast);
+    choose_tile_functions(h, 0, &table_general, &rows_general);
     // Outputs [inner_begin, inner_end) have every window column inside the input.
     int inner_begin = (g.left + s - 1) / s, inner_end = g.in_w - k + g.left >= 0 ? (g.in_w - k + g.left) / s + 1 : 0;
     if (inner_end > g.out_w) inner_end = g.out_w;
-    if (!run_rows || inner_end < inner_begin) inner_begin = inner_end = g.out_w;
+    if (!rows_fast || inner_end < inner_begin) inner_begin = inner_end = g.out_w;
     const int8_t **table = malloc(sizeof(*table) * (size_t)g.out_w * (size_t)taps);
     // A row of input zero points, for taps in the padding (rows above or below, single taps).
     const size_t pad_bytes = (size_t)g.in_w * (size_t)c + (size_t)h->tiles * TILE;
@@ -441,6 +450,8 @@ static void rows_simd(const dw_header *h, const uint8_t *base, const int8_t *inp
         int8_t *out_row = output + (size_t)oy * row_bytes;
         for (int j = 0; j < full; j++) {
             const uint8_t *tile = stream + (size_t)j * (size_t)h->tile_bytes;
+            const tile_function run_table = tile_fast[j] ? table_fast : table_general;
+            const tile_function run_rows = tile_fast[j] ? rows_fast : rows_general;
             const size_t offset = (size_t)j * TILE;
             dw_source by_table = {.table = table, .offset = offset};
             run_table(h, tile, by_table, inner_begin, out_row + offset, (size_t)c);
@@ -467,7 +478,7 @@ static void rows_simd(const dw_header *h, const uint8_t *base, const int8_t *inp
                     ptrs[t] = lanes + t * TILE;
                 }
                 dw_source one = {.table = ptrs, .offset = 0};
-                run_table(h, stream + (size_t)full * (size_t)h->tile_bytes, one, 1, result, TILE);
+                (tile_fast[full] ? table_fast : table_general)(h, stream + (size_t)full * (size_t)h->tile_bytes, one, 1, result, TILE);
                 memcpy(out_row + (size_t)ox * (size_t)c + full * TILE, result, (size_t)rest);
             }
             if (big) free(big);

@@ -189,6 +189,26 @@ final class Int8DepthwiseConvolutionTests: Int8KernelTestCase {
         }
     }
 
+    /// Each tile of 16 channels picks its requantization form: here only the middle tile has a
+    /// channel whose shift is below the fast form's (real multiplier 1/2), the others keep it.
+    func testRequantizationFormIsChosenPerTile() throws {
+        var rng = SeededGenerator(seed: 0xDEC)
+        for (kernel, stride) in [(3, 1), (3, 2), (5, 1), (5, 2)] {
+            let channels = 45
+            let weights = try exactWeights(randomWeightCodes(channels: channels, run: kernel * kernel, using: &rng), outputChannels: channels)
+            var reals = (0..<channels).map { _ in Float(MultiplierRegime.ordinary.real(using: &rng)) }
+            reals[16 + Int.random(in: 0..<16, using: &rng)] = 0.5
+            let requantization = try Requantization(inputScale: 1, weightScales: reals.map { $0 * 0.25 },
+                                                    output: QuantizationParameters(scale: 0.25, zeroPoint: 3), activation: .relu6)
+            let layer = try QuantizedDepthwiseConvolution(
+                kernelSize: kernel, stride: stride, weights: weights,
+                bias: (0..<channels).map { _ in Int32.random(in: -5000...5000, using: &rng) },
+                input: QuantizationParameters(scale: 1, zeroPoint: -20), requantization: requantization)
+            let x = try randomInput(height: 9, width: 12, channels: channels, zx: -20, using: &rng)
+            forEachPath { path in assertSameCodes(layer.apply(x), layer.applyReference(x), "\(path) k\(kernel) s\(stride)") }
+        }
+    }
+
     /// A 4x4 input holding x - zx = 1...16, a 3x3 box of weight 127 and multiplier 1/127: each
     /// output is zo + the sum of its window. TensorFlow "same" for size 4, k3, s2: 0 before, 1
     /// after, so output (0, 0) sums rows/columns 0-2 and output (1, 1) rows/columns 2-3.
