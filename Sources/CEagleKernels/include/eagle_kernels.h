@@ -74,6 +74,55 @@ void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *que
                           int query_count, const int8_t *bank, const float *bank_scales, const float *bank_norms,
                           int bank_count, int dimension, float *distances, int32_t *indices, int threads);
 
+// MARK: - Depthwise, stem, add and conversions (int8, HWC)
+//
+// Twins of QuantizedDepthwiseConvolution, QuantizedConvolution, QuantizedAdd and QuantizedTensor's
+// conversions. A layer is packed once (weights reordered, bias folded with the input zero point,
+// requantization constants derived) into a caller-owned buffer of eagle_*_packed_size bytes;
+// eagle_*_run then computes output rows [row_begin, row_end), so callers split rows over threads.
+// Multipliers and shifts are FixedPointMultiplier's (multiplier >= 0, shift 1...62).
+
+/// Makes the depthwise, stem and add kernels use their portable C path (nonzero) or their SIMD
+/// path when the CPU has it (0). On x86-64 the SIMD path is AVX2, which cpu_features.c does not
+/// report as a level of its own yet; on a CPU with a detected level, forcing the portable ISA with
+/// eagle_kernels_force_isa has the same effect.
+void eagle_kernels_force_portable_simd(int portable);
+/// The path the depthwise, stem and add kernels take now: "avx2", "neon" or "portable".
+const char *eagle_kernels_simd_name(void);
+
+size_t eagle_depthwise_packed_size(int32_t channels, int32_t kernel);
+/// `weights`: channels x kernel x kernel codes; `bias`, `multipliers`, `shifts`: one per channel.
+void eagle_depthwise_pack(int32_t channels, int32_t kernel, int32_t stride, const int8_t *weights,
+                          const int32_t *bias, const int32_t *multipliers, const int32_t *shifts,
+                          int32_t input_zero_point, int32_t output_zero_point, int32_t clamp_low,
+                          int32_t clamp_high, void *packed);
+/// Output rows [row_begin, row_end) of the depthwise convolution of `input` (height x width x
+/// channels, HWC) into `output` (ceil(height/stride) x ceil(width/stride) x channels).
+void eagle_depthwise_run(const void *packed, const int8_t *input, int32_t height, int32_t width,
+                         int8_t *output, int32_t row_begin, int32_t row_end);
+
+size_t eagle_convolution_packed_size(int32_t in_channels, int32_t out_channels, int32_t kernel);
+/// `weights`: OIHW codes; `bias`, `multipliers`, `shifts`: one per output channel.
+void eagle_convolution_pack(int32_t in_channels, int32_t out_channels, int32_t kernel, int32_t stride,
+                            const int8_t *weights, const int32_t *bias, const int32_t *multipliers,
+                            const int32_t *shifts, int32_t input_zero_point, int32_t output_zero_point,
+                            int32_t clamp_low, int32_t clamp_high, void *packed);
+/// Output rows [row_begin, row_end) of the dense convolution of `input` (HWC) into `output` (HWC).
+void eagle_convolution_run(const void *packed, const int8_t *input, int32_t height, int32_t width,
+                           int8_t *output, int32_t row_begin, int32_t row_end);
+
+/// `count` codes of a + b: clamp(zo + (((a - za) * ma + (b - zb) * mb + 2^(shift-1)) >> shift),
+/// -128, 127) in 64-bit arithmetic (QuantizedAdd.code).
+void eagle_add(const int8_t *a, const int8_t *b, int8_t *output, size_t count, int32_t a_zero_point,
+               int32_t b_zero_point, int32_t output_zero_point, int64_t a_multiplier, int64_t b_multiplier,
+               int64_t shift);
+
+/// Image bytes to codes: code = byte - 128 (the stem's input, scale 1/128, zero point -1).
+void eagle_image_input(const uint8_t *bytes, int8_t *codes, size_t count);
+/// HWC codes to CHW reals: out[c * positions + p] = scale * (float)(in[p * channels + c] - zero_point).
+void eagle_dequantize_hwc_to_chw(const int8_t *input, int32_t positions, int32_t channels, float scale,
+                                 int32_t zero_point, float *output);
+
 #ifdef __cplusplus
 }
 #endif

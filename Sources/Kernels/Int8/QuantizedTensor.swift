@@ -1,3 +1,5 @@
+import CEagleKernels
+
 /// One image's int8 activations in HWC order (channels innermost) with their quantization.
 ///
 /// HWC, unlike the fp32 path's CHW: a 1x1 convolution then reads each position's channels as one
@@ -57,15 +59,16 @@ public struct QuantizedTensor: Sendable, Equatable {
         }
     }
 
-    /// The real values as a CHW float tensor, which the patch-feature code consumes.
+    /// The real values as a CHW float tensor, which the patch-feature code consumes:
+    /// scale * Float(code - zeroPoint), one rounding, as ``QuantizationParameters/dequantize(_:)``
+    /// (in C, blocked so that the transposition stays in cache).
     public func dequantized() -> Tensor3 {
         let plane = positions, c = channels
         let scale = parameters.scale, zero = parameters.zeroPoint
         return Tensor3(channels: c, height: height, width: width) { out in
             values.withUnsafeBufferPointer { q in
-                for p in 0..<plane {
-                    for ch in 0..<c { out[ch * plane + p] = scale * Float(Int32(q[p * c + ch]) - zero) }
-                }
+                guard let source = q.baseAddress, let target = out.baseAddress else { return }
+                eagle_dequantize_hwc_to_chw(source, Int32(plane), Int32(c), scale, zero, target)
             }
         }
     }

@@ -25,7 +25,8 @@ public struct FixedPointMultiplier: Sendable, Equatable, Hashable {
         if m == Double(1 << 31) { m /= 2; e += 1 }
         var shift = 31 - e
         if shift > 62 {
-            m = (m / Double(1 << Int(shift - 62))).rounded(.toNearestOrAwayFromZero)
+            // A power of two as a Double: `1 << (shift - 62)` is 0 past 63 (1e-30 divided by 0 trapped).
+            m = (m / Double(sign: .plus, exponent: shift - 62, significand: 1)).rounded(.toNearestOrAwayFromZero)
             shift = 62
         }
         multiplier = Int32(m)
