@@ -45,6 +45,10 @@ let package = Package(
         // MARK: domain
         .target(name: "PatchCore", dependencies: ["Kernels", "Imaging", "Storage", "EagleLog"]),
 
+        // MARK: adapters
+        // Kernels only for SplitMix64, the project's one seeded generator (the synthetic line).
+        .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "Kernels"]),
+
         // MARK: app
         .target(
             name: "Appliance",
@@ -73,6 +77,7 @@ let package = Package(
             dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "Kernels", "EagleLog", "CEagleShims", "CV4L2"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
     ],
     swiftLanguageModes: [.v6]
