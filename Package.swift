@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "EagleLog", "Imaging", "Kernels", "PatchCore",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Kernels", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

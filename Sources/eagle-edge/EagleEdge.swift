@@ -13,7 +13,7 @@ struct EagleEdge: ParsableCommand {
         version: EagleEdgeVersion.string,
         subcommands: [
             CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self,
-            VersionCommand.self,
+            CamerasCommand.self, VersionCommand.self,
         ]
     )
 }
