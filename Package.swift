@@ -52,6 +52,10 @@ let package = Package(
         // MARK: domain
         .target(name: "PatchCore", dependencies: ["Kernels", "Imaging", "Storage", "EagleLog"]),
 
+        // MARK: adapters
+        // Kernels only for SplitMix64, the project's one seeded generator (the synthetic line).
+        .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "Kernels"]),
+
         // MARK: app
         .target(
             name: "Appliance",
@@ -65,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "EagleLog", "Imaging", "Kernels", "PatchCore",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Kernels", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +84,7 @@ let package = Package(
             dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "Kernels", "EagleLog", "CEagleShims", "CV4L2"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
     ],
     swiftLanguageModes: [.v6]

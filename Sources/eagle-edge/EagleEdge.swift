@@ -12,8 +12,8 @@ struct EagleEdge: ParsableCommand {
             """,
         version: EagleEdgeVersion.string,
         subcommands: [
-            CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self, BenchCommand.self,
-            VersionCommand.self,
+            CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self,
+            BenchCommand.self, CamerasCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -47,6 +47,9 @@ extern const unsigned long EAGLE_VIDIOC_S_CTRL;
 extern const unsigned long EAGLE_VIDIOC_G_EXT_CTRLS;
 extern const unsigned long EAGLE_VIDIOC_S_EXT_CTRLS;
 extern const unsigned long EAGLE_VIDIOC_ENUMINPUT;
+extern const unsigned long EAGLE_VIDIOC_G_INPUT;
+extern const unsigned long EAGLE_VIDIOC_S_INPUT;
+extern const unsigned long EAGLE_VIDIOC_G_DV_TIMINGS;
 extern const unsigned long EAGLE_VIDIOC_S_DV_TIMINGS;
 extern const unsigned long EAGLE_VIDIOC_ENUM_DV_TIMINGS;
 

@@ -1,0 +1,125 @@
+import Imaging
+import XCTest
+@testable import Capture
+
+final class SyntheticLineTests: XCTestCase {
+    private func line(seed: UInt64, rate: Double = 0.3, product: SyntheticProduct = .bottleCap,
+                      width: Int = 320, height: Int = 240) -> SyntheticLine {
+        SyntheticLine(width: width, height: height, framesPerSecond: nil, seed: seed, defectRate: rate, product: product)
+    }
+
+    func testSameSeedGivesByteIdenticalFramesAndAnotherSeedDoesNot() throws {
+        for product in SyntheticProduct.allCases {
+            let a = line(seed: 11, product: product), b = line(seed: 11, product: product), c = line(seed: 12, product: product)
+            let stop = try StopSignal()
+            _ = try a.start()
+            _ = try b.start()
+            for part in 0..<4 {
+                guard case .frame(let fa) = try a.next(stop: stop), case .frame(let fb) = try b.next(stop: stop) else {
+                    return XCTFail("no frame")
+                }
+                XCTAssertEqual(fa.data, fb.data, "\(product) part \(part)")
+                XCTAssertEqual(fa.truth, fb.truth)
+                XCTAssertEqual(fa.sequence, UInt32(part))
+                XCTAssertEqual(fa.truth?.partNumber, part)
+                let other = c.render(part: part).image.pixels
+                let differing = zip(fa.data, other).filter { $0 != $1 }.count
+                XCTAssertGreaterThan(differing, fa.data.count / 4, "\(product) part \(part): seeds 11 and 12 look alike")
+            }
+            // Random access: part 3 rendered on its own is part 3 of the stream.
+            XCTAssertEqual(line(seed: 11, product: product).render(part: 3).image, b.render(part: 3).image)
+        }
+    }
+
+    func testConsecutivePartsVaryInPositionAndLighting() {
+        let l = line(seed: 3, rate: 0)
+        let images = (0..<3).map { l.render(part: $0).image }
+        XCTAssertNotEqual(images[0], images[1])
+        // Not just noise: the part moved or the light changed (mean brightness differs).
+        let means = images.map { Double($0.pixels.reduce(0) { $0 + Int($1) }) / Double($0.pixels.count) }
+        XCTAssertGreaterThan(Set(means.map { ($0 * 10).rounded() }).count, 1, "\(means)")
+    }
+
+    func testDefectShareIsCloseToTheConfiguredRate() {
+        for (rate, seed) in [(0.1, UInt64(42)), (0.3, 7), (0.0, 1), (1.0, 2)] {
+            let l = line(seed: seed, rate: rate)
+            let truths = (0..<200).map { l.truth(part: $0) }
+            let defective = truths.filter { $0.defect != nil }.count
+            // Binomial(200, p): 3.5 standard deviations.
+            let sigma = (200 * rate * (1 - rate)).squareRoot()
+            XCTAssertLessThanOrEqual(abs(Double(defective) - 200 * rate), 3.5 * sigma + 0.5, "rate \(rate): \(defective) of 200")
+            for truth in truths {
+                XCTAssertEqual(truth.defect == nil, truth.defectBox == nil)
+            }
+            if rate == 1 {
+                XCTAssertEqual(Set(truths.compactMap(\.defect)), Set(DefectKind.allCases), "every kind appears")
+            }
+        }
+    }
+
+    func testDefectsChangePixelsInsideTheirBoxOnly() {
+        for product in SyntheticProduct.allCases {
+            let l = line(seed: 99, rate: 1, product: product)
+            var checked: [DefectKind: Int] = [:]
+            var part = 0
+            while checked.values.reduce(0, +) < 12 && part < 100 {
+                defer { part += 1 }
+                let (damaged, truth) = l.render(part: part, paintDefect: true)
+                guard let kind = truth.defect, let box = truth.defectBox, checked[kind, default: 0] < 3 else { continue }
+                checked[kind, default: 0] += 1
+                XCTAssertEqual(l.render(part: part).truth, truth)
+                let whole = l.render(part: part, paintDefect: false).image
+                XCTAssertGreaterThan(box.area, 16, "\(product) \(kind)")
+                var inside = 0, strongInside = 0, outside = 0
+                for y in 0..<damaged.height {
+                    for x in 0..<damaged.width {
+                        let i = (y * damaged.width + x) * 3
+                        let diff = (0..<3).map { abs(Int(damaged.pixels[i + $0]) - Int(whole.pixels[i + $0])) }.max() ?? 0
+                        guard diff > 0 else { continue }
+                        let pixel = Rect(x: x, y: y, width: 1, height: 1)
+                        if box.contains(pixel) {
+                            inside += 1
+                            if diff >= 24 { strongInside += 1 }
+                        } else {
+                            outside += 1
+                        }
+                    }
+                }
+                XCTAssertEqual(outside, 0, "\(product) part \(part) \(kind): \(outside) pixels changed outside \(box)")
+                // Visible: a real share of the box, at a contrast an inspector would notice.
+                XCTAssertGreaterThanOrEqual(strongInside, 8, "\(product) part \(part) \(kind) in \(box): \(inside) changed, \(strongInside) strongly")
+            }
+            XCTAssertEqual(Set(checked.keys), Set(DefectKind.allCases), "\(product)")
+        }
+    }
+
+    func testDefectBoxesSitOnThePart() {
+        // The box must overlap the part, not float on the belt: the part is near the centre.
+        let l = line(seed: 5, rate: 1, width: 640, height: 480)
+        for part in 0..<40 {
+            let box = l.truth(part: part).defectBox!
+            XCTAssertFalse(box.intersection(Rect(x: 140, y: 60, width: 360, height: 360)).isEmpty, "part \(part): \(box)")
+        }
+    }
+
+    func testPacedAtTheConfiguredRate() throws {
+        let l = SyntheticLine(width: 64, height: 48, framesPerSecond: 50, seed: 1, defectRate: 0)
+        _ = try l.start()
+        let stop = try StopSignal()
+        let begin = MonotonicClock.now()
+        var stamps: [UInt64] = []
+        for _ in 0..<11 {
+            guard case .frame(let frame) = try l.next(stop: stop) else { return XCTFail("no frame") }
+            stamps.append(frame.timestamp)
+        }
+        let elapsed = Double(MonotonicClock.now() - begin) / 1e9
+        XCTAssertGreaterThanOrEqual(elapsed, 0.195)
+        XCTAssertLessThan(elapsed, 0.6)
+        XCTAssertEqual(Double(stamps.last! - stamps.first!) / 1e6, 200, accuracy: 0.5)
+    }
+
+    func testBadSettingsAreRejected() {
+        XCTAssertThrowsError(try SyntheticLine(width: 8, height: 480).start())
+        XCTAssertThrowsError(try SyntheticLine(defectRate: 1.5).start())
+    }
+}
