@@ -95,6 +95,7 @@ public enum ModelFile {
             "holdout_share": String(s.holdoutShare),
             "precision": s.precision.rawValue,
             "quantization_images": String(s.quantizationImages),
+            "range_estimator": s.rangeEstimator.storedName,
             "activation_points": model.activationRanges?.names.joined(separator: ",") ?? "",
             "calibration_mean": String(c.mean),
             "calibration_std": String(c.standardDeviation),
@@ -194,6 +195,10 @@ public enum ModelFile {
             guard let v = T(try value(key)) else { throw fail("setting '\(key)' is not a valid \(T.self)") }
             return v
         }
+        func estimator() throws -> RangeEstimator {
+            guard let e = RangeEstimator(storedName: try value("range_estimator")) else { throw fail("unknown range estimator '\(meta["range_estimator"] ?? "")'") }
+            return e
+        }
         func precision() throws -> Precision {
             guard let p = Precision(rawValue: try value("precision")) else { throw fail("unknown precision '\(meta["precision"] ?? "")'") }
             return p
@@ -214,7 +219,8 @@ public enum ModelFile {
             seed: try number("seed", UInt64.self), blurSigma: try number("blur_sigma", Float.self),
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
             thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
-            precision: try precision(), quantizationImages: try number("quantization_images", Int.self))
+            precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
+            rangeEstimator: try estimator())
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {

@@ -45,13 +45,15 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var precision: Precision
     /// Teach images (spread over the set) whose fp32 activations set the int8 ranges.
     public var quantizationImages: Int
+    /// How those ranges are estimated.
+    public var rangeEstimator: RangeEstimator
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
-                precision: Precision = .fp32, quantizationImages: Int = 32) {
+                precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -69,6 +71,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.holdoutShare = holdoutShare
         self.precision = precision
         self.quantizationImages = quantizationImages
+        self.rangeEstimator = rangeEstimator
     }
 
     /// Checks ranges; the message names the setting.

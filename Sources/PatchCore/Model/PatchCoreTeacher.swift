@@ -53,7 +53,7 @@ public struct PatchCoreTeacher: Sendable {
             let deepest = settings.taps.map(\.block).max() ?? 0
             let sample = Self.spread(min(settings.quantizationImages, count), over: count)
             let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
-            let measured = ActivationCalibrator(network: network, deepestBlock: deepest).ranges(of: crops)
+            let measured = try ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator).ranges(of: crops)
             ranges = measured
             backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest))
         }

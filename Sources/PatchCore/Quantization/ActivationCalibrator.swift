@@ -4,27 +4,27 @@ import Kernels
 /// Post-training calibration of the int8 backbone: runs the fp32 network (BatchNorm folded, the
 /// same one the int8 weights come from) on good images and records each activation's range.
 ///
-/// Estimator: plain min/max over all calibration images. ReLU6 bounds most activations to 0...6
-/// already; for the linear projections and residual sums, measured on bottle, min/max kept the
-/// patch features closest to fp32 (the study is in the README).
+/// The estimator (``RangeEstimator``) is a teach setting; the README's study measured both.
 public struct ActivationCalibrator: Sendable {
     public let network: EfficientNetLite0
     /// The deepest block that will run quantized.
     public let deepestBlock: Int
+    public let estimator: RangeEstimator
 
-    public init(network: EfficientNetLite0, deepestBlock: Int) {
+    public init(network: EfficientNetLite0, deepestBlock: Int, estimator: RangeEstimator = .minMax) {
         self.network = network
         self.deepestBlock = deepestBlock
+        self.estimator = estimator
     }
 
     /// The ranges over `crops` (already preprocessed to the backbone's input size).
-    public func ranges(of crops: [RGBImage]) -> ActivationRanges {
-        var ranges = ActivationRanges()
-        for crop in crops { observe(BackboneInput.tensor(from: crop), into: &ranges) }
-        return ranges
+    public func ranges(of crops: [RGBImage]) throws -> ActivationRanges {
+        var collector = ActivationRangeCollector(estimator: estimator)
+        for crop in crops { observe(BackboneInput.tensor(from: crop), into: &collector) }
+        return try collector.ranges()
     }
 
-    func observe(_ input: Tensor3, into ranges: inout ActivationRanges) {
+    func observe(_ input: Tensor3, into ranges: inout ActivationRangeCollector) {
         var x = network.stem.apply(input)
         ranges.observe("stem", x.values)
         for block in network.blocks.prefix(deepestBlock + 1) {

@@ -1,5 +1,32 @@
 import Kernels
 
+/// How an activation's range is estimated from the calibration images.
+public enum RangeEstimator: Sendable, Equatable {
+    /// The smallest and largest value seen on any image: nothing is ever clipped.
+    case minMax
+    /// Per image, the values at `fraction` and 1 - `fraction` of the sorted values (from a
+    /// 4096-bin histogram); averaged over the images. Clips rare outliers for finer steps.
+    case percentile(fraction: Double)
+
+    /// "minmax" or "p0.0001", as the model file and the CLI write it.
+    public var storedName: String {
+        switch self {
+        case .minMax: "minmax"
+        case .percentile(let f): "p\(f)"
+        }
+    }
+
+    public init?(storedName: String) {
+        if storedName == "minmax" {
+            self = .minMax
+        } else if storedName.hasPrefix("p"), let f = Double(storedName.dropFirst()), f > 0, f < 0.5 {
+            self = .percentile(fraction: f)
+        } else {
+            return nil
+        }
+    }
+}
+
 /// The observed real range of every activation the int8 backbone quantizes, by name, measured by
 /// running the fp32 network on teach images (``ActivationCalibrator``); stored in the model file.
 ///
@@ -22,31 +49,67 @@ public struct ActivationRanges: Sendable, Equatable {
         self.maximums = maximums
     }
 
-    /// Empty ranges, to be widened by ``observe(_:_:)``.
-    init() {
-        names = []
-        minimums = []
-        maximums = []
-    }
-
-    /// Widens the range of `name` (added at the end the first time) to cover `values`.
-    mutating func observe(_ name: String, _ values: [Float]) {
-        let low = values.min() ?? 0, high = values.max() ?? 0
-        if let i = names.firstIndex(of: name) {
-            minimums[i] = Swift.min(minimums[i], low)
-            maximums[i] = Swift.max(maximums[i], high)
-        } else {
-            names.append(name)
-            minimums.append(low)
-            maximums.append(high)
-        }
-    }
-
     /// The int8 parameters of `name`: the observed range mapped onto 256 codes.
     public func parameters(_ name: String) throws -> QuantizationParameters {
         guard let i = names.firstIndex(of: name) else {
             throw PatchCoreError.invalidSettings("no activation range for '\(name)'; the model was taught for a shallower network")
         }
         return QuantizationParameters(min: minimums[i], max: maximums[i])
+    }
+}
+
+/// Collects per-image ranges of every point and combines them as the estimator says.
+struct ActivationRangeCollector {
+    let estimator: RangeEstimator
+    private var names: [String] = []
+    private var lows: [[Float]] = []
+    private var highs: [[Float]] = []
+
+    init(estimator: RangeEstimator) {
+        self.estimator = estimator
+    }
+
+    /// Records one image's values at point `name`.
+    mutating func observe(_ name: String, _ values: [Float]) {
+        let (low, high) = Self.range(of: values, estimator: estimator)
+        if let i = names.firstIndex(of: name) {
+            lows[i].append(low)
+            highs[i].append(high)
+        } else {
+            names.append(name)
+            lows.append([low])
+            highs.append([high])
+        }
+    }
+
+    /// min/max over images, or the mean of the per-image percentiles.
+    func ranges() throws -> ActivationRanges {
+        switch estimator {
+        case .minMax:
+            return try ActivationRanges(names: names, minimums: lows.map { $0.min() ?? 0 }, maximums: highs.map { $0.max() ?? 0 })
+        case .percentile:
+            func mean(_ v: [Float]) -> Float { v.isEmpty ? 0 : v.reduce(0, +) / Float(v.count) }
+            return try ActivationRanges(names: names, minimums: lows.map(mean), maximums: highs.map(mean))
+        }
+    }
+
+    static func range(of values: [Float], estimator: RangeEstimator) -> (Float, Float) {
+        let low = values.min() ?? 0, high = values.max() ?? 0
+        guard case .percentile(let fraction) = estimator, high > low, !values.isEmpty else { return (low, high) }
+        let bins = 4096
+        var histogram = [Int](repeating: 0, count: bins)
+        let scale = Float(bins) / (high - low)
+        for v in values { histogram[min(bins - 1, Int((v - low) * scale))] += 1 }
+        let cut = Int(Double(values.count) * fraction)
+        func edge(_ order: [Int]) -> Int {
+            var seen = 0
+            for b in order {
+                seen += histogram[b]
+                if seen > cut { return b }
+            }
+            return order.last ?? 0
+        }
+        let lowBin = edge(Array(0..<bins)), highBin = edge(Array((0..<bins).reversed()))
+        return (low + Float(lowBin) / scale, low + Float(highBin + 1) / scale)
     }
 }
