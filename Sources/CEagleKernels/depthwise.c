@@ -17,10 +17,6 @@
 
 // MARK: - SIMD switch (shared by the depthwise, stem and add kernels)
 
-static int portable_forced = 0;
-
-void eagle_kernels_force_portable_simd(int portable) { portable_forced = portable != 0; }
-
 int eagle_simd_enabled(void) {
 #if defined(__x86_64__)
     static int avx2 = -1;
@@ -28,9 +24,7 @@ int eagle_simd_enabled(void) {
         __builtin_cpu_init();
         avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
     }
-    if (!avx2) return 0;
-    if (eagle_kernels_detected_isa() != EAGLE_ISA_PORTABLE) return eagle_kernels_isa() != EAGLE_ISA_PORTABLE;
-    return !portable_forced;
+    return avx2 && eagle_kernels_isa() != EAGLE_ISA_PORTABLE;
 #elif defined(__aarch64__)
     return eagle_kernels_isa() != EAGLE_ISA_PORTABLE;
 #else

@@ -93,10 +93,8 @@ EAGLE_INLINE void eagle_rq_fast_constants(int32_t s, int32_t *round, int32_t *sh
 #endif
 }
 
-/// Whether the SIMD kernels run: the CPU has them and the kernels are not forced to the portable
-/// path. x86-64 needs AVX2; AArch64 always has NEON. While cpu_features.c knows no x86 level
-/// below AVX-512 VNNI (it then reports portable on an AVX2-only CPU), the x86 side also honours
-/// eagle_kernels_force_portable_simd, which tests use to reach the portable path.
+/// Whether the SIMD kernels run: the CPU has them (x86-64: AVX2; AArch64: NEON, always) and the
+/// kernels are not forced to the portable path (eagle_kernels_force_isa).
 int eagle_simd_enabled(void);
 
 #if defined(__x86_64__)

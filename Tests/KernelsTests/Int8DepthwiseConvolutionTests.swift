@@ -8,14 +8,12 @@ import XCTest
 class Int8KernelTestCase: XCTestCase {
     override func tearDown() {
         InstructionSet.force(InstructionSet.detected)
-        Int8Kernel.forcePortable(false)
         super.tearDown()
     }
 
     /// The paths `forEachPath` visits on this CPU.
     func paths() -> [String] {
         InstructionSet.force(InstructionSet.detected)
-        Int8Kernel.forcePortable(false)
         let best = Int8Kernel.path
         return best == "portable" ? ["portable"] : [best, "portable"]
     }
@@ -24,13 +22,11 @@ class Int8KernelTestCase: XCTestCase {
     func forEachPath(_ body: (String) throws -> Void) rethrows {
         for path in paths() {
             let portable = path == "portable"
-            if portable { InstructionSet.force(.portable) } else { InstructionSet.force(InstructionSet.detected) }
-            Int8Kernel.forcePortable(portable)
+            InstructionSet.force(portable ? .portable : InstructionSet.detected)
             XCTAssertEqual(Int8Kernel.path, path)
             try body(path)
         }
         InstructionSet.force(InstructionSet.detected)
-        Int8Kernel.forcePortable(false)
     }
 }
 

@@ -82,12 +82,8 @@ void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *que
 // eagle_*_run then computes output rows [row_begin, row_end), so callers split rows over threads.
 // Multipliers and shifts are FixedPointMultiplier's (multiplier >= 0, shift 1...62).
 
-/// Makes the depthwise, stem and add kernels use their portable C path (nonzero) or their SIMD
-/// path when the CPU has it (0). On x86-64 the SIMD path is AVX2, which cpu_features.c does not
-/// report as a level of its own yet; on a CPU with a detected level, forcing the portable ISA with
-/// eagle_kernels_force_isa has the same effect.
-void eagle_kernels_force_portable_simd(int portable);
-/// The path the depthwise, stem and add kernels take now: "avx2", "neon" or "portable".
+/// The path the depthwise, stem and add kernels take now: "avx2", "neon" or "portable" (they
+/// follow eagle_kernels_isa(): forcing EAGLE_ISA_PORTABLE makes them portable).
 const char *eagle_kernels_simd_name(void);
 
 size_t eagle_depthwise_packed_size(int32_t channels, int32_t kernel);

@@ -70,8 +70,8 @@ public struct QuantizedDepthwiseConvolution: Sendable {
     }
 }
 
-/// Glue shared by the C-backed int8 layers (depthwise, stem, add, conversions), and the switch
-/// between their SIMD and portable paths for tests and `bench`.
+/// Glue shared by the C-backed int8 layers (depthwise, stem, add, conversions). They follow
+/// ``InstructionSet``: forcing `.portable` makes them take their portable C path.
 public enum Int8Kernel {
     /// Output rows per worker below which splitting over threads costs more than it saves:
     /// about 200 k multiply-adds, roughly 20 µs of work.
@@ -113,12 +113,6 @@ public enum Int8Kernel {
         return Swift.max(1, Swift.min(int8ThreadCount, rows, byWork))
     }
 
-    /// Makes the depthwise, stem and add kernels take their portable C path (tests compare both);
-    /// see `eagle_kernels_force_portable_simd`.
-    public static func forcePortable(_ portable: Bool) {
-        eagle_kernels_force_portable_simd(portable ? 1 : 0)
-    }
-
-    /// The path those kernels take now: "avx2", "neon" or "portable".
+    /// The path the depthwise, stem and add kernels take now: "avx2", "neon" or "portable".
     public static var path: String { String(cString: eagle_kernels_simd_name()) }
 }
