@@ -81,9 +81,10 @@ final class ExpertCommandTests: XCTestCase {
             try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: bottle + "/" + relative, toPath: target.path)
         }
-        for i in 0..<10 { try copy(String(format: "train/good/%03d.png", i * 20)) }
-        for i in 0..<3 { try copy(String(format: "test/good/%03d.png", i)) }
-        for i in 0..<3 {
+        // Small, because this runs under qemu-user too: 5 teach images (one held out), 2 + 2 tests.
+        for i in 0..<5 { try copy(String(format: "train/good/%03d.png", i * 40)) }
+        for i in 0..<2 { try copy(String(format: "test/good/%03d.png", i)) }
+        for i in 0..<2 {
             try copy(String(format: "test/broken_large/%03d.png", i))
             try copy(String(format: "ground_truth/broken_large/%03d_mask.png", i))
         }
@@ -95,20 +96,20 @@ final class ExpertCommandTests: XCTestCase {
         let runs = try XCTUnwrap(top["runs"] as? [[String: Any]])
         XCTAssertEqual(runs.map { $0["precision"] as? String }, ["int8", "fp32"])
         for json in runs {
-            XCTAssertEqual(json["image_auroc"] as? Double, 1, "three broken bottles against three good ones")
+            XCTAssertEqual(json["image_auroc"] as? Double, 1, "two broken bottles against two good ones")
             XCTAssertNotNil(json["pixel_auroc"] as? Double)
             XCTAssertNotNil(json["pro"] as? Double)
-            XCTAssertEqual((json["images"] as? [Any])?.count, 6)
+            XCTAssertEqual((json["images"] as? [Any])?.count, 4)
         }
         let parity = try XCTUnwrap(top["parity"] as? [String: Any])
         XCTAssertGreaterThan(try XCTUnwrap(parity["mean_feature_cosine"] as? Double), 0.97, "int8 features follow fp32")
-        XCTAssertEqual(parity["images"] as? Int, 6)
+        XCTAssertEqual(parity["images"] as? Int, 4)
         XCTAssertTrue(FileManager.default.fileExists(atPath: report + "/fp32/index.html"), "the second precision's report")
         let html = try String(contentsOfFile: report + "/index.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<polyline"), "the ROC curve is inline SVG")
         XCTAssertTrue(html.contains("broken_large"))
         let overlays = try FileManager.default.contentsOfDirectory(atPath: report).filter { $0.hasSuffix(".png") }.sorted()
-        XCTAssertEqual(overlays, ["defect-0.png", "defect-1.png", "defect-2.png", "good-0.png", "good-1.png", "good-2.png"])
+        XCTAssertEqual(overlays, ["defect-0.png", "defect-1.png", "good-0.png", "good-1.png"])
         for name in overlays { XCTAssertTrue(html.contains("src=\"\(name)\""), name) }
     }
 }

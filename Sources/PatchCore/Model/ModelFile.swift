@@ -26,6 +26,9 @@ public enum ModelFile {
     // MARK: Saving
 
     public static func save(_ model: PatchCoreModel, to path: String) throws {
+        guard model.settings.precision == .fp32 || model.activationRanges != nil else {
+            throw PatchCoreError.modelFile(path: path, reason: "an int8 model needs its activation ranges")
+        }
         let temporary = path + ".tmp-\(getpid())"
         unlink(temporary)
         do {

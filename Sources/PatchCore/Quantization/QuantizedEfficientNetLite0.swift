@@ -24,7 +24,7 @@ public struct QuantizedEfficientNetLite0: Sendable {
     public let ranges: ActivationRanges
 
     /// The parameters of the input codes v - 128: real = (code + 1) / 128 = (v - 127) / 128.
-    public static let inputParameters = try! QuantizationParameters(scale: 1.0 / 128, zeroPoint: -1)
+    public static var inputParameters: QuantizationParameters { QuantizedTensor.imageInputParameters }
 
     /// Quantizes `network` up to `deepestBlock` with the activation `ranges` measured on it.
     public init(network: EfficientNetLite0, ranges: ActivationRanges, deepestBlock: Int) throws {
@@ -74,8 +74,7 @@ public struct QuantizedEfficientNetLite0: Sendable {
 
     /// The int8 input of an RGB image: code = v - 128 (flipping the top bit).
     public static func input(_ image: RGBImage) throws -> QuantizedTensor {
-        try QuantizedTensor(height: image.height, width: image.width, channels: 3,
-                            values: image.pixels.map { Int8(bitPattern: $0 ^ 0x80) }, parameters: inputParameters)
+        try QuantizedTensor.imageInput(rgb: image.pixels, width: image.width, height: image.height)
     }
 
     /// The int8 activations at `taps` (all at or above ``deepestBlock``), in the order asked.

@@ -20,7 +20,8 @@ final class ModelFileTests: XCTestCase {
 
     static func sampleModel(rows: Int = 300) -> PatchCoreModel {
         var rng = SplitMix64(seed: 77)
-        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: nil, coresetRatio: 0.05, seed: 9)
+        let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: nil, coresetRatio: 0.05, seed: 9,
+                                         precision: .fp32)
         let bank = PatchFeatureMatrix(count: rows, dimension: 152, values: (0..<(rows * 152)).map { _ in rng.nextGaussian() })
         return PatchCoreModel(
             settings: settings, bank: MemoryBank(features: bank),
@@ -58,7 +59,10 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(try loaded.activationRanges?.parameters("block0.project"),
                        QuantizationParameters(min: -3.25, max: 4.125))
 
-        // An int8 model whose ranges went missing cannot run and says so.
+        // An int8 model without ranges cannot be saved, and one whose ranges went missing cannot be loaded.
+        var incomplete = model
+        incomplete.activationRanges = nil
+        XCTAssertThrowsError(try ModelFile.save(incomplete, to: path("incomplete.eagle")))
         try SQLiteDatabase(path: path("int8.eagle"), mode: .readWrite).execute("DELETE FROM tensors WHERE name = 'activation_ranges'")
         assertModelFileError(path("int8.eagle"), contains: "tensor 'activation_ranges' is missing")
     }
