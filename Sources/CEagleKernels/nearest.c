@@ -5,7 +5,7 @@
 //     best = the smallest v[j], the lowest j on ties;  d2 = max(best + query_norm[i], 0)
 //
 // The dot products are the int8 tiles of pointwise_tiles.h (queries as rows, the bank packed as
-// columns once per call). Each SIMD lane keeps its own running minimum over the bank rows it sees,
+// columns once, by eagle_nearest_pack, and kept with the model). Each SIMD lane keeps its own running minimum over the bank rows it sees,
 // in increasing j and with a strict `<`, so it holds the first minimum of its rows; the lanes are
 // then merged by value, the lowest index among equal values: the first minimum over all rows,
 // which is what the sequential definition finds. Padding columns have norm +inf and scale 0, so
@@ -178,59 +178,117 @@ static void nn_task(void *context, int index) {
     }
 }
 
-void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *query_scales, const float *query_norms,
-                          int query_count, const int8_t *bank, const float *bank_scales, const float *bank_norms,
-                          int bank_count, int dimension, float *distances, int32_t *indices, int threads) {
-    if (query_count <= 0) return;
-    nn_job job = {
-        .queries = queries, .query_scales = query_scales, .query_norms = query_norms, .query_count = query_count,
-        .bank_count = bank_count, .dimension = dimension, .bank = bank, .bank_scales = bank_scales,
-        .bank_norms = bank_norms, .distances = distances, .indices = indices, .isa = isa, .tile_rows = 1,
-    };
-    if (bank_count <= 0) isa = job.isa = EAGLE_ISA_PORTABLE;
-    void *packed = NULL;
-    float *padded = NULL;
+// MARK: packed bank
+
+enum { NN_MAGIC = 0x3162414E };
+
+// A packed bank: this header, then the padded scales and norms (`columns` each), then the bank in
+// the ISA's column layout (the rows as they are for the portable path). Sections start on 64 bytes.
+typedef struct {
+    int32_t magic, isa, bank_count, dimension, columns, unused;
+    int64_t scales_offset, norms_offset, bank_offset;
+} nn_header;
+
+static int nn_columns(eagle_isa isa, int bank_count) {
+    return isa == EAGLE_ISA_PORTABLE ? bank_count : eagle_round_up(bank_count, 8);
+}
+
+static size_t nn_bank_bytes(eagle_isa isa, int dimension, int columns) {
     switch (isa) {
 #ifdef EAGLE_HAVE_AVX2_PATH
-    case EAGLE_ISA_AVX2:
-        job.tile_rows = X86_MR;
-        job.columns = eagle_round_up(bank_count, 8);
-        packed = malloc(x86_packed_columns_size(dimension, job.columns));
-        if (packed) x86_pack_columns(bank, dimension, bank_count, dimension, job.columns, packed);
-        break;
+    case EAGLE_ISA_AVX2: return x86_packed_columns_size(dimension, columns);
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
-    case EAGLE_ISA_NEON_DOT:
-        job.tile_rows = NEON_MR;
-        job.columns = eagle_round_up(bank_count, 8);
-        packed = malloc(neon_packed_columns_size(dimension, job.columns));
-        if (packed) neon_pack_columns(bank, dimension, bank_count, dimension, job.columns, packed);
-        break;
+    case EAGLE_ISA_NEON_DOT: return neon_packed_columns_size(dimension, columns);
+#endif
+    default: return (size_t)dimension * (size_t)columns;
+    }
+}
+
+/// The ISA the kernels can run for a request of `isa` (the portable one when this build lacks it).
+static eagle_isa nn_usable(eagle_isa isa) {
+    switch (isa) {
+#ifdef EAGLE_HAVE_AVX2_PATH
+    case EAGLE_ISA_AVX2: return isa;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    case EAGLE_ISA_NEON_DOT: return isa;
+#endif
+    default: return EAGLE_ISA_PORTABLE;
+    }
+}
+
+static nn_header nn_layout(eagle_isa isa, int bank_count, int dimension) {
+    nn_header h = {NN_MAGIC, (int32_t)isa, bank_count, dimension, nn_columns(isa, bank_count), 0, 0, 0, 0};
+    size_t floats = eagle_round_up((int)(sizeof(float) * (size_t)h.columns), 64);
+    h.scales_offset = 64;
+    h.norms_offset = h.scales_offset + (int64_t)floats;
+    h.bank_offset = h.norms_offset + (int64_t)floats;
+    return h;
+}
+
+size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension) {
+    isa = nn_usable(isa);
+    nn_header h = nn_layout(isa, EAGLE_MAX(bank_count, 0), dimension);
+    return (size_t)h.bank_offset + nn_bank_bytes(isa, dimension, h.columns);
+}
+
+void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_scales, const float *bank_norms,
+                        int bank_count, int dimension, void *packed) {
+    isa = nn_usable(isa);
+    bank_count = EAGLE_MAX(bank_count, 0);
+    nn_header h = nn_layout(isa, bank_count, dimension);
+    char *base = packed;
+    memset(base, 0, (size_t)h.bank_offset);
+    memcpy(base, &h, sizeof h);
+    float *scales = (float *)(void *)(base + h.scales_offset), *norms = (float *)(void *)(base + h.norms_offset);
+    if (bank_count > 0) {
+        memcpy(scales, bank_scales, sizeof(float) * (size_t)bank_count);
+        memcpy(norms, bank_norms, sizeof(float) * (size_t)bank_count);
+    }
+    for (int j = bank_count; j < h.columns; j++) { scales[j] = 0.0f; norms[j] = INFINITY; }
+    void *columns = base + h.bank_offset;
+    switch (isa) {
+#ifdef EAGLE_HAVE_AVX2_PATH
+    case EAGLE_ISA_AVX2: x86_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns); break;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    case EAGLE_ISA_NEON_DOT: neon_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns); break;
 #endif
     default:
-        job.isa = EAGLE_ISA_PORTABLE;
+        if (bank_count > 0) memcpy(columns, bank, (size_t)dimension * (size_t)bank_count);
         break;
     }
-    if (job.isa != EAGLE_ISA_PORTABLE) {
-        padded = malloc(sizeof(float) * 2 * (size_t)job.columns);
-        if (!packed || !padded) {
-            job.isa = EAGLE_ISA_PORTABLE;
-            job.tile_rows = 1;
-        } else {
-            float *scales = padded, *norms = padded + job.columns;
-            memcpy(scales, bank_scales, sizeof(float) * (size_t)bank_count);
-            memcpy(norms, bank_norms, sizeof(float) * (size_t)bank_count);
-            for (int j = bank_count; j < job.columns; j++) { scales[j] = 0.0f; norms[j] = INFINITY; }
-            job.bank_scales = scales;
-            job.bank_norms = norms;
-            job.packed = packed;
-        }
-    }
+}
+
+int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const float *query_scales,
+                                const float *query_norms, int query_count, float *distances, int32_t *indices,
+                                int threads) {
+    nn_header h;
+    memcpy(&h, packed, sizeof h);
+    if (h.magic != NN_MAGIC) return -1;
+    if (query_count <= 0) return 0;
+    const char *base = packed;
+    nn_job job = {
+        .queries = queries, .query_scales = query_scales, .query_norms = query_norms, .query_count = query_count,
+        .bank_count = h.bank_count, .dimension = h.dimension, .bank = (const int8_t *)(base + h.bank_offset),
+        .bank_scales = (const float *)(const void *)(base + h.scales_offset),
+        .bank_norms = (const float *)(const void *)(base + h.norms_offset), .columns = h.columns,
+        .packed = base + h.bank_offset, .distances = distances, .indices = indices, .isa = (eagle_isa)h.isa,
+        .tile_rows = 1,
+    };
+    // An empty bank: every query keeps the definition's start (+inf, index 0).
+    if (h.bank_count == 0) job.isa = EAGLE_ISA_PORTABLE;
+#ifdef EAGLE_HAVE_AVX2_PATH
+    if (job.isa == EAGLE_ISA_AVX2) job.tile_rows = X86_MR;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    if (job.isa == EAGLE_ISA_NEON_DOT) job.tile_rows = NEON_MR;
+#endif
     int tiles = (query_count + job.tile_rows - 1) / job.tile_rows;
     int tasks = threads <= 1 ? 1 : EAGLE_MIN(tiles, threads * 4);
     job.tiles_per_task = (tiles + tasks - 1) / tasks;
     tasks = (tiles + job.tiles_per_task - 1) / job.tiles_per_task;
     eagle_parallel_run(threads, tasks, nn_task, &job);
-    free(packed);
-    free(padded);
+    return 0;
 }

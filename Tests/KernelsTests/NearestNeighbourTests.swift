@@ -113,6 +113,58 @@ final class NearestNeighbourTests: XCTestCase {
         }
     }
 
+    /// A bank packed once for each instruction set answers every later query set as the
+    /// reference does; packed for one set and searched on another, it is packed again.
+    func testPackedBankMatchesReferenceAcrossCalls() throws {
+        var rng = SeededGenerator(seed: 0x9B6)
+        let bank = try randomRows(203, 144, using: &rng)
+        let querySets = try (0..<3).map { i in try randomRows(50 + 17 * i, 144, using: &rng) }
+        let expected = querySets.map { NearestNeighbour.searchReference($0, in: bank) }
+        forEachInstructionSet { isa, threads in
+            let packed = NearestNeighbour.PackedBank(bank)
+            XCTAssertEqual(packed.instructionSet, isa)
+            for (queries, reference) in zip(querySets, expected) {
+                let found = NearestNeighbour.search(queries, in: packed)
+                XCTAssertEqual(found.indices, reference.indices, "\(isa), \(threads) threads")
+                XCTAssertEqual(found.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern), "\(isa)")
+            }
+        }
+        let portable = NearestNeighbour.PackedBank(bank, for: .portable)
+        let found = NearestNeighbour.search(querySets[0], in: portable)
+        XCTAssertEqual(found.indices, expected[0].indices)
+    }
+
+    /// The C quantization of rows equals its Swift twin code for code and bit for bit, on random
+    /// rows and on values that land exactly on and next to ties after scaling.
+    func testRowQuantizationMatchesReference() throws {
+        var rng = SeededGenerator(seed: 0x9B7)
+        var cases: [(values: [Float], count: Int, dimension: Int)] = []
+        for trial in 0..<60 {
+            let count = Int.random(in: 0...9, using: &rng), d = Int.random(in: 1...150, using: &rng)
+            let scale = trial % 7 == 0 ? 0 : Float.random(in: 1e-4...1e3, using: &rng)
+            cases.append(((0..<(count * d)).map { _ in scale * rng.nextGaussian() }, count, d))
+        }
+        // Largest 127: codes are the values themselves, so halves are exact ties, and their
+        // neighbours one ulp away must round the other way.
+        var ties: [Float] = [127]
+        for n in 0..<127 {
+            let tie = Float(n) + 0.5
+            ties += [tie, -tie, tie.nextUp, tie.nextDown, -tie.nextUp, -tie.nextDown]
+        }
+        cases.append((ties, 1, ties.count))
+        cases.append(([0.49999997, -0.49999997, 0.5, -0.5, 1.4999999, 126.5, 127, 0, -0.0], 1, 9))
+        for (values, count, d) in cases {
+            let fast = try QuantizedRows(values, count: count, dimension: d)
+            let reference = try QuantizedRows.reference(values, count: count, dimension: d)
+            XCTAssertEqual(fast.values, reference.values, "\(count) x \(d)")
+            XCTAssertEqual(fast.scales.map(\.bitPattern), reference.scales.map(\.bitPattern), "\(count) x \(d)")
+            XCTAssertEqual(fast.squaredNorms.map(\.bitPattern), reference.squaredNorms.map(\.bitPattern), "\(count) x \(d)")
+        }
+        let tieCodes = try QuantizedRows(ties, count: 1, dimension: ties.count).values
+        XCTAssertEqual(Array(tieCodes[1...6]), [1, -1, 1, 0, -1, 0])
+        XCTAssertThrowsError(try QuantizedRows([1, 2, 3], count: 2, dimension: 2))
+    }
+
     private func randomRows(_ count: Int, _ dimension: Int, using rng: inout SeededGenerator) throws -> QuantizedRows {
         // Row scales vary (a few rows all zero) so the Float epilogue sees varied magnitudes.
         let floats = (0..<count).flatMap { r -> [Float] in

@@ -1,6 +1,7 @@
 // The int8 kernels of the fixed-point expert, in C for what Swift cannot express: the SIMD
 // instructions (x86-64 AVX2 vpmaddwd, AArch64 NEON sdot) through intrinsics, chosen at
-// run time from what the CPU reports, with a portable C path beside them.
+// run time from what the CPU reports, with a portable C path beside them; and the Float loops
+// of the patch features, which must vectorise on both architectures.
 //
 // Every function here has a plain Swift reference twin in Sources/Kernels/Int8/Reference, and a
 // test that compares them bit for bit. The arithmetic they implement is defined in the doc
@@ -66,13 +67,30 @@ void eagle_pointwise_run(const void *packed, const int8_t *input, int8_t *output
 
 // MARK: nearest neighbour
 
-/// For each of `query_count` rows of `queries` the bank row at the smallest distance, as defined
-/// by NearestNeighbour in Swift (same Float operations in the same order): squared distances in
-/// `distances`, indices in `indices`. Rows are `dimension` codes in -127...127; `isa` must be one
-/// this CPU has; up to `threads` threads.
-void eagle_nearest_search(eagle_isa isa, const int8_t *queries, const float *query_scales, const float *query_norms,
-                          int query_count, const int8_t *bank, const float *bank_scales, const float *bank_norms,
-                          int bank_count, int dimension, float *distances, int32_t *indices, int threads);
+/// Bytes of the packed form of a bank of `bank_count` rows of `dimension` codes for `isa` (an ISA
+/// this build lacks packs for the portable path).
+size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension);
+
+/// Packs the bank (rows of `dimension` codes in -127...127, their scales and squared norms) into
+/// `packed`, of eagle_nearest_packed_size bytes, in the layout of `isa`'s tile, padding columns
+/// with scale 0 and norm +inf. Done once per bank: the search reads it as it is.
+void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_scales, const float *bank_norms,
+                        int bank_count, int dimension, void *packed);
+
+/// For each of `query_count` rows of `queries` (codes of the packed bank's dimension) the bank row
+/// at the smallest distance, as defined by NearestNeighbour in Swift (same Float operations in the
+/// same order): squared distances in `distances`, indices in `indices`, on up to `threads`
+/// threads, with the ISA the bank was packed for (which this CPU must have). Returns 0, or -1 if
+/// `packed` is not a packed bank.
+int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const float *query_scales,
+                                const float *query_norms, int query_count, float *distances, int32_t *indices,
+                                int threads);
+
+/// Quantizes `count` rows of `dimension` floats with one symmetric scale per row (QuantizedRows):
+/// scale = max |x| / 127 (1 for an all-zero row), code = x / scale rounded to nearest, ties away
+/// from zero, clamped to -127...127, squared norm = (scale * scale) * sum code^2.
+void eagle_quantize_rows(const float *rows, int count, int dimension, int8_t *codes, float *scales,
+                         float *squared_norms);
 
 // MARK: - Depthwise, stem, add and conversions (int8, HWC)
 //
@@ -118,6 +136,23 @@ void eagle_image_input(const uint8_t *bytes, int8_t *codes, size_t count);
 /// HWC codes to CHW reals: out[c * positions + p] = scale * (float)(in[p * channels + c] - zero_point).
 void eagle_dequantize_hwc_to_chw(const int8_t *input, int32_t positions, int32_t channels, float scale,
                                  int32_t zero_point, float *output);
+
+// MARK: - Patch features (Float, CHW planes)
+//
+// Twins of PatchFeatureAggregator's loops in Swift, same Float operations in the same order.
+
+/// Per-channel mean over the (2 radius + 1)^2 neighbourhood with zero padding counted in the
+/// divisor: row sums left to right into `row_sums` (height x width), then column sums top to
+/// bottom, times `scale` (1 / neighbourhood size). `input` and `output`: channels x height x width.
+void eagle_local_mean(const float *input, int channels, int height, int width, int radius, float scale,
+                      float *row_sums, float *output);
+
+/// Adaptive channel pooling of CHW `planes` (channels x positions) in two steps: plane d of
+/// `scratch` (tap_bin_count x positions) is the mean of the channels [tap_bins[2d], tap_bins[2d+1]);
+/// then output[p][d] (positions x bin_count, position-major) is the mean of the scratch planes
+/// [bins[2d], bins[2d+1]). Each mean sums from 0 in channel order and divides by the count.
+void eagle_pool_channels(const float *planes, int positions, const int32_t *tap_bins, int tap_bin_count,
+                         const int32_t *bins, int bin_count, float *scratch, float *output);
 
 #ifdef __cplusplus
 }

@@ -13,24 +13,55 @@ import CEagleKernels
 ///
 /// |dot| <= d * 127^2 < 2^24 for d <= 1040, so Float(dot) is exact.
 ///
-/// ``search(_:in:)`` runs the C kernel `eagle_nearest_search` on the ``InstructionSet`` in use
-/// (int8 tiles of the 1x1 convolution's matrix product, the epilogue above in SIMD), split over
-/// ``int8ThreadCount`` workers by queries.
+/// ``search(_:in:)`` runs the C kernel `eagle_nearest_search_packed` on the ``InstructionSet``
+/// in use (int8 tiles of the 1x1 convolution's matrix product, the epilogue above in SIMD), split
+/// over ``int8ThreadCount`` workers by queries.
 public enum NearestNeighbour {
+    /// A bank in the layout of the search kernel of the CPU's instruction set, packed once (the
+    /// memory bank keeps one next to its rows, so no frame pays for the packing).
+    public struct PackedBank: Sendable, Equatable {
+        public let rows: QuantizedRows
+        /// The instruction set `packed` is laid out for.
+        public let instructionSet: InstructionSet
+        let packed: [UInt8]
+
+        /// Packs `rows` for `instructionSet` (by default the one in use now).
+        public init(_ rows: QuantizedRows, for instructionSet: InstructionSet = .current) {
+            self.rows = rows
+            self.instructionSet = instructionSet
+            let isa = instructionSet.cValue, count = Int32(rows.count), d = Int32(rows.dimension)
+            var packed = [UInt8](repeating: 0, count: eagle_nearest_packed_size(isa, count, d))
+            packed.withUnsafeMutableBytes { packed in
+                eagle_nearest_pack(isa, rows.values, rows.scales, rows.squaredNorms, count, d, packed.baseAddress)
+            }
+            self.packed = packed
+        }
+    }
+
     /// Squared distance to and index of the nearest bank row, per query.
     public static func search(_ queries: QuantizedRows, in bank: QuantizedRows) -> (squaredDistances: [Float], indices: [Int32]) {
-        precondition(queries.dimension == bank.dimension, "queries of dimension \(queries.dimension) against a bank of \(bank.dimension)")
+        search(queries, in: PackedBank(bank))
+    }
+
+    /// The same against a packed bank; a bank packed for another instruction set than the one in
+    /// use (tests force the portable path) is packed again for this call.
+    public static func search(_ queries: QuantizedRows, in bank: PackedBank) -> (squaredDistances: [Float], indices: [Int32]) {
+        precondition(queries.dimension == bank.rows.dimension,
+                     "queries of dimension \(queries.dimension) against a bank of \(bank.rows.dimension)")
+        guard bank.instructionSet == InstructionSet.current else { return search(queries, in: bank.rows) }
         let count = queries.count
         guard count > 0 else { return ([], []) }
         var distances = [Float](repeating: 0, count: count), indices = [Int32](repeating: 0, count: count)
-        distances.withUnsafeMutableBufferPointer { distances in
+        let status = distances.withUnsafeMutableBufferPointer { distances in
             indices.withUnsafeMutableBufferPointer { indices in
-                eagle_nearest_search(InstructionSet.current.cValue, queries.values, queries.scales, queries.squaredNorms,
-                                     Int32(count), bank.values, bank.scales, bank.squaredNorms, Int32(bank.count),
-                                     Int32(bank.dimension), distances.baseAddress, indices.baseAddress,
-                                     Int32(clamping: int8ThreadCount))
+                bank.packed.withUnsafeBytes { packed in
+                    eagle_nearest_search_packed(packed.baseAddress, queries.values, queries.scales, queries.squaredNorms,
+                                                Int32(count), distances.baseAddress, indices.baseAddress,
+                                                Int32(clamping: int8ThreadCount))
+                }
             }
         }
+        precondition(status == 0, "a PackedBank holds a packed bank by construction")
         return (distances, indices)
     }
 }

@@ -1,3 +1,5 @@
+import CEagleKernels
+
 /// Feature vectors in int8, one symmetric scale per vector: row r ~ scales[r] * codes of row r.
 ///
 /// The memory bank and the query patches of PatchCore's nearest-neighbour search. Per vector
@@ -15,21 +17,32 @@ public struct QuantizedRows: Sendable, Equatable {
     /// never negative in exact arithmetic.
     public let squaredNorms: [Float]
 
-    /// Quantizes `count` float rows of `dimension` values, rounding to nearest, ties away from 0.
+    /// Quantizes `count` float rows of `dimension` values, rounding to nearest, ties away from 0
+    /// (the C kernel `eagle_quantize_rows`; ``reference(_:count:dimension:)`` is its twin).
     public init(_ rows: [Float], count: Int, dimension: Int) throws {
         guard count >= 0, dimension >= 1, rows.count == count * dimension else {
             throw KernelError.shapeMismatch("\(rows.count) values are not \(count) rows of \(dimension)")
         }
-        let q = try count == 0 ? nil : QuantizedWeights(rows, outputChannels: count)
+        var values = [Int8](repeating: 0, count: rows.count)
+        var scales = [Float](repeating: 0, count: count), norms = [Float](repeating: 0, count: count)
+        rows.withUnsafeBufferPointer { rows in
+            values.withUnsafeMutableBufferPointer { values in
+                scales.withUnsafeMutableBufferPointer { scales in
+                    norms.withUnsafeMutableBufferPointer { norms in
+                        eagle_quantize_rows(rows.baseAddress, Int32(count), Int32(dimension), values.baseAddress,
+                                            scales.baseAddress, norms.baseAddress)
+                    }
+                }
+            }
+        }
+        self.init(count: count, dimension: dimension, values: values, scales: scales, squaredNorms: norms)
+    }
+
+    init(count: Int, dimension: Int, values: [Int8], scales: [Float], squaredNorms: [Float]) {
         self.count = count
         self.dimension = dimension
-        values = q?.values ?? []
-        scales = q?.scales ?? []
-        squaredNorms = (0..<count).map { r in
-            var s: Int64 = 0
-            for k in 0..<dimension { let v = Int64(q?.values[r * dimension + k] ?? 0); s += v * v }
-            let scale = q?.scales[r] ?? 1
-            return scale * scale * Float(s)
-        }
+        self.values = values
+        self.scales = scales
+        self.squaredNorms = squaredNorms
     }
 }

@@ -27,15 +27,35 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
     /// The feature matrix of one image from its tap outputs, finest tap first.
     /// - Returns: features of shape (gridHeight * gridWidth) x dimension, and the grid size.
     public func aggregate(_ taps: [Tensor3]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        let planes = try gridPlanes(taps, localMean: localMean)
+        let (tapBins, bins) = try channelBins(planes.planes)
+        var values: [Float] = []
+        values.reserveCapacity(planes.planes.reduce(0) { $0 + $1.values.count })
+        for plane in planes.planes { values += plane.values }
+        let rows = ChannelPooling.pooledRows(values, positions: planes.width * planes.height, tapBins: tapBins, bins: bins)
+        return (PatchFeatureMatrix(count: planes.width * planes.height, dimension: bins.count, values: rows), planes.width, planes.height)
+    }
+
+    /// Per-channel mean over the neighbourhood, zero padding included in the divisor.
+    public func localMean(_ input: Tensor3) -> Tensor3 {
+        ChannelPooling.localMean(input, neighbourhood: neighbourhood)
+    }
+
+    /// Each tap averaged over the neighbourhood by `localMean` and brought to the finest tap's grid.
+    func gridPlanes(_ taps: [Tensor3], localMean: (Tensor3) -> Tensor3) throws -> (planes: [Tensor3], width: Int, height: Int) {
         guard let finest = taps.first else { throw KernelError.shapeMismatch("no feature taps to aggregate") }
-        let gridWidth = finest.width, gridHeight = finest.height
-        var planes: [Tensor3] = []
-        for tap in taps {
+        guard finest.width > 0, finest.height > 0 else { throw KernelError.shapeMismatch("an empty feature map") }
+        let planes = try taps.map { tap in
             let pooled = localMean(tap)
-            planes.append(pooled.width == gridWidth && pooled.height == gridHeight
-                ? pooled : try Self.upsampled(pooled, width: gridWidth, height: gridHeight))
+            return pooled.width == finest.width && pooled.height == finest.height
+                ? pooled : try Self.upsampled(pooled, width: finest.width, height: finest.height)
         }
-        // Per-tap pooling first (adaptive bins over each tap's own channels), then the overall one.
+        return (planes, finest.width, finest.height)
+    }
+
+    /// The channel ranges of the per-tap pooling (adaptive bins over each tap's own channels,
+    /// numbered across the concatenation) and of the overall one (over the per-tap bins).
+    func channelBins(_ planes: [Tensor3]) throws -> (tapBins: [Range<Int>], bins: [Range<Int>]) {
         var tapBins: [Range<Int>] = []
         var c0 = 0
         for plane in planes {
@@ -43,68 +63,11 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
             tapBins += bins.map { ($0.lowerBound + c0)..<($0.upperBound + c0) }
             c0 += plane.channels
         }
-        let channels = tapBins.count
-        let outDimension = targetDimension ?? channels
-        guard outDimension >= 1, outDimension <= channels else {
-            throw KernelError.shapeMismatch("target dimension \(outDimension) must be in 1...\(channels)")
+        let outDimension = targetDimension ?? tapBins.count
+        guard outDimension >= 1, outDimension <= tapBins.count else {
+            throw KernelError.shapeMismatch("target dimension \(outDimension) must be in 1...\(tapBins.count)")
         }
-        let positions = gridWidth * gridHeight
-        // Transpose CHW planes into position-major rows, pooling channels on the way.
-        let bins = Self.adaptiveBins(length: channels, outputs: outDimension)
-        let identityTaps = tapBins.count == c0
-        var gathered = [Float](repeating: 0, count: c0)
-        var concatenated = [Float](repeating: 0, count: channels)
-        var out = [Float](repeating: 0, count: positions * outDimension)
-        for p in 0..<positions {
-            var c0 = 0
-            for plane in planes {
-                for c in 0..<plane.channels { gathered[c0 + c] = plane.values[c * positions + p] }
-                c0 += plane.channels
-            }
-            if identityTaps {
-                swap(&gathered, &concatenated)
-            } else {
-                for (d, bin) in tapBins.enumerated() {
-                    var sum: Float = 0
-                    for c in bin { sum += gathered[c] }
-                    concatenated[d] = sum / Float(bin.count)
-                }
-            }
-            for (d, bin) in bins.enumerated() {
-                var sum: Float = 0
-                for c in bin { sum += concatenated[c] }
-                out[p * outDimension + d] = sum / Float(bin.count)
-            }
-        }
-        return (PatchFeatureMatrix(count: positions, dimension: outDimension, values: out), gridWidth, gridHeight)
-    }
-
-    /// Per-channel mean over the neighbourhood, zero padding included in the divisor.
-    public func localMean(_ input: Tensor3) -> Tensor3 {
-        guard neighbourhood > 1 else { return input }
-        let r = neighbourhood / 2, h = input.height, w = input.width
-        let scale = 1 / Float(neighbourhood * neighbourhood)
-        var out = Tensor3(channels: input.channels, height: h, width: w)
-        // Separable box sums: rows then columns.
-        var rowSums = [Float](repeating: 0, count: h * w)
-        for c in 0..<input.channels {
-            let base = c * h * w
-            for y in 0..<h {
-                for x in 0..<w {
-                    var s: Float = 0
-                    for dx in max(0, x - r)...min(w - 1, x + r) { s += input.values[base + y * w + dx] }
-                    rowSums[y * w + x] = s
-                }
-            }
-            for y in 0..<h {
-                for x in 0..<w {
-                    var s: Float = 0
-                    for dy in max(0, y - r)...min(h - 1, y + r) { s += rowSums[dy * w + x] }
-                    out.values[base + y * w + x] = s * scale
-                }
-            }
-        }
-        return out
+        return (tapBins, Self.adaptiveBins(length: tapBins.count, outputs: outDimension))
     }
 
     /// PyTorch's `adaptive_avg_pool1d` bins: output i averages [floor(i L / n), ceil((i + 1) L / n)).

@@ -8,8 +8,9 @@ public struct MemoryBank: Sendable, Equatable {
     public let features: PatchFeatureMatrix
     /// ||m||^2 of every bank row.
     let squaredNorms: [Float]
-    /// The bank in int8 (one scale per row), searched by the int8 expert.
-    public let quantized: QuantizedRows?
+    /// The bank in int8 (one scale per row), packed for the search kernel, searched by the int8
+    /// expert.
+    public let quantized: NearestNeighbour.PackedBank?
 
     /// Queries per sgemm: bounds the distance block to 256 x bank size Floats.
     static let queryBlock = 256
@@ -18,7 +19,8 @@ public struct MemoryBank: Sendable, Equatable {
         self.features = features
         self.squaredNorms = Self.squaredNorms(features)
         // Only a matrix without columns has no int8 form.
-        self.quantized = try? QuantizedRows(features.values, count: features.count, dimension: features.dimension)
+        self.quantized = (try? QuantizedRows(features.values, count: features.count, dimension: features.dimension))
+            .map { NearestNeighbour.PackedBank($0) }
     }
 
     /// Nearest bank rows in `precision`: the fp32 search below, or int8 codes and integer dot

@@ -63,4 +63,28 @@ final class PatchFeatureAggregatorTests: XCTestCase {
         let settings = PatchCoreSettings(taps: [FeatureTap(block: 4), FeatureTap(block: 10)], tapDimension: 64)
         XCTAssertEqual(settings.patchDimension, 40 + 64, "block4 keeps its 40 channels, block10's 112 are pooled to 64")
     }
+
+    /// The plane-wise C loops give the bits of the per-position twin, on random taps of odd
+    /// sizes, every pooling combination and neighbourhoods 1, 3 and 5.
+    func testMatchesReferenceBitForBit() throws {
+        var rng = SplitMix64(seed: 0xA66)
+        func tap(_ c: Int, _ h: Int, _ w: Int) throws -> Tensor3 {
+            try Tensor3(channels: c, height: h, width: w, values: (0..<(c * h * w)).map { _ in rng.nextGaussian() })
+        }
+        for trial in 0..<24 {
+            let h = 1 + trial % 9, w = 2 + (trial * 5) % 11
+            let taps = [try tap(3 + trial % 5, h, w), try tap(7, h, w), try tap(11, (h + 1) / 2, (w + 1) / 2)]
+            let channels = taps.reduce(0) { $0 + $1.channels }
+            let tapDimension: Int? = trial % 3 == 0 ? nil : 2 + trial % 6
+            let aggregator = PatchFeatureAggregator(targetDimension: trial % 4 == 1 ? min(5, channels) : nil,
+                                                    tapDimension: tapDimension, neighbourhood: [1, 3, 5][trial % 3])
+            let fast = try aggregator.aggregate(taps), reference = try aggregator.aggregateReference(taps)
+            XCTAssertEqual([fast.gridWidth, fast.gridHeight], [reference.gridWidth, reference.gridHeight])
+            XCTAssertEqual(fast.features.dimension, reference.features.dimension, "trial \(trial)")
+            XCTAssertEqual(fast.features.values.map(\.bitPattern), reference.features.values.map(\.bitPattern), "trial \(trial)")
+            XCTAssertEqual(aggregator.localMean(taps[0]).values.map(\.bitPattern),
+                           aggregator.localMeanReference(taps[0]).values.map(\.bitPattern), "trial \(trial)")
+        }
+        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([Tensor3(channels: 2, height: 0, width: 3)]))
+    }
 }
