@@ -18,6 +18,7 @@
 // shift: the same round half up, computed without overflow) and saturating narrowing.
 #include "eagle_kernels.h"
 #include "pointwise_tiles.h"
+#include "requantize.h"
 
 #include <stdlib.h>
 
@@ -28,17 +29,17 @@ typedef struct {
     int32_t np;                   // n rounded up to the kernel's column multiple
     int32_t zero_point, low, high;
     int64_t params_offset, weights_offset;
-    int32_t all_shifts_from_32;   // x86: every shift >= 32, the short requantization applies
+    int32_t all_shifts_fast;      // x86: every shift >= EAGLE_RQ_FAST_MIN_SHIFT, the fast form applies
     int32_t unused;
 } pw_header;
 
 // x86: per group of 8 channels, vectors in lane order (64-bit ones for even and odd channels).
 // General requantization: acc bounds, round = 2^62 + 2^(s-1), logical shifts by s, add.
-// Short one (every shift >= 32): round = 2^(s-1), the high 32 bits shifted by s - 32 (shift32).
+// Fast form of requantize.h (every shift >= 33): fast_round = 2^(s-33), fast_shift = s - 32.
 typedef struct {
     int32_t acc_low[8], acc_high[8], multiplier[8], add[8];
     int64_t round_even[4], round_odd[4], shift_even[4], shift_odd[4];
-    int32_t shift32[8], unused[8];
+    int32_t fast_round[8], fast_shift[8];
 } pw_x86_group;
 
 static int64_t pw_scaled(int64_t acc, int32_t multiplier, int32_t shift) {
@@ -82,7 +83,7 @@ static int pw_column_multiple(eagle_isa isa) { return isa == EAGLE_ISA_PORTABLE 
 static size_t pw_params_size(eagle_isa isa, int np) {
     switch (isa) {
     case EAGLE_ISA_AVX2: return (size_t)np * 4 + (size_t)(np / 8) * sizeof(pw_x86_group);
-    case EAGLE_ISA_NEON_DOT: return (size_t)np * (4 + 4 + 8);
+    case EAGLE_ISA_NEON_DOT: return (size_t)np * (4 + 4 + 8 + 4);
     default: return (size_t)np * (4 + 4 + 4);
     }
 }
@@ -105,7 +106,7 @@ void eagle_pointwise_pack(eagle_isa isa, int k, int n, const int8_t *weights, co
                           void *packed) {
     int np = eagle_round_up(n, pw_column_multiple(isa));
     pw_header h = {PW_MAGIC, (int32_t)isa, k, n, np, zp, low, high, 64, 0, 1, 0};
-    for (int o = 0; o < n; o++) if (shifts[o] < 32) h.all_shifts_from_32 = 0;
+    for (int o = 0; o < n; o++) if (shifts[o] < EAGLE_RQ_FAST_MIN_SHIFT) h.all_shifts_fast = 0;
     h.weights_offset = 64 + eagle_round_up((int)pw_params_size(isa, np), 64);
     char *base = (char *)packed;
     memset(base, 0, (size_t)h.weights_offset);
@@ -125,8 +126,8 @@ void eagle_pointwise_pack(eagle_isa isa, int k, int n, const int8_t *weights, co
             g->multiplier[j] = m;
             // zp - low32(2^(62-s)), wrapping
             g->add[j] = (int32_t)((uint32_t)zp - (uint32_t)((uint64_t)1 << (62 - s)));
-            g->shift32[j] = s - 32;
-            int64_t round = ((int64_t)1 << (s - 1)) + (h.all_shifts_from_32 ? 0 : ((int64_t)1 << 62));
+            eagle_rq_fast_constants(s, &g->fast_round[j], &g->fast_shift[j]);
+            int64_t round = ((int64_t)1 << (s - 1)) + ((int64_t)1 << 62);
             if (j % 2 == 0) { g->round_even[j / 2] = round; g->shift_even[j / 2] = s; }
             else { g->round_odd[j / 2] = round; g->shift_odd[j / 2] = s; }
         }
@@ -138,9 +139,12 @@ void eagle_pointwise_pack(eagle_isa isa, int k, int n, const int8_t *weights, co
     case EAGLE_ISA_NEON_DOT: {
         int32_t *m = bias + np;
         int64_t *negative_shift = (int64_t *)(void *)(m + np);
+        int32_t *fast_shift = (int32_t *)(void *)(negative_shift + np);
         for (int o = 0; o < np; o++) {
+            int32_t s = o < n ? shifts[o] : 32, unused;
             m[o] = o < n ? multipliers[o] : 0;
-            negative_shift[o] = -(int64_t)(o < n ? shifts[o] : 1);
+            negative_shift[o] = -(int64_t)s;
+            eagle_rq_fast_constants(s, &unused, &fast_shift[o]);
         }
 #ifdef EAGLE_HAVE_NEON_PATH
         neon_pack_columns(weights, k, n, k, np, (int8_t *)w);
@@ -203,19 +207,6 @@ X86_INLINE __m256i x86_requantize(__m256i acc, const pw_x86_group *g, __m256i lo
     return _mm256_min_epi32(_mm256_max_epi32(y, low), high);
 }
 
-/// The same when every shift is >= 32: Q = acc * M + 2^(s-1) is below 2^63 in magnitude, so its
-/// high 32 bits floor(Q / 2^32) are an int32, and an arithmetic shift by s - 32 finishes the exact
-/// floor(Q / 2^s). The result is clamped to [low - zp, high - zp] before zp is added (no overflow).
-X86_INLINE __m256i x86_requantize_short(__m256i acc, const pw_x86_group *g, __m256i low_t, __m256i high_t, __m256i zp) {
-    __m256i m = _mm256_loadu_si256((const __m256i *)g->multiplier);
-    __m256i even = _mm256_add_epi64(_mm256_mul_epi32(acc, m), _mm256_loadu_si256((const __m256i *)g->round_even));
-    __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(m, 32)),
-                                   _mm256_loadu_si256((const __m256i *)g->round_odd));
-    __m256i high32 = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
-    __m256i t = _mm256_srav_epi32(high32, _mm256_loadu_si256((const __m256i *)g->shift32));
-    return _mm256_add_epi32(_mm256_min_epi32(_mm256_max_epi32(t, low_t), high_t), zp);
-}
-
 /// 16 int32 codes already within int8 (channels 0-7 in a, 8-15 in b) to 16 bytes in order.
 X86_INLINE __m128i x86_narrow16(__m256i a, __m256i b) {
     __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(a, b), 0xD8);
@@ -239,8 +230,9 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
     int k = h->k, n = h->n, np = h->np, kp = eagle_round_up(k, 2);
     int16_t stack_rows[X86_MR * 1024];
     int16_t *rows = kp <= 1024 ? stack_rows : malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
-    __m256i low = _mm256_set1_epi32(h->low), high = _mm256_set1_epi32(h->high), zp = _mm256_set1_epi32(h->zero_point);
-    __m256i low_t = _mm256_set1_epi32(h->low - h->zero_point), high_t = _mm256_set1_epi32(h->high - h->zero_point);
+    __m256i low = _mm256_set1_epi32(h->low), high = _mm256_set1_epi32(h->high), zero = _mm256_setzero_si256();
+    __m256i zp16 = _mm256_set1_epi16((int16_t)h->zero_point);
+    __m128i low8 = _mm_set1_epi8((int8_t)h->low), high8 = _mm_set1_epi8((int8_t)h->high);
     for (int p = p0; p < p1; p += X86_MR) {
         int count = EAGLE_MIN(X86_MR, p1 - p);
         x86_widen_rows(job->input + (size_t)p * (size_t)k, (size_t)k, count, k, kp, rows);
@@ -250,20 +242,25 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
             __m256i b0 = _mm256_loadu_si256((const __m256i *)(bias + c0));
             x86_acc acc = wide ? x86_dot_6x16(rows, kp, tile, b0, _mm256_loadu_si256((const __m256i *)(bias + c0 + 8)))
                                : x86_dot_6x8(rows, kp, tile, b0);
-            const pw_x86_group *g = &groups[c0 / 8];
+            const pw_x86_group *g = &groups[c0 / 8], *g1 = wide ? g + 1 : g;
             int stored = EAGLE_MIN(n - c0, wide ? 16 : 8);
             int8_t *y = job->output + (size_t)p * (size_t)n + c0;
-            for (int r = 0; r < X86_MR; r++) {
-                if (r >= count) break;
-                __m256i v0, v1 = _mm256_setzero_si256();
-                if (fast) {
-                    v0 = x86_requantize_short(acc.v[r][0], g, low_t, high_t, zp);
-                    if (wide) v1 = x86_requantize_short(acc.v[r][1], g + 1, low_t, high_t, zp);
-                } else {
-                    v0 = x86_requantize(acc.v[r][0], g, low, high);
-                    if (wide) v1 = x86_requantize(acc.v[r][1], g + 1, low, high);
+            if (fast) {
+                // The fast form of requantize.h, then + zero point and clamp in the narrowing.
+                __m256i m0 = _mm256_loadu_si256((const __m256i *)g->multiplier), m1 = _mm256_loadu_si256((const __m256i *)g1->multiplier);
+                __m256i r0 = _mm256_loadu_si256((const __m256i *)g->fast_round), r1 = _mm256_loadu_si256((const __m256i *)g1->fast_round);
+                __m256i s0 = _mm256_loadu_si256((const __m256i *)g->fast_shift), s1 = _mm256_loadu_si256((const __m256i *)g1->fast_shift);
+                for (int r = 0; r < count; r++) {
+                    __m256i q0 = eagle_rq_scale8_fast_avx2(acc.v[r][0], m0, r0, s0);
+                    __m256i q1 = wide ? eagle_rq_scale8_fast_avx2(acc.v[r][1], m1, r1, s1) : zero;
+                    x86_store(y + (size_t)r * (size_t)n, eagle_rq_pack16_natural_avx2(q0, q1, zp16, low8, high8), stored);
                 }
-                x86_store(y + (size_t)r * (size_t)n, x86_narrow16(v0, v1), stored);
+            } else {
+                for (int r = 0; r < count; r++) {
+                    __m256i v0 = x86_requantize(acc.v[r][0], g, low, high);
+                    __m256i v1 = wide ? x86_requantize(acc.v[r][1], g + 1, low, high) : zero;
+                    x86_store(y + (size_t)r * (size_t)n, x86_narrow16(v0, v1), stored);
+                }
             }
         }
     }
@@ -271,7 +268,7 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
 }
 
 X86_FN static void pw_avx2(const pw_job *job, int p0, int p1) {
-    if (job->h.all_shifts_from_32) pw_avx2_rows(job, p0, p1, 1);
+    if (job->h.all_shifts_fast) pw_avx2_rows(job, p0, p1, 1);
     else pw_avx2_rows(job, p0, p1, 0);
 }
 #endif
@@ -292,6 +289,9 @@ NEON_FN static void pw_neon(const pw_job *job, int p0, int p1) {
     const int32_t *bias = (const int32_t *)(const void *)(job->base + h->params_offset);
     const int32_t *m = bias + h->np;
     const int64_t *negative_shift = (const int64_t *)(const void *)(m + h->np);
+    const int32_t *fast_shift = (const int32_t *)(const void *)(negative_shift + h->np);
+    int16x8_t zp16 = vdupq_n_s16((int16_t)h->zero_point);
+    int8x16_t low8 = vdupq_n_s8((int8_t)h->low), high8 = vdupq_n_s8((int8_t)h->high);
     const int8_t *w = (const int8_t *)(job->base + h->weights_offset);
     int k = h->k, n = h->n, np = h->np, kp16 = eagle_round_up(k, 16), groups = (k + 3) / 4;
     size_t tile_stride = (size_t)groups * 32;   // bytes of one packed 8-column tile
@@ -304,6 +304,29 @@ NEON_FN static void pw_neon(const pw_job *job, int p0, int p1) {
         neon_copy_rows(job->input + (size_t)p * (size_t)k, (size_t)k, count, k, kp16, rows);
         for (int c0 = 0; c0 < np; c0 += 8) {
             neon_tile_8x8(rows, kp16, groups, w + (size_t)(c0 / 8) * tile_stride, bias + c0, acc);
+            if (h->all_shifts_fast) {
+                // The fast form of requantize.h, then + zero point and clamp in the narrowing.
+                int32x4_t m0 = vld1q_s32(m + c0), m1 = vld1q_s32(m + c0 + 4);
+                int32x4_t s0 = vld1q_s32(fast_shift + c0), s1 = vld1q_s32(fast_shift + c0 + 4);
+                for (int r = 0; r < count; r += 2) {
+                    int32x4_t q0 = eagle_rq_scale4_fast_neon(vld1q_s32(acc[r]), m0, s0);
+                    int32x4_t q1 = eagle_rq_scale4_fast_neon(vld1q_s32(acc[r] + 4), m1, s1);
+                    int32x4_t q2 = eagle_rq_scale4_fast_neon(vld1q_s32(acc[r + 1]), m0, s0);
+                    int32x4_t q3 = eagle_rq_scale4_fast_neon(vld1q_s32(acc[r + 1] + 4), m1, s1);
+                    int8x16_t codes = eagle_rq_pack16_neon(q0, q1, q2, q3, zp16, low8, high8);
+                    int8_t *y = job->output + (size_t)(p + r) * (size_t)n + c0;
+                    if (c0 + 8 <= n) {
+                        vst1_s8(y, vget_low_s8(codes));
+                        if (r + 1 < count) vst1_s8(y + n, vget_high_s8(codes));
+                        continue;
+                    }
+                    int8_t tmp[16];
+                    vst1q_s8(tmp, codes);
+                    memcpy(y, tmp, (size_t)(n - c0));
+                    if (r + 1 < count) memcpy(y + n, tmp + 8, (size_t)(n - c0));
+                }
+                continue;
+            }
             for (int r = 0; r < count; r++) {
                 int32x4_t y0 = neon_requantize(vld1q_s32(acc[r]), m + c0, negative_shift + c0, zp, low, high);
                 int32x4_t y1 = neon_requantize(vld1q_s32(acc[r] + 4), m + c0 + 4, negative_shift + c0 + 4, zp, low, high);

@@ -20,13 +20,9 @@ extension Image {
         return Image(uncheckedWidth: rect.width, height: rect.height, pixels: out)
     }
 
-    /// The rectangle of a centred `cropWidth` x `cropHeight` crop, placed as torchvision's
-    /// CenterCrop does (offset = round((size - crop) / 2), ties to even), so evaluation figures
-    /// match the published PatchCore protocol.
+    /// The rectangle of a centred `cropWidth` x `cropHeight` crop (``Rect/centered(width:height:inWidth:height:)``).
     public func centerCropRect(width cropWidth: Int, height cropHeight: Int) -> Rect {
-        let left = Int((Double(width - cropWidth) / 2).rounded(.toNearestOrEven))
-        let top = Int((Double(height - cropHeight) / 2).rounded(.toNearestOrEven))
-        return Rect(x: left, y: top, width: cropWidth, height: cropHeight)
+        Rect.centered(width: cropWidth, height: cropHeight, inWidth: width, height: height)
     }
 
     /// A centred crop; throws when the crop is larger than the image.

@@ -37,5 +37,14 @@ public struct Rect: Sendable, Hashable, CustomStringConvertible {
         return Rect(x: x0, y: y0, width: max(maxX, other.maxX) - x0, height: max(maxY, other.maxY) - y0)
     }
 
+    /// A `width` x `height` rectangle centred in an `inWidth` x `height` area, placed as
+    /// torchvision's CenterCrop does (offset = round((size - crop) / 2), ties to even), so
+    /// evaluation figures match the published PatchCore protocol.
+    public static func centered(width: Int, height: Int, inWidth areaWidth: Int, height areaHeight: Int) -> Rect {
+        let left = Int((Double(areaWidth - width) / 2).rounded(.toNearestOrEven))
+        let top = Int((Double(areaHeight - height) / 2).rounded(.toNearestOrEven))
+        return Rect(x: left, y: top, width: width, height: height)
+    }
+
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }
 }

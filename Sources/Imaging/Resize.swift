@@ -5,26 +5,40 @@ extension Image {
     /// rounded half up (add 0.5, truncate) after clamping to 0...255; ``resizedReference(width:height:filter:)``
     /// is the plain twin the tests compare against.
     public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .bilinear) throws -> Image {
+        try resized(width: newWidth, height: newHeight, filter: filter, keeping: Rect(x: 0, y: 0, width: newWidth, height: newHeight))
+    }
+
+    /// The part `window` (in output coordinates) of the image resampled to `newWidth` x
+    /// `newHeight`: the pixels of resizing and then cropping to `window`, computing only those
+    /// (a centre crop after a resize throws away a quarter of the work otherwise).
+    public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .bilinear, keeping window: Rect) throws -> Image {
         guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
             throw ImagingError.invalidGeometry("cannot resize \(width)x\(height) to \(newWidth)x\(newHeight)")
         }
-        if newWidth == width && newHeight == height { return self }
+        guard !window.isEmpty, Rect(x: 0, y: 0, width: newWidth, height: newHeight).contains(window) else {
+            throw ImagingError.invalidGeometry("window \(window) is not inside the \(newWidth)x\(newHeight) resized image")
+        }
+        if newWidth == width && newHeight == height { return try cropped(to: window) }
         let channels = Layout.channels
         let horizontal = ResampleCoefficients(inputSize: width, outputSize: newWidth, filter: filter)
         let vertical = ResampleCoefficients(inputSize: height, outputSize: newHeight, filter: filter)
-        let midRow = newWidth * channels
-        var mid = [Float](repeating: 0, count: midRow * height)
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight * channels)
+        let outputRows = window.y..<(window.y + window.height), outputColumns = window.x..<(window.x + window.width)
+        // The source rows the kept output rows read.
+        let firstRow = outputRows.map { vertical.starts[$0] }.min() ?? 0
+        let endRow = outputRows.map { vertical.starts[$0] + vertical.counts[$0] }.max() ?? 0
+        let midRow = window.width * channels
+        var mid = [Float](repeating: 0, count: midRow * (endRow - firstRow))
+        var out = [UInt8](repeating: 0, count: midRow * window.height)
         let inRow = rowBytes
 
         pixels.withUnsafeBufferPointer { src in
             mid.withUnsafeMutableBufferPointer { tmp in
                 horizontal.weights.withUnsafeBufferPointer { w in
-                    for y in 0..<height {
-                        let srcRow = y * inRow, tmpRow = y * midRow
-                        for x in 0..<newWidth {
+                    for y in firstRow..<endRow {
+                        let srcRow = y * inRow, tmpRow = (y - firstRow) * midRow
+                        for x in outputColumns {
                             let start = horizontal.starts[x], count = horizontal.counts[x]
-                            let wBase = x * horizontal.stride
+                            let wBase = x * horizontal.stride, tmpColumn = tmpRow + (x - window.x) * channels
                             for c in 0..<channels {
                                 var sum: Float = 0
                                 var p = srcRow + start * channels + c
@@ -32,7 +46,7 @@ extension Image {
                                     sum += w[wBase + k] * Float(src[p])
                                     p += channels
                                 }
-                                tmp[tmpRow + x * channels + c] = sum
+                                tmp[tmpColumn + c] = sum
                             }
                         }
                     }
@@ -42,10 +56,10 @@ extension Image {
         mid.withUnsafeBufferPointer { tmp in
             out.withUnsafeMutableBufferPointer { dst in
                 vertical.weights.withUnsafeBufferPointer { w in
-                    for y in 0..<newHeight {
-                        let start = vertical.starts[y], count = vertical.counts[y]
+                    for y in outputRows {
+                        let start = vertical.starts[y] - firstRow, count = vertical.counts[y]
                         let wBase = y * vertical.stride
-                        let dstRow = y * midRow
+                        let dstRow = (y - window.y) * midRow
                         for i in 0..<midRow {
                             var sum: Float = 0
                             var p = start * midRow + i
@@ -59,7 +73,7 @@ extension Image {
                 }
             }
         }
-        return Image(uncheckedWidth: newWidth, height: newHeight, pixels: out)
+        return Image(uncheckedWidth: window.width, height: window.height, pixels: out)
     }
 
     /// The plain twin of ``resized(width:height:filter:)``: every output pixel computed directly
@@ -108,19 +122,33 @@ extension Image {
     /// Scales so the shorter side becomes `size`, keeping the aspect ratio; the longer side is
     /// truncated as torchvision's Resize does, so evaluation crops match the published protocol.
     public func resizedShorterSide(to size: Int, filter: ResizeFilter = .bilinear) throws -> Image {
+        let (newWidth, newHeight) = try shorterSideSize(size)
+        return try resized(width: newWidth, height: newHeight, filter: filter)
+    }
+
+    /// ``resizedShorterSide(to:filter:)`` then a centred `cropWidth` x `cropHeight` crop (as
+    /// ``centerCropped(width:height:)`` places it), computing only the cropped pixels.
+    public func resizedShorterSide(to size: Int, centerCroppedTo cropWidth: Int, _ cropHeight: Int,
+                                   filter: ResizeFilter = .bilinear) throws -> Image {
+        let (newWidth, newHeight) = try shorterSideSize(size)
+        guard cropWidth <= newWidth, cropHeight <= newHeight else {
+            throw ImagingError.invalidGeometry("crop \(cropWidth)x\(cropHeight) is larger than the \(newWidth)x\(newHeight) resized image")
+        }
+        return try resized(width: newWidth, height: newHeight, filter: filter,
+                           keeping: Rect.centered(width: cropWidth, height: cropHeight, inWidth: newWidth, height: newHeight))
+    }
+
+    private func shorterSideSize(_ size: Int) throws -> (width: Int, height: Int) {
         guard width > 0, height > 0 else {
             throw ImagingError.invalidGeometry("cannot resize an empty image")
         }
-        if width <= height {
-            return try resized(width: size, height: size * height / width, filter: filter)
-        }
-        return try resized(width: size * width / height, height: size, filter: filter)
+        return width <= height ? (size, size * height / width) : (size * width / height, size)
     }
 
     /// The PatchCore evaluation protocol's input: shorter side to `resize`, then a centred
     /// `crop` x `crop` square (256 and 224 in the paper).
     public func resizedAndCenterCropped(resize: Int, crop: Int, filter: ResizeFilter = .bilinear) throws -> Image {
-        try resizedShorterSide(to: resize, filter: filter).centerCropped(width: crop, height: crop)
+        try resizedShorterSide(to: resize, centerCroppedTo: crop, crop, filter: filter)
     }
 }
 

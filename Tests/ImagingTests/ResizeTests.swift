@@ -107,4 +107,26 @@ final class ResizeTests: XCTestCase {
         XCTAssertThrowsError(try image.centerCropped(width: 11, height: 8))
         XCTAssertThrowsError(try image.resized(width: 0, height: 3))
     }
+
+    /// Resizing only a window gives exactly the pixels of resizing everything and cropping, for
+    /// every filter, up- and downscaling, windows at the edges, and the protocol's centre crop.
+    func testWindowedResizeEqualsResizeThenCrop() throws {
+        var rng = SeededGenerator(seed: 11)
+        for trial in 0..<40 {
+            let image = randomImage(RGB8.self, width: Int.random(in: 1...40, using: &rng), height: Int.random(in: 1...40, using: &rng), using: &rng)
+            let nw = Int.random(in: 1...33, using: &rng), nh = Int.random(in: 1...33, using: &rng)
+            let w = Int.random(in: 1...nw, using: &rng), h = Int.random(in: 1...nh, using: &rng)
+            let window = Rect(x: Int.random(in: 0...(nw - w), using: &rng), y: Int.random(in: 0...(nh - h), using: &rng), width: w, height: h)
+            let filter = ResizeFilter.allCases[trial % ResizeFilter.allCases.count]
+            let whole = try image.resized(width: nw, height: nh, filter: filter).cropped(to: window)
+            let part = try image.resized(width: nw, height: nh, filter: filter, keeping: window)
+            XCTAssertEqual([part.width, part.height], [w, h])
+            XCTAssertEqual(part.pixels, whole.pixels, "\(filter) \(image.width)x\(image.height) -> \(nw)x\(nh) window \(window)")
+        }
+        let photo = randomImage(RGB8.self, width: 90, height: 70, using: &rng)
+        let protocolInput = try photo.resizedAndCenterCropped(resize: 64, crop: 56, filter: .bicubic)
+        XCTAssertEqual(protocolInput.pixels, try photo.resizedShorterSide(to: 64, filter: .bicubic).centerCropped(width: 56, height: 56).pixels)
+        XCTAssertThrowsError(try photo.resized(width: 10, height: 10, keeping: Rect(x: 5, y: 5, width: 6, height: 2)))
+        XCTAssertThrowsError(try photo.resizedShorterSide(to: 64, centerCroppedTo: 90, 10))
+    }
 }

@@ -141,8 +141,8 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
     }
 
     /// A layer with random weights and scales spread so the fixed-point shifts cover 2...62 (or,
-    /// with `shortShifts`, only 32...62, multipliers below 1/2, where the AVX2 kernel has a shorter
-    /// requantization), and an input of random codes.
+    /// with `shortShifts`, only 33...62, multipliers below 1/4, where the AVX2 and NEON kernels use
+    /// the fast form of requantize.h), and an input of random codes.
     private func randomCase(k: Int, n: Int, height: Int, width: Int, inputZero: Int32, outputZero: Int32,
                             activation: ActivationClamp, extremeBias: Bool, shortShifts: Bool,
                             using rng: inout SeededGenerator) throws -> (QuantizedPointwiseConvolution, QuantizedTensor) {
@@ -150,8 +150,8 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
         let output = try QuantizationParameters(scale: Float.random(in: 0.01...0.1, using: &rng), zeroPoint: outputZero)
         let floats = (0..<(k * n)).map { _ in Float.random(in: -1...1, using: &rng) }
         let weights = try QuantizedWeights(floats, outputChannels: n)
-        // Real multipliers from 2^-31 to 2^28: shifts from 62 down to 2 (below 1/2: 32 at least).
-        let exponents = shortShifts ? -31...(-2) : -31...28
+        // Real multipliers from 2^-31 to 2^28: shifts from 62 down to 2 (below 1/4: 33 at least).
+        let exponents = shortShifts ? -31...(-3) : -31...28
         let weightScales = (0..<n).map { _ in output.scale / input.scale * Float(sign: .plus, exponent: Int.random(in: exponents, using: &rng),
                                                                                   significand: Float.random(in: 1..<2, using: &rng)) }
         let requantization = try Requantization(inputScale: input.scale, weightScales: weightScales, output: output, activation: activation)

@@ -31,8 +31,7 @@ public struct PatchCoreExpert: Sendable {
         let filter = filter ?? settings.resizeFilter
         switch settings.fit {
         case .centerCrop(let resize):
-            return try image.resizedShorterSide(to: resize, filter: filter)
-                .centerCropped(width: settings.inputWidth, height: settings.inputHeight)
+            return try image.resizedShorterSide(to: resize, centerCroppedTo: settings.inputWidth, settings.inputHeight, filter: filter)
         case .stretch:
             return try image.resized(width: settings.inputWidth, height: settings.inputHeight, filter: filter)
         }
