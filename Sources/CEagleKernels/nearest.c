@@ -4,12 +4,20 @@
 //     v[j] = bank_norm[j] - (2 * qs[i]) * (bs[j] * (float)dot)     (Float, this order, no FMA)
 //     best = the smallest v[j], the lowest j on ties;  d2 = max(best + query_norm[i], 0)
 //
-// The dot products are the int8 tiles of pointwise_tiles.h (queries as rows, the bank packed as
-// columns once, by eagle_nearest_pack, and kept with the model). Each SIMD lane keeps its own running minimum over the bank rows it sees,
-// in increasing j and with a strict `<`, so it holds the first minimum of its rows; the lanes are
-// then merged by value, the lowest index among equal values: the first minimum over all rows,
-// which is what the sequential definition finds. Padding columns have norm +inf and scale 0, so
-// their v is +inf and never replaces a best value (which starts at +inf, as in the definition).
+// Query codes lie in -63...63 (NearestNeighbour.queryCodeLimit), bank codes in -127...127. The
+// bank is packed as columns once, by eagle_nearest_pack, and kept with the model; queries are the
+// rows of the tiles:
+// * AArch64: the sdot tiles of pointwise_tiles.h on the codes as they are;
+// * x86-64 AVX2: u = q + 64 (1...127) as unsigned bytes against the bank's signed bytes with
+//   vpmaddubsw, whose pairwise int16 sums |u1 m1 + u2 m2| <= 2 * 127 * 127 = 32258 never
+//   saturate, widened by vpmaddwd with ones into int32 (4 codes per lane); the accumulators start
+//   at -64 * sum_k m[j][k], so they end at sum_k q m exactly. Twice the codes per instruction
+//   of the int16 tiles, and half their bytes.
+// Each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
+// with a strict `<`, so it holds the first minimum of its rows; the lanes are then merged by
+// value, the lowest index among equal values: the first minimum over all rows, which is what the
+// sequential definition finds. Padding columns have norm +inf and scale 0, so their v is +inf and
+// never replaces a best value (which starts at +inf, as in the definition).
 #include "eagle_kernels.h"
 #include "pointwise_tiles.h"
 
@@ -24,6 +32,7 @@ typedef struct {
     const float *bank_scales, *bank_norms;   // padded to `columns` (scale 0, norm +inf)
     int columns;
     const void *packed;                      // packed bank columns for the ISA's tile
+    const int32_t *init;                     // AVX2: -64 * the column sums (padded to `columns`)
     float *distances;
     int32_t *indices;
     int tile_rows, tiles_per_task;
@@ -79,16 +88,71 @@ X86_INLINE void nn_x86_update(__m256i acc, const float *bs, const float *bn, __m
     _mm256_storeu_si256((__m256i *)index, _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(old), _mm256_castsi256_ps(j), less)));
 }
 
+/// Packed u8 x s8 columns: `n` (a multiple of 8) columns of `k` codes in tiles of 16 (the last one
+/// of 8 when n % 16 == 8), each [kp/4][width][4] with kp = k rounded up to 4, zeros beyond k and
+/// beyond the `real` columns (rows of `stride` codes).
+static size_t nn_x86_columns_size(int k, int n) { return (size_t)eagle_round_up(k, 4) * (size_t)n; }
+
+static void nn_x86_pack_columns(const int8_t *m, int stride, int real, int k, int n, int8_t *out) {
+    int kp = eagle_round_up(k, 4);
+    for (int c0 = 0; c0 < n; c0 += 16) {
+        int width = EAGLE_MIN(16, n - c0);
+        for (int g = 0; g < kp / 4; g++)
+            for (int j = 0; j < width; j++)
+                for (int h = 0; h < 4; h++) {
+                    int c = c0 + j, i = 4 * g + h;
+                    *out++ = (c < real && i < k) ? m[(size_t)c * (size_t)stride + (size_t)i] : 0;
+                }
+    }
+}
+
+/// `X86_MR` rows of `kp` unsigned codes q + 64 from `rows` rows of `k` codes (zeros beyond).
+X86_INLINE void nn_x86_offset_rows(const int8_t *q, size_t stride, int rows, int k, int kp, uint8_t *out) {
+    const __m256i offset = _mm256_set1_epi8(64);
+    for (int r = 0; r < X86_MR; r++) {
+        uint8_t *o = out + (size_t)r * (size_t)kp;
+        if (r >= rows) { memset(o, 0, (size_t)kp); continue; }
+        const int8_t *s = q + (size_t)r * stride;
+        int i = 0;
+        for (; i + 32 <= k; i += 32)
+            _mm256_storeu_si256((__m256i *)(o + i), _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), offset));
+        for (; i < k; i++) o[i] = (uint8_t)(s[i] + 64);
+        for (; i < kp; i++) o[i] = 0;
+    }
+}
+
+#define NN_X86_ROW(R) \
+    a = x86_pair((const int16_t *)(const void *)(r##R + i)); \
+    c##R##0 = _mm256_add_epi32(c##R##0, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w0), ones)); \
+    if (wide) c##R##1 = _mm256_add_epi32(c##R##1, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w1), ones));
+
+/// 6 rows x 16 (`wide`, a constant at each call) or 8 columns of u8 x s8 dot products over `kp`
+/// codes, starting from b0 (columns 0-7) and b1 (8-15).
+X86_INLINE x86_acc nn_x86_dot(const uint8_t *rows, int kp, const int8_t *w, __m256i b0, __m256i b1, const int wide) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
+    __m256i c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
+    const uint8_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp, *r5 = r4 + kp;
+    for (int i = 0; i < kp; i += 4) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = w0, a;
+        if (wide) w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+        w += wide ? 64 : 32;
+        NN_X86_ROW(0) NN_X86_ROW(1) NN_X86_ROW(2) NN_X86_ROW(3) NN_X86_ROW(4) NN_X86_ROW(5)
+    }
+    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}}};
+    return acc;
+}
+
 X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
-    int d = job->dimension, kp = eagle_round_up(d, 2), np = job->columns;
-    const int16_t *w = job->packed;
-    int16_t stack_rows[X86_MR * 1024];
-    int16_t *rows = kp <= 1024 ? stack_rows : malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
+    int d = job->dimension, kp = eagle_round_up(d, 4), np = job->columns;
+    const int8_t *w = job->packed;
+    uint8_t stack_rows[X86_MR * 1040];
+    uint8_t *rows = kp <= 1040 ? stack_rows : malloc((size_t)X86_MR * (size_t)kp);
     float best[X86_MR][8];
     int32_t index[X86_MR][8];
     for (int i = i0; i < i1; i += X86_MR) {
         int count = EAGLE_MIN(X86_MR, i1 - i);
-        x86_widen_rows(job->queries + (size_t)i * (size_t)d, (size_t)d, count, d, kp, rows);
+        nn_x86_offset_rows(job->queries + (size_t)i * (size_t)d, (size_t)d, count, d, kp, rows);
         __m256 twice[X86_MR];
         for (int r = 0; r < X86_MR; r++) {
             twice[r] = _mm256_set1_ps(r < count ? 2.0f * job->query_scales[i + r] : 0.0f);
@@ -97,11 +161,11 @@ X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
         }
         for (int c0 = 0; c0 < np; c0 += 16) {
             int wide = np - c0 >= 16;
-            const int16_t *tile = w + (size_t)c0 * (size_t)kp;
-            __m256i zero = _mm256_setzero_si256();
-            x86_acc acc = wide ? x86_dot_6x16(rows, kp, tile, zero, zero) : x86_dot_6x8(rows, kp, tile, zero);
-            for (int r = 0; r < X86_MR; r++) {
-                if (r >= count) break;
+            const int8_t *tile = w + (size_t)c0 * (size_t)kp;
+            __m256i b0 = _mm256_loadu_si256((const __m256i *)(job->init + c0));
+            x86_acc acc = wide ? nn_x86_dot(rows, kp, tile, b0, _mm256_loadu_si256((const __m256i *)(job->init + c0 + 8)), 1)
+                               : nn_x86_dot(rows, kp, tile, b0, b0, 0);
+            for (int r = 0; r < count; r++) {
                 nn_x86_update(acc.v[r][0], job->bank_scales + c0, job->bank_norms + c0, twice[r], c0, best[r], index[r]);
                 if (wide) nn_x86_update(acc.v[r][1], job->bank_scales + c0 + 8, job->bank_norms + c0 + 8, twice[r], c0 + 8, best[r], index[r]);
             }
@@ -186,7 +250,7 @@ enum { NN_MAGIC = 0x3162414E };
 // the ISA's column layout (the rows as they are for the portable path). Sections start on 64 bytes.
 typedef struct {
     int32_t magic, isa, bank_count, dimension, columns, unused;
-    int64_t scales_offset, norms_offset, bank_offset;
+    int64_t scales_offset, norms_offset, init_offset, bank_offset;
 } nn_header;
 
 static int nn_columns(eagle_isa isa, int bank_count) {
@@ -196,7 +260,7 @@ static int nn_columns(eagle_isa isa, int bank_count) {
 static size_t nn_bank_bytes(eagle_isa isa, int dimension, int columns) {
     switch (isa) {
 #ifdef EAGLE_HAVE_AVX2_PATH
-    case EAGLE_ISA_AVX2: return x86_packed_columns_size(dimension, columns);
+    case EAGLE_ISA_AVX2: return nn_x86_columns_size(dimension, columns);
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
     case EAGLE_ISA_NEON_DOT: return neon_packed_columns_size(dimension, columns);
@@ -219,11 +283,12 @@ static eagle_isa nn_usable(eagle_isa isa) {
 }
 
 static nn_header nn_layout(eagle_isa isa, int bank_count, int dimension) {
-    nn_header h = {NN_MAGIC, (int32_t)isa, bank_count, dimension, nn_columns(isa, bank_count), 0, 0, 0, 0};
-    size_t floats = eagle_round_up((int)(sizeof(float) * (size_t)h.columns), 64);
+    nn_header h = {NN_MAGIC, (int32_t)isa, bank_count, dimension, nn_columns(isa, bank_count), 0, 0, 0, 0, 0};
+    size_t words = eagle_round_up((int)(4 * (size_t)h.columns), 64);   // a section of floats or int32
     h.scales_offset = 64;
-    h.norms_offset = h.scales_offset + (int64_t)floats;
-    h.bank_offset = h.norms_offset + (int64_t)floats;
+    h.norms_offset = h.scales_offset + (int64_t)words;
+    h.init_offset = h.norms_offset + (int64_t)words;
+    h.bank_offset = h.init_offset + (int64_t)words;
     return h;
 }
 
@@ -250,7 +315,16 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
     void *columns = base + h.bank_offset;
     switch (isa) {
 #ifdef EAGLE_HAVE_AVX2_PATH
-    case EAGLE_ISA_AVX2: x86_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns); break;
+    case EAGLE_ISA_AVX2: {
+        int32_t *init = (int32_t *)(void *)(base + h.init_offset);
+        for (int j = 0; j < bank_count; j++) {
+            int32_t sum = 0;
+            for (int k = 0; k < dimension; k++) sum += bank[(size_t)j * (size_t)dimension + (size_t)k];
+            init[j] = -64 * sum;
+        }
+        nn_x86_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns);
+        break;
+    }
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
     case EAGLE_ISA_NEON_DOT: neon_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns); break;
@@ -274,6 +348,7 @@ int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const
         .bank_count = h.bank_count, .dimension = h.dimension, .bank = (const int8_t *)(base + h.bank_offset),
         .bank_scales = (const float *)(const void *)(base + h.scales_offset),
         .bank_norms = (const float *)(const void *)(base + h.norms_offset), .columns = h.columns,
+        .init = (const int32_t *)(const void *)(base + h.init_offset),
         .packed = base + h.bank_offset, .distances = distances, .indices = indices, .isa = (eagle_isa)h.isa,
         .tile_rows = 1,
     };

@@ -31,43 +31,59 @@ extension Image {
         var out = [UInt8](repeating: 0, count: midRow * window.height)
         let inRow = rowBytes
 
+        // Horizontal: each source row once as Floats, then per output pixel a weighted sum over
+        // its taps, left to right (three channels side by side for RGB).
+        var sourceRow = [Float](repeating: 0, count: inRow)
         pixels.withUnsafeBufferPointer { src in
             mid.withUnsafeMutableBufferPointer { tmp in
-                horizontal.weights.withUnsafeBufferPointer { w in
-                    for y in firstRow..<endRow {
-                        let srcRow = y * inRow, tmpRow = (y - firstRow) * midRow
-                        for x in outputColumns {
-                            let start = horizontal.starts[x], count = horizontal.counts[x]
-                            let wBase = x * horizontal.stride, tmpColumn = tmpRow + (x - window.x) * channels
-                            for c in 0..<channels {
-                                var sum: Float = 0
-                                var p = srcRow + start * channels + c
-                                for k in 0..<count {
-                                    sum += w[wBase + k] * Float(src[p])
-                                    p += channels
+                sourceRow.withUnsafeMutableBufferPointer { row in
+                    horizontal.weights.withUnsafeBufferPointer { w in
+                        for y in firstRow..<endRow {
+                            for i in 0..<inRow { row[i] = Float(src[y * inRow + i]) }
+                            let tmpRow = (y - firstRow) * midRow
+                            for x in outputColumns {
+                                let start = horizontal.starts[x] * channels, count = horizontal.counts[x]
+                                let wBase = x * horizontal.stride, tmpColumn = tmpRow + (x - window.x) * channels
+                                if channels == 3 {
+                                    var s0: Float = 0, s1: Float = 0, s2: Float = 0
+                                    for k in 0..<count {
+                                        let wk = w[wBase + k], p = start + 3 * k
+                                        s0 += wk * row[p]
+                                        s1 += wk * row[p + 1]
+                                        s2 += wk * row[p + 2]
+                                    }
+                                    tmp[tmpColumn] = s0
+                                    tmp[tmpColumn + 1] = s1
+                                    tmp[tmpColumn + 2] = s2
+                                    continue
                                 }
-                                tmp[tmpColumn + c] = sum
+                                for c in 0..<channels {
+                                    var sum: Float = 0
+                                    for k in 0..<count { sum += w[wBase + k] * row[start + k * channels + c] }
+                                    tmp[tmpColumn + c] = sum
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        // Vertical: whole rows accumulated tap by tap (each value still summed top to bottom).
+        var sums = [Float](repeating: 0, count: midRow)
         mid.withUnsafeBufferPointer { tmp in
             out.withUnsafeMutableBufferPointer { dst in
-                vertical.weights.withUnsafeBufferPointer { w in
-                    for y in outputRows {
-                        let start = vertical.starts[y] - firstRow, count = vertical.counts[y]
-                        let wBase = y * vertical.stride
-                        let dstRow = (y - window.y) * midRow
-                        for i in 0..<midRow {
-                            var sum: Float = 0
-                            var p = start * midRow + i
+                sums.withUnsafeMutableBufferPointer { acc in
+                    vertical.weights.withUnsafeBufferPointer { w in
+                        for y in outputRows {
+                            let start = vertical.starts[y] - firstRow, count = vertical.counts[y]
+                            let wBase = y * vertical.stride
+                            for i in 0..<midRow { acc[i] = 0 }
                             for k in 0..<count {
-                                sum += w[wBase + k] * tmp[p]
-                                p += midRow
+                                let wk = w[wBase + k], from = (start + k) * midRow
+                                for i in 0..<midRow { acc[i] += wk * tmp[from + i] }
                             }
-                            dst[dstRow + i] = clampToByte(sum)
+                            let dstRow = (y - window.y) * midRow
+                            for i in 0..<midRow { dst[dstRow + i] = clampToByte(acc[i]) }
                         }
                     }
                 }

@@ -93,7 +93,7 @@ final class Int8KernelBenchmarks: XCTestCase {
         var rng = SeededGenerator(seed: 0xBF)
         let d = 192, bankCount = 1639, queryCount = 784
         let bank = try QuantizedRows((0..<(bankCount * d)).map { _ in rng.nextGaussian() }, count: bankCount, dimension: d)
-        let queries = try QuantizedRows((0..<(queryCount * d)).map { _ in rng.nextGaussian() }, count: queryCount, dimension: d)
+        let queries = try NearestNeighbour.queries((0..<(queryCount * d)).map { _ in rng.nextGaussian() }, count: queryCount, dimension: d)
         let macs = Double(bankCount * d * queryCount)
         for threads in [1, 2] {
             setThreadCount(threads)

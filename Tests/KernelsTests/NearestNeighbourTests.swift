@@ -15,12 +15,12 @@ final class NearestNeighbourTests: XCTestCase {
             let d = trial < 70 ? trial + 1 : Int.random(in: 1...70, using: &rng)
             let queries = trial % 10 == 0 ? 1 : Int.random(in: 0...30, using: &rng)
             let bank = trial % 10 == 1 ? 1 : Int.random(in: 0...60, using: &rng)
-            let q = try randomRows(queries, d, using: &rng), b = try randomRows(bank, d, using: &rng)
+            let q = try randomRows(queries, d, codeLimit: 63, using: &rng), b = try randomRows(bank, d, using: &rng)
             let r = NearestNeighbour.searchReference(q, in: b)
             cases.append((q, b, r.squaredDistances, r.indices, "trial \(trial): \(queries) x \(bank) x \(d)"))
         }
         // Memory-bank proportions: 192 dimensions, a bank that is not a multiple of any tile.
-        let q = try randomRows(40, 192, using: &rng), b = try randomRows(333, 192, using: &rng)
+        let q = try randomRows(40, 192, codeLimit: 63, using: &rng), b = try randomRows(333, 192, using: &rng)
         let r = NearestNeighbour.searchReference(q, in: b)
         cases.append((q, b, r.squaredDistances, r.indices, "40 x 333 x 192"))
         forEachInstructionSet { isa, threads in
@@ -46,7 +46,7 @@ final class NearestNeighbourTests: XCTestCase {
             for k in 0..<d { queryFloats.append(bankFloats[near * d + k] + 0.3 * rng.nextGaussian()) }
         }
         let bank = try QuantizedRows(bankFloats, count: bankCount, dimension: d)
-        let queries = try QuantizedRows(queryFloats, count: queryCount, dimension: d)
+        let queries = try NearestNeighbour.queries(queryFloats, count: queryCount, dimension: d)
         func distance(_ i: Int, _ j: Int) -> Float {
             (0..<d).reduce(Float(0)) { s, k in let t = queryFloats[i * d + k] - bankFloats[j * d + k]; return s + t * t }
         }
@@ -70,7 +70,7 @@ final class NearestNeighbourTests: XCTestCase {
         for j in [12, 5, 36, 20] { bankFloats.replaceSubrange((j * d)..<((j + 1) * d), with: target) }
         let bank = try QuantizedRows(bankFloats, count: 37, dimension: d)
         let queryFloats = (0..<(9 * d)).map { k in target[k % d] + Float.random(in: -0.05...0.05, using: &rng) }
-        let queries = try QuantizedRows(queryFloats, count: 9, dimension: d)
+        let queries = try NearestNeighbour.queries(queryFloats, count: 9, dimension: d)
         // All rows identical: index 0 for every query.
         let flat = try QuantizedRows((0..<(21 * d)).map { target[$0 % d] }, count: 21, dimension: d)
         forEachInstructionSet { isa, threads in
@@ -82,9 +82,10 @@ final class NearestNeighbourTests: XCTestCase {
 
     func testEmptyAndOneRowBanks() throws {
         var rng = SeededGenerator(seed: 0x9B4)
-        let queries = try randomRows(13, 8, using: &rng)
+        let queries = try randomRows(13, 8, codeLimit: 63, using: &rng)
         let empty = try QuantizedRows([], count: 0, dimension: 8)
         let one = try randomRows(1, 8, using: &rng)
+        let noQueries = try NearestNeighbour.queries([], count: 0, dimension: 8)
         forEachInstructionSet { isa, threads in
             let none = NearestNeighbour.search(queries, in: empty)
             XCTAssertEqual(none.indices, [Int32](repeating: 0, count: 13))
@@ -93,7 +94,7 @@ final class NearestNeighbourTests: XCTestCase {
             let reference = NearestNeighbour.searchReference(queries, in: one)
             XCTAssertEqual(single.indices, [Int32](repeating: 0, count: 13))
             XCTAssertEqual(single.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern), "\(isa)")
-            XCTAssertEqual(NearestNeighbour.search(empty, in: one).indices, [])
+            XCTAssertEqual(NearestNeighbour.search(noQueries, in: one).indices, [])
         }
     }
 
@@ -102,7 +103,7 @@ final class NearestNeighbourTests: XCTestCase {
     func testDistanceToItselfIsNearZero() throws {
         var rng = SeededGenerator(seed: 0x9B5)
         let bank = try randomRows(50, 33, using: &rng)
-        let queries = try QuantizedRows((0..<(50 * 33)).map { bank.scales[$0 / 33] * Float(bank.values[$0]) }, count: 50, dimension: 33)
+        let queries = try NearestNeighbour.queries((0..<(50 * 33)).map { bank.scales[$0 / 33] * Float(bank.values[$0]) }, count: 50, dimension: 33)
         forEachInstructionSet { isa, threads in
             let found = NearestNeighbour.search(queries, in: bank)
             XCTAssertEqual(found.indices, (0..<50).map { Int32($0 % 11 == 5 ? 5 : $0) }, "\(isa)")
@@ -118,7 +119,7 @@ final class NearestNeighbourTests: XCTestCase {
     func testPackedBankMatchesReferenceAcrossCalls() throws {
         var rng = SeededGenerator(seed: 0x9B6)
         let bank = try randomRows(203, 144, using: &rng)
-        let querySets = try (0..<3).map { i in try randomRows(50 + 17 * i, 144, using: &rng) }
+        let querySets = try (0..<3).map { i in try randomRows(50 + 17 * i, 144, codeLimit: 63, using: &rng) }
         let expected = querySets.map { NearestNeighbour.searchReference($0, in: bank) }
         forEachInstructionSet { isa, threads in
             let packed = NearestNeighbour.PackedBank(bank)
@@ -154,23 +155,31 @@ final class NearestNeighbourTests: XCTestCase {
         cases.append((ties, 1, ties.count))
         cases.append(([0.49999997, -0.49999997, 0.5, -0.5, 1.4999999, 126.5, 127, 0, -0.0], 1, 9))
         for (values, count, d) in cases {
-            let fast = try QuantizedRows(values, count: count, dimension: d)
-            let reference = try QuantizedRows.reference(values, count: count, dimension: d)
-            XCTAssertEqual(fast.values, reference.values, "\(count) x \(d)")
-            XCTAssertEqual(fast.scales.map(\.bitPattern), reference.scales.map(\.bitPattern), "\(count) x \(d)")
-            XCTAssertEqual(fast.squaredNorms.map(\.bitPattern), reference.squaredNorms.map(\.bitPattern), "\(count) x \(d)")
+            for limit in [127, 63] {
+                let fast = try QuantizedRows(values, count: count, dimension: d, codeLimit: limit)
+                let reference = try QuantizedRows.reference(values, count: count, dimension: d, codeLimit: limit)
+                let what = "\(count) x \(d), limit \(limit)"
+                XCTAssertEqual(fast.values, reference.values, what)
+                XCTAssertEqual(fast.scales.map(\.bitPattern), reference.scales.map(\.bitPattern), what)
+                XCTAssertEqual(fast.squaredNorms.map(\.bitPattern), reference.squaredNorms.map(\.bitPattern), what)
+                XCTAssertLessThanOrEqual(fast.values.map { abs(Int($0)) }.max() ?? 0, limit, what)
+            }
         }
         let tieCodes = try QuantizedRows(ties, count: 1, dimension: ties.count).values
         XCTAssertEqual(Array(tieCodes[1...6]), [1, -1, 1, 0, -1, 0])
+        // Limit 63 with a largest value of 63: scale 1, so halves are ties again (away from zero).
+        XCTAssertEqual(try QuantizedRows([63, 31.5, -31.5, 0.5, -2.5, 62.499996], count: 1, dimension: 6, codeLimit: 63).values,
+                       [63, 32, -32, 1, -3, 62])
         XCTAssertThrowsError(try QuantizedRows([1, 2, 3], count: 2, dimension: 2))
+        XCTAssertThrowsError(try QuantizedRows([1, 2], count: 1, dimension: 2, codeLimit: 128))
     }
 
-    private func randomRows(_ count: Int, _ dimension: Int, using rng: inout SeededGenerator) throws -> QuantizedRows {
+    private func randomRows(_ count: Int, _ dimension: Int, codeLimit: Int = 127, using rng: inout SeededGenerator) throws -> QuantizedRows {
         // Row scales vary (a few rows all zero) so the Float epilogue sees varied magnitudes.
         let floats = (0..<count).flatMap { r -> [Float] in
             let scale = r % 11 == 5 ? 0 : Float.random(in: 0.01...10, using: &rng)
             return (0..<dimension).map { _ in scale * Float.random(in: -1...1, using: &rng) }
         }
-        return try QuantizedRows(floats, count: count, dimension: dimension)
+        return try QuantizedRows(floats, count: count, dimension: dimension, codeLimit: codeLimit)
     }
 }

@@ -77,7 +77,7 @@ size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension);
 void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_scales, const float *bank_norms,
                         int bank_count, int dimension, void *packed);
 
-/// For each of `query_count` rows of `queries` (codes of the packed bank's dimension) the bank row
+/// For each of `query_count` rows of `queries` (codes in -63...63, of the packed bank's dimension) the bank row
 /// at the smallest distance, as defined by NearestNeighbour in Swift (same Float operations in the
 /// same order): squared distances in `distances`, indices in `indices`, on up to `threads`
 /// threads, with the ISA the bank was packed for (which this CPU must have). Returns 0, or -1 if
@@ -87,9 +87,9 @@ int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const
                                 int threads);
 
 /// Quantizes `count` rows of `dimension` floats with one symmetric scale per row (QuantizedRows):
-/// scale = max |x| / 127 (1 for an all-zero row), code = x / scale rounded to nearest, ties away
-/// from zero, clamped to -127...127, squared norm = (scale * scale) * sum code^2.
-void eagle_quantize_rows(const float *rows, int count, int dimension, int8_t *codes, float *scales,
+/// scale = max |x| / limit (1 for an all-zero row), code = x / scale rounded to nearest, ties away
+/// from zero, clamped to -limit...limit (limit 1...127), squared norm = (scale * scale) * sum code^2.
+void eagle_quantize_rows(const float *rows, int count, int dimension, int limit, int8_t *codes, float *scales,
                          float *squared_norms);
 
 // MARK: - Depthwise, stem, add and conversions (int8, HWC)

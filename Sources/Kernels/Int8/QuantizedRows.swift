@@ -8,41 +8,52 @@ import CEagleKernels
 public struct QuantizedRows: Sendable, Equatable {
     public let count: Int
     public let dimension: Int
-    /// `count` rows of `dimension` codes in -127...127.
+    /// `count` rows of `dimension` codes in -codeLimit...codeLimit.
     public let values: [Int8]
-    /// max |row| / 127 per row (1 for an all-zero row).
+    /// The largest code magnitude: 127 for the memory bank, 63 for the queries of the search.
+    public let codeLimit: Int
+    /// max |row| / codeLimit per row (1 for an all-zero row).
     public let scales: [Float]
     /// ||scales[r] * codes||^2 of every row: the norm of the vector the codes stand for, so that
     /// distances computed from codes are distances between actual (dequantized) vectors and
     /// never negative in exact arithmetic.
     public let squaredNorms: [Float]
 
-    /// Quantizes `count` float rows of `dimension` values, rounding to nearest, ties away from 0
-    /// (the C kernel `eagle_quantize_rows`; ``reference(_:count:dimension:)`` is its twin).
-    public init(_ rows: [Float], count: Int, dimension: Int) throws {
-        guard count >= 0, dimension >= 1, rows.count == count * dimension else {
-            throw KernelError.shapeMismatch("\(rows.count) values are not \(count) rows of \(dimension)")
-        }
+    /// Quantizes `count` float rows of `dimension` values to codes within `codeLimit` (1...127),
+    /// rounding to nearest, ties away from 0 (the C kernel `eagle_quantize_rows`;
+    /// ``reference(_:count:dimension:codeLimit:)`` is its twin).
+    public init(_ rows: [Float], count: Int, dimension: Int, codeLimit: Int = 127) throws {
+        try Self.validate(rows, count: count, dimension: dimension, codeLimit: codeLimit)
         var values = [Int8](repeating: 0, count: rows.count)
         var scales = [Float](repeating: 0, count: count), norms = [Float](repeating: 0, count: count)
         rows.withUnsafeBufferPointer { rows in
             values.withUnsafeMutableBufferPointer { values in
                 scales.withUnsafeMutableBufferPointer { scales in
                     norms.withUnsafeMutableBufferPointer { norms in
-                        eagle_quantize_rows(rows.baseAddress, Int32(count), Int32(dimension), values.baseAddress,
-                                            scales.baseAddress, norms.baseAddress)
+                        eagle_quantize_rows(rows.baseAddress, Int32(count), Int32(dimension), Int32(codeLimit),
+                                            values.baseAddress, scales.baseAddress, norms.baseAddress)
                     }
                 }
             }
         }
-        self.init(count: count, dimension: dimension, values: values, scales: scales, squaredNorms: norms)
+        self.init(count: count, dimension: dimension, codeLimit: codeLimit, values: values, scales: scales, squaredNorms: norms)
     }
 
-    init(count: Int, dimension: Int, values: [Int8], scales: [Float], squaredNorms: [Float]) {
+    init(count: Int, dimension: Int, codeLimit: Int, values: [Int8], scales: [Float], squaredNorms: [Float]) {
         self.count = count
         self.dimension = dimension
+        self.codeLimit = codeLimit
         self.values = values
         self.scales = scales
         self.squaredNorms = squaredNorms
+    }
+
+    static func validate(_ rows: [Float], count: Int, dimension: Int, codeLimit: Int) throws {
+        guard count >= 0, dimension >= 1, rows.count == count * dimension else {
+            throw KernelError.shapeMismatch("\(rows.count) values are not \(count) rows of \(dimension)")
+        }
+        guard (1...127).contains(codeLimit) else {
+            throw KernelError.shapeMismatch("a code limit of \(codeLimit) is not within 1...127")
+        }
     }
 }

@@ -34,7 +34,7 @@ public struct MemoryBank: Sendable, Equatable {
             guard let quantized, queries.dimension == dimension else {
                 throw PatchCoreError.inputMismatch("queries of dimension \(queries.dimension) against an int8 bank of \(dimension)")
             }
-            let q = try QuantizedRows(queries.values, count: queries.count, dimension: queries.dimension)
+            let q = try NearestNeighbour.queries(queries.values, count: queries.count, dimension: queries.dimension)
             let found = NearestNeighbour.search(q, in: quantized)
             return (found.squaredDistances.map { $0.squareRoot() }, found.indices.map(Int.init))
         }
