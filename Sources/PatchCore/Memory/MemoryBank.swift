@@ -23,9 +23,12 @@ public struct MemoryBank: Sendable, Equatable {
             .map { NearestNeighbour.PackedBank($0) }
     }
 
-    /// Nearest bank rows in `precision`: the fp32 search below, or int8 codes and integer dot
-    /// products (``NearestNeighbour``), the distances then being those between the quantized
-    /// vectors.
+    /// Nearest bank rows in `precision`: the fp32 search below, or the int8 one
+    /// (``NearestNeighbour``: int8 codes, integer dot products, the exact nearest row between the
+    /// quantized vectors) followed by a re-rank of its winner in fp32: the distance reported is
+    /// the one between the float query and the float bank row it chose, so the scores carry no
+    /// quantization error of the search itself, only that of the choice (a near tie may pick a
+    /// row a hair farther than fp32's).
     public func nearest(_ queries: PatchFeatureMatrix, precision: Precision) throws -> (distances: [Float], indices: [Int]) {
         switch precision {
         case .fp32:
@@ -35,8 +38,26 @@ public struct MemoryBank: Sendable, Equatable {
                 throw PatchCoreError.inputMismatch("queries of dimension \(queries.dimension) against an int8 bank of \(dimension)")
             }
             let q = try NearestNeighbour.queries(queries.values, count: queries.count, dimension: queries.dimension)
-            let found = NearestNeighbour.search(q, in: quantized)
-            return (found.squaredDistances.map { $0.squareRoot() }, found.indices.map(Int.init))
+            let indices = NearestNeighbour.search(q, in: quantized).indices.map(Int.init)
+            return (floatDistances(queries, to: indices), indices)
+        }
+    }
+
+    /// The fp32 distance from each query row to the bank row chosen for it, summed in order of
+    /// the dimensions.
+    func floatDistances(_ queries: PatchFeatureMatrix, to rows: [Int]) -> [Float] {
+        let d = dimension
+        return queries.values.withUnsafeBufferPointer { q in
+            features.values.withUnsafeBufferPointer { m in
+                rows.enumerated().map { i, row in
+                    var sum: Float = 0
+                    for k in 0..<d {
+                        let t = q[i * d + k] - m[row * d + k]
+                        sum += t * t
+                    }
+                    return sum.squareRoot()
+                }
+            }
         }
     }
 

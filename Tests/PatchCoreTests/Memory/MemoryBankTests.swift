@@ -42,4 +42,25 @@ final class MemoryBankTests: XCTestCase {
         XCTAssertEqual(bank.neighbours(ofBankRow: 3, k: 5), [2, 1, 0])
         XCTAssertEqual(bank.distances(from: [2]), [2, 1, 1, 8])
     }
+
+    /// The int8 search picks a row whose fp32 distance is within a small tolerance of the true
+    /// nearest one, and reports that row's fp32 distance exactly.
+    func testInt8SearchReRanksItsWinnerInFloat() throws {
+        var rng = SplitMix64(seed: 13)
+        let bank = MemoryBank(features: randomMatrix(300, 48, &rng))
+        // Queries near bank rows, as good patches are near the memory bank.
+        let near = (0..<120).map { ($0 * 7) % 300 }
+        let queries = PatchFeatureMatrix(count: near.count, dimension: 48, values: near.flatMap { row in
+            (0..<48).map { bank.features.values[row * 48 + $0] + 0.4 * rng.nextGaussian() }
+        })
+        let int8 = try bank.nearest(queries, precision: .int8), truth = bank.nearestReference(queries)
+        for i in 0..<queries.count {
+            let chosen = int8.indices[i]
+            var exact: Float = 0
+            for k in 0..<48 { let t = queries.values[i * 48 + k] - bank.features.values[chosen * 48 + k]; exact += t * t }
+            XCTAssertEqual(int8.distances[i], exact.squareRoot(), "query \(i): the reported distance is the float one")
+            XCTAssertLessThanOrEqual(int8.distances[i], truth.distances[i] * 1.01 + 1e-4, "query \(i): row \(chosen) vs \(truth.indices[i])")
+        }
+        XCTAssertGreaterThan(zip(int8.indices, truth.indices).filter { $0 == $1 }.count, 110, "nearly every winner is fp32's")
+    }
 }
