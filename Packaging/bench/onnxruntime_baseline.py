@@ -322,6 +322,24 @@ def load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+def cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies over all CPUs since boot, from /proc/stat."""
+    with open("/proc/stat", encoding="utf-8") as f:
+        fields = [int(v) for v in f.readline().split()[1:8]]
+    return fields[3] + fields[4], sum(fields)
+
+
+def idle_percent(seconds: float = 1.0) -> float:
+    """Share of CPU time idle over the next `seconds`, this process sleeping: what others leave free.
+
+    Unlike the load average, it does not lag and does not count this benchmark's own earlier runs.
+    """
+    idle0, total0 = cpu_times()
+    time.sleep(seconds)
+    idle1, total1 = cpu_times()
+    return 100.0 * (idle1 - idle0) / max(total1 - total0, 1)
+
+
 # --------------------------------------------------------------------------- steps
 
 class Report:
@@ -414,15 +432,16 @@ def measure_latency(fp32_path: Path, int8_path: Path, int8_config: dict[str, str
     image = BOTTLE / "test/good/000.png"
     x = bottle_input(image)
     report.say(f"latency, stem..block {DEEPEST_TAP}, {image.relative_to(DATA)}, {warmup} warm-up + {runs} runs "
-               "(ms; load average before each)")
+               "(ms; before each: CPU idle over 1 s, load average)")
     timings = []
     for threads in (1, 2):
         for label, path, config in [("fp32", fp32_path, {}), ("int8", int8_path, int8_config)]:
-            load = load_average()
+            idle, load = idle_percent(), load_average()
             t = time_model(path, threads, config, x, warmup, runs)
-            timings.append({"model": label, "threads": threads, "load_before": load, **t})
+            timings.append({"model": label, "threads": threads, "idle_percent_before": round(idle, 1),
+                            "load_before": load, **t})
             report.say(f"  {label} {threads} thread{'s' if threads > 1 else ' '}: median {t['median_ms']:7.3f}  "
-                       f"p90 {t['p90_ms']:7.3f}  p99 {t['p99_ms']:7.3f}   (load {load})")
+                       f"p90 {t['p90_ms']:7.3f}  p99 {t['p99_ms']:7.3f}   (idle {idle:3.0f} %, load {load})")
     report.figures["latency"] = timings
 
 
