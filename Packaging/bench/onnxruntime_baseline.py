@@ -2,6 +2,7 @@
 """Same-machine ONNX Runtime baseline for EagleEdge's int8 backbone benchmark.
 
     onnxruntime_baseline.py [--full] [--json] [--runs N] [--warmup N] [--reduce-range auto|on|off]
+                            [--x64-quant-precision]
 
 Run it through onnxruntime-baseline.sh, which provides the pinned packages. It rebuilds
 EfficientNet-Lite0 as an ONNX graph from <repo>/.cache/weights/efficientnet-lite0.safetensors
@@ -60,7 +61,6 @@ BLOCKS = [
 BN_EPSILON = 1e-3             # EfficientNetLite0Weights.batchNormEpsilon
 INPUT_SIZE = 224
 DEEPEST_TAP = 10              # the deepest of the default taps (blocks 3, 4, 10)
-TAPS = (3, 4, 10)
 CALIBRATION_IMAGES = 32
 COSINE_IMAGES = 20
 OPSET = 17
@@ -275,6 +275,7 @@ class BottleCalibration(CalibrationDataReader):
         self.inputs = iter([{"input": bottle_input(p)} for p in paths])
 
     def get_next(self) -> dict | None:
+        """The next input dict, or None after the last image."""
         return next(self.inputs, None)
 
 
@@ -349,7 +350,8 @@ class Report:
         self.stream = sys.stderr if json_mode else sys.stdout
         self.figures: dict = {}
 
-    def say(self, text: str = "") -> None:
+    def say(self, text: str) -> None:
+        """Prints one line of the readable report."""
         print(text, file=self.stream, flush=True)
 
 
@@ -476,6 +478,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> int:
+    """Check, then (unless --full) build, quantize, compare and time; returns the exit status."""
     args = parse_args(argv)
     report = Report(args.json)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
