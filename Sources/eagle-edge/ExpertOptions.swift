@@ -55,7 +55,7 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Backbone arithmetic: int8 (fixed point, the appliance's) or fp32 (the reference); eval takes a list, e.g. int8,fp32.")
     var precision = "int8"
 
-    @Option(help: "int8 activation ranges: minmax, or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
+    @Option(help: "int8 activation ranges: minmax, mse (the range of least expected int8 error), or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
     var ranges = "minmax"
 
     /// The precisions asked, in order; fails the command on an unknown name.
@@ -86,7 +86,7 @@ struct TeachOptions: ParsableArguments {
                                          reweighting: reweight, thresholdSigmas: sigmas)
         settings.precision = precisions()[0]
         guard let estimator = RangeEstimator(storedName: ranges) else {
-            Diagnostics.fail("--ranges must be minmax or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
+            Diagnostics.fail("--ranges must be minmax, mse or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
         }
         settings.rangeEstimator = estimator
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
