@@ -58,6 +58,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "int8 activation ranges: minmax, mse (the range of least expected int8 error), or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
     var ranges = "minmax"
 
+    @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
+    var biasCorrection = false
+
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {
         let names = precision.split(separator: ",").map(String.init)
@@ -89,6 +92,7 @@ struct TeachOptions: ParsableArguments {
             Diagnostics.fail("--ranges must be minmax, mse or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
         }
         settings.rangeEstimator = estimator
+        settings.biasCorrection = biasCorrection
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -47,13 +47,17 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var quantizationImages: Int
     /// How those ranges are estimated.
     public var rangeEstimator: RangeEstimator
+    /// Whether teaching measures ``BiasCorrections`` for the int8 backbone on the same images
+    /// (``BiasCorrector``) and the model stores them.
+    public var biasCorrection: Bool
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
-                precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax) {
+                precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
+                biasCorrection: Bool = false) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -72,6 +76,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.precision = precision
         self.quantizationImages = quantizationImages
         self.rangeEstimator = rangeEstimator
+        self.biasCorrection = biasCorrection
     }
 
     /// Checks ranges; the message names the setting.

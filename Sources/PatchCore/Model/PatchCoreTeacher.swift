@@ -24,7 +24,7 @@ public struct PatchCoreTeacher: Sendable {
     public enum Progress: Sendable {
         case extracting(done: Int, total: Int)
         case selectingCoreset(bank: String)
-        /// Measuring the int8 activation ranges on a sample of the images.
+        /// Measuring the int8 activation ranges (and bias corrections) on a sample of the images.
         case quantizing
     }
 
@@ -44,6 +44,7 @@ public struct PatchCoreTeacher: Sendable {
         let started = Date()
         let aggregator = settings.aggregator
         var ranges: ActivationRanges?
+        var corrections: BiasCorrections?
         let backbone: FeatureBackbone
         switch settings.precision {
         case .fp32:
@@ -55,7 +56,11 @@ public struct PatchCoreTeacher: Sendable {
             let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
             let measured = try ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator).ranges(of: crops)
             ranges = measured
-            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest))
+            if settings.biasCorrection {
+                corrections = try BiasCorrector(network: network, ranges: measured, deepestBlock: deepest).corrections(of: crops)
+            }
+            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest,
+                                                            biasCorrections: corrections))
         }
         // Every patch of every image in one matrix, grown in place: the coreset needs them all at
         // once, and one buffer (plus its projection) is the teach run's peak memory.
@@ -97,7 +102,7 @@ public struct PatchCoreTeacher: Sendable {
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,
                               calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
-                              provenance: provenance, activationRanges: ranges)
+                              provenance: provenance, activationRanges: ranges, biasCorrections: corrections)
     }
 
     /// `n` indices spread evenly over 0..<count.
