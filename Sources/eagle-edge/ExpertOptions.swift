@@ -61,6 +61,9 @@ struct TeachOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
     var biasCorrection = false
 
+    @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
+    var referenceCoreset = false
+
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {
         let names = precision.split(separator: ",").map(String.init)
@@ -93,6 +96,7 @@ struct TeachOptions: ParsableArguments {
         }
         settings.rangeEstimator = estimator
         settings.biasCorrection = biasCorrection
+        settings.referenceCoreset = referenceCoreset
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

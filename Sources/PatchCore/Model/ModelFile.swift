@@ -16,7 +16,7 @@ import Storage
 ///   Float32 (x86-64 and AArch64 are both little-endian).
 ///
 /// Version 2 added the precision and the activation ranges, version 3 the bias correction
-/// setting and tensor; a build reads its own version only, and older files are refused with a
+/// setting and tensor and the reference-coreset setting; a build reads its own version only, and older files are refused with a
 /// request to teach again (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
@@ -112,6 +112,7 @@ public enum ModelFile {
             "range_estimator": s.rangeEstimator.storedName,
             "activation_points": model.activationRanges?.names.joined(separator: ",") ?? "",
             "bias_correction": String(s.biasCorrection),
+            "reference_coreset": String(s.referenceCoreset),
             "bias_correction_layers": storedCorrections(of: model).map { c in
                 zip(c.layers, c.values).map { "\($0):\($1.count)" }.joined(separator: ",")
             } ?? "",
@@ -270,7 +271,8 @@ public enum ModelFile {
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
             thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
-            rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self))
+            rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
+            referenceCoreset: try number("reference_coreset", Bool.self))
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {

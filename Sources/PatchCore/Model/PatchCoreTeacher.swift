@@ -67,9 +67,16 @@ public struct PatchCoreTeacher: Sendable {
         var all: [Float] = []
         var imageRows: [Range<Int>] = []
         var dimension = 0
+        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
+        // With a reference coreset, the fp32 features of the same patches, projected image by image.
+        var reference: [SIMD16<Float>]? = settings.precision == .int8 && settings.referenceCoreset ? [] : nil
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
             let features = try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0
+            if reference != nil {
+                let fp32 = try PatchCoreExpert.features(of: crop, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
+                reference?.append(contentsOf: sampler.project(fp32))
+            }
             if i == 0 { all.reserveCapacity(count * features.values.count) }
             guard i == 0 || features.dimension == dimension else {
                 throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
@@ -82,8 +89,8 @@ public struct PatchCoreTeacher: Sendable {
         }
         let patches = PatchFeatureMatrix(count: imageRows.last?.upperBound ?? 0, dimension: dimension, values: all)
         all = []
-        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
-        let projected = sampler.project(patches)
+        let projected = reference ?? sampler.project(patches)
+        reference = nil
         func bank(rows: [Int]?) -> MemoryBank {
             let keep = max(1, Int((Double(rows?.count ?? patches.count) * settings.coresetRatio).rounded()))
             return MemoryBank(features: patches.rows(sampler.select(keep, from: projected, rows: rows)))

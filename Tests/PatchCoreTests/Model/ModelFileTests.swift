@@ -71,6 +71,7 @@ final class ModelFileTests: XCTestCase {
         var model = Self.sampleModel()
         model.settings.precision = .int8
         model.settings.biasCorrection = true
+        model.settings.referenceCoreset = true
         model.activationRanges = try ActivationRanges(names: ["stem", "block0.depthwise", "block0.project"],
                                                       minimums: [0, 0, -3.25], maximums: [6, 5.5, 4.125])
         model.biasCorrections = try BiasCorrections(layers: ["stem", "block0.depthwise", "block0.project"],
