@@ -59,10 +59,10 @@ struct TeachOptions: ParsableArguments {
     var ranges = "minmax"
 
     @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
-    var biasCorrection = false
+    var biasCorrection = true
 
     @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
-    var referenceCoreset = false
+    var referenceCoreset = true
 
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {

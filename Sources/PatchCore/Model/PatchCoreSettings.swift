@@ -61,7 +61,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
-                biasCorrection: Bool = false, referenceCoreset: Bool = false) {
+                biasCorrection: Bool = true, referenceCoreset: Bool = true) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth

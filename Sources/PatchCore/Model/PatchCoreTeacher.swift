@@ -8,6 +8,13 @@ import Kernels
 /// from the others and the held-out images are scored against it; their score distribution sets
 /// the threshold. The production bank is then built from all images, so it is at least as
 /// complete as the calibration bank (held-out scores err towards fewer false rejects).
+///
+/// An int8 teach first measures the activation ranges and (``PatchCoreSettings/biasCorrection``)
+/// the bias corrections on a sample of the images; with ``PatchCoreSettings/referenceCoreset``
+/// it also runs the fp32 network on every image and chooses both coresets on those features, so
+/// the int8 bank holds the patches the fp32 bank would (greedy k-centre selection is chaotic:
+/// features 0.1 % apart otherwise pick different patches, and the scores then differ by a few
+/// per cent from the bank alone).
 public struct PatchCoreTeacher: Sendable {
     public let network: EfficientNetLite0
     public let settings: PatchCoreSettings

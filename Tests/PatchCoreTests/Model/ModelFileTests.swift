@@ -51,6 +51,7 @@ final class ModelFileTests: XCTestCase {
     func testInt8ModelKeepsItsActivationRanges() throws {
         var model = Self.sampleModel()
         model.settings.precision = .int8
+        model.settings.biasCorrection = false
         model.activationRanges = try ActivationRanges(names: ["stem", "block0.depthwise", "block0.project"],
                                                       minimums: [0, 0, -3.25], maximums: [6, 5.5, 4.125])
         try ModelFile.save(model, to: path("int8.eagle"))
