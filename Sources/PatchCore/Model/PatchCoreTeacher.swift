@@ -75,16 +75,23 @@ public struct PatchCoreTeacher: Sendable {
         var imageRows: [Range<Int>] = []
         var dimension = 0
         let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
-        // With a reference coreset, the fp32 features of the same patches, projected image by image.
-        var reference: [SIMD16<Float>]? = settings.precision == .int8 && settings.referenceCoreset ? [] : nil
+        // The coreset's projection, image by image: of the features banked or, with a reference
+        // coreset, of the fp32 features of the same patches. Always per image, so that an int8
+        // teach projects its reference exactly as the fp32 teach projects its own features (sgemm
+        // may round a different shape differently, and the greedy selection amplifies any
+        // difference).
+        let onReference = settings.precision == .int8 && settings.referenceCoreset
+        var projected: [SIMD16<Float>] = []
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
             let features = try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0
-            if reference != nil {
-                let fp32 = try PatchCoreExpert.features(of: crop, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
-                reference?.append(contentsOf: sampler.project(fp32))
+            let selected = onReference
+                ? try PatchCoreExpert.features(of: crop, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
+                : features
+            if i == 0 {
+                all.reserveCapacity(count * features.values.count)
+                projected.reserveCapacity(count * features.count * settings.projectionDimension / 16)
             }
-            if i == 0 { all.reserveCapacity(count * features.values.count) }
             guard i == 0 || features.dimension == dimension else {
                 throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
             }
@@ -92,12 +99,11 @@ public struct PatchCoreTeacher: Sendable {
             let first = imageRows.last?.upperBound ?? 0
             imageRows.append(first..<(first + features.count))
             all.append(contentsOf: features.values)
+            projected.append(contentsOf: sampler.project(selected))
             progress(.extracting(done: i + 1, total: count))
         }
         let patches = PatchFeatureMatrix(count: imageRows.last?.upperBound ?? 0, dimension: dimension, values: all)
         all = []
-        let projected = reference ?? sampler.project(patches)
-        reference = nil
         func bank(rows: [Int]?) -> MemoryBank {
             let keep = max(1, Int((Double(rows?.count ?? patches.count) * settings.coresetRatio).rounded()))
             return MemoryBank(features: patches.rows(sampler.select(keep, from: projected, rows: rows)))
