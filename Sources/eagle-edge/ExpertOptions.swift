@@ -55,8 +55,14 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Backbone arithmetic: int8 (fixed point, the appliance's) or fp32 (the reference); eval takes a list, e.g. int8,fp32.")
     var precision = "int8"
 
-    @Option(help: "int8 activation ranges: minmax, or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
+    @Option(help: "int8 activation ranges: minmax, mse (the range of least expected int8 error), or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
     var ranges = "minmax"
+
+    @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
+    var biasCorrection = true
+
+    @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
+    var referenceCoreset = true
 
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {
@@ -86,9 +92,11 @@ struct TeachOptions: ParsableArguments {
                                          reweighting: reweight, thresholdSigmas: sigmas)
         settings.precision = precisions()[0]
         guard let estimator = RangeEstimator(storedName: ranges) else {
-            Diagnostics.fail("--ranges must be minmax or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
+            Diagnostics.fail("--ranges must be minmax, mse or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
         }
         settings.rangeEstimator = estimator
+        settings.biasCorrection = biasCorrection
+        settings.referenceCoreset = referenceCoreset
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -61,7 +61,9 @@ struct TeachCommand: ParsableCommand {
         print("model       \(path)")
         print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) held out for calibration) in \(p.teachSeconds.rounded(1)) s")
         print("precision   \(model.settings.precision.rawValue)"
-              + (model.activationRanges.map { ", \($0.names.count) activation ranges from \(min(model.settings.quantizationImages, model.provenance.teachImageCount)) images" } ?? ""))
+              + (model.activationRanges.map { ", \($0.names.count) activation ranges (\(model.settings.rangeEstimator.storedName))"
+                  + (model.biasCorrections.map { " and \($0.layers.count) layers' bias corrections" } ?? "")
+                  + " from \(min(model.settings.quantizationImages, model.provenance.teachImageCount)) images" } ?? ""))
         print("bank        \(model.bank.count) of \(p.teachPatchCount) patches x \(model.bank.dimension) dims, "
               + "\((Double(model.bankBytes) / 1_048_576).rounded(2)) MiB")
         print("threshold   \(c.threshold.rounded(4)) = mean \(c.mean.rounded(4)) + \(c.sigmas.rounded(1)) x std \(c.standardDeviation.rounded(4))")

@@ -10,9 +10,13 @@ import Storage
 ///   all other rows (sorted `key=value` lines).
 /// - `tensors(name, rows, columns, data, crc32)`: the memory bank, the held-out scores and, for
 ///   an int8 model, the activation ranges (one row of min, max per point named in the meta key
-///   `activation_points`) as little-endian Float32 (x86-64 and AArch64 are both little-endian).
+///   `activation_points`) and, when taught with bias correction, the bias corrections (one row
+///   of all layers' per-channel values in accumulator units, integers stored exactly as Float32;
+///   the meta key `bias_correction_layers` lists `layer:channels` in order), all as little-endian
+///   Float32 (x86-64 and AArch64 are both little-endian).
 ///
-/// Version 2 added the precision and the activation ranges; version 1 files are refused with a
+/// Version 2 added the precision and the activation ranges, version 3 the bias correction
+/// setting and tensor and the reference-coreset setting; a build reads its own version only, and older files are refused with a
 /// request to teach again (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
@@ -20,7 +24,7 @@ import Storage
 public enum ModelFile {
     /// 'EAGL' in the SQLite header.
     public static let applicationID: Int32 = 0x4541_474C
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     static let format = "eagle-edge patchcore"
 
     // MARK: Saving
@@ -28,6 +32,9 @@ public enum ModelFile {
     public static func save(_ model: PatchCoreModel, to path: String) throws {
         guard model.settings.precision == .fp32 || model.activationRanges != nil else {
             throw PatchCoreError.modelFile(path: path, reason: "an int8 model needs its activation ranges")
+        }
+        guard model.settings.precision == .fp32 || !model.settings.biasCorrection || model.biasCorrections != nil else {
+            throw PatchCoreError.modelFile(path: path, reason: "an int8 model taught with bias correction needs its bias corrections")
         }
         let temporary = path + ".tmp-\(getpid())"
         unlink(temporary)
@@ -67,6 +74,10 @@ public enum ModelFile {
                 tensors.append(("activation_ranges", ranges.names.count, 2,
                                 zip(ranges.minimums, ranges.maximums).flatMap { [$0, $1] }))
             }
+            if let corrections = storedCorrections(of: model) {
+                let values = corrections.values.flatMap { $0.map(Float.init) }
+                tensors.append(("bias_corrections", 1, values.count, values))
+            }
             for (name, rows, columns, values) in tensors {
                 let bytes = values.withUnsafeBytes { Array($0) }
                 try tensor.run([.text(name), .integer(Int64(rows)), .integer(Int64(columns)), .blob(bytes),
@@ -100,6 +111,11 @@ public enum ModelFile {
             "quantization_images": String(s.quantizationImages),
             "range_estimator": s.rangeEstimator.storedName,
             "activation_points": model.activationRanges?.names.joined(separator: ",") ?? "",
+            "bias_correction": String(s.biasCorrection),
+            "reference_coreset": String(s.referenceCoreset),
+            "bias_correction_layers": storedCorrections(of: model).map { c in
+                zip(c.layers, c.values).map { "\($0):\($1.count)" }.joined(separator: ",")
+            } ?? "",
             "calibration_mean": String(c.mean),
             "calibration_std": String(c.standardDeviation),
             "threshold": String(c.threshold),
@@ -110,6 +126,11 @@ public enum ModelFile {
             "teach_source": p.teachSource,
             "teach_seconds": String(p.teachSeconds),
         ]
+    }
+
+    /// The corrections a model stores: those of an int8 model taught with bias correction.
+    static func storedCorrections(of model: PatchCoreModel) -> BiasCorrections? {
+        model.settings.precision == .int8 && model.settings.biasCorrection ? model.biasCorrections : nil
     }
 
     static func metaChecksum(_ meta: [String: String]) -> UInt32 {
@@ -157,6 +178,9 @@ public enum ModelFile {
                         names: names, minimums: stride(from: 0, to: stored.values.count, by: 2).map { stored.values[$0] },
                         maximums: stride(from: 1, to: stored.values.count, by: 2).map { stored.values[$0] })
                 } catch { throw fail("\(error)") }
+                if loaded.settings.biasCorrection {
+                    loaded.biasCorrections = try corrections(meta: meta, in: db, fail)
+                }
             }
             return loaded
         } catch let error as PatchCoreError {
@@ -166,6 +190,30 @@ public enum ModelFile {
         } catch {
             throw fail("\(error)")
         }
+    }
+
+    /// The bias corrections: the `bias_corrections` row split as `bias_correction_layers` says.
+    private static func corrections(meta: [String: String], in db: SQLiteDatabase, _ fail: (String) -> PatchCoreError) throws
+        -> BiasCorrections {
+        let stored = try tensor("bias_corrections", in: db, fail)
+        var layers: [String] = [], values: [[Int32]] = [], next = 0
+        for entry in (meta["bias_correction_layers"] ?? "").split(separator: ",") {
+            let parts = entry.split(separator: ":")
+            guard parts.count == 2, let count = Int(parts[1]), count >= 0, next + count <= stored.values.count else {
+                throw fail("bias correction layer '\(entry)' does not fit the \(stored.values.count) stored values")
+            }
+            let slice = stored.values[next..<(next + count)]
+            guard slice.allSatisfy({ $0.rounded() == $0 && abs($0) <= Float(BiasCorrections.limit) }) else {
+                throw fail("bias corrections of '\(parts[0])' are not integers within 2^22")
+            }
+            layers.append(String(parts[0]))
+            values.append(slice.map { Int32($0) })
+            next += count
+        }
+        guard stored.rows == 1 || stored.values.isEmpty, next == stored.values.count else {
+            throw fail("bias corrections hold \(stored.values.count) values, their layers \(next)")
+        }
+        do { return try BiasCorrections(layers: layers, values: values) } catch { throw fail("\(error)") }
     }
 
     private static func tensor(_ name: String, in db: SQLiteDatabase, _ fail: (String) -> PatchCoreError) throws
@@ -223,7 +271,8 @@ public enum ModelFile {
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
             thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
-            rangeEstimator: try estimator())
+            rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
+            referenceCoreset: try number("reference_coreset", Bool.self))
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {

@@ -9,6 +9,9 @@ public struct PatchCoreModel: Sendable, Equatable {
     public var provenance: Provenance
     /// The int8 backbone's activation ranges; present when `settings.precision` is int8.
     public var activationRanges: ActivationRanges?
+    /// The int8 backbone's bias corrections; present when `settings.precision` is int8 and
+    /// `settings.biasCorrection` is on.
+    public var biasCorrections: BiasCorrections?
 
     /// Where a model came from, for the operator who finds it on a board a year later.
     public struct Provenance: Sendable, Equatable {
@@ -41,12 +44,13 @@ public struct PatchCoreModel: Sendable, Equatable {
     }
 
     public init(settings: PatchCoreSettings, bank: MemoryBank, calibration: Calibration, provenance: Provenance,
-                activationRanges: ActivationRanges? = nil) {
+                activationRanges: ActivationRanges? = nil, biasCorrections: BiasCorrections? = nil) {
         self.settings = settings
         self.bank = bank
         self.calibration = calibration
         self.provenance = provenance
         self.activationRanges = activationRanges
+        self.biasCorrections = biasCorrections
     }
 
     /// The backbone this model's bank was taught with, built from the fp32 `network`.
@@ -58,8 +62,12 @@ public struct PatchCoreModel: Sendable, Equatable {
             guard let activationRanges else {
                 throw PatchCoreError.invalidSettings("an int8 model needs activation ranges")
             }
+            guard !settings.biasCorrection || biasCorrections != nil else {
+                throw PatchCoreError.invalidSettings("an int8 model taught with bias correction needs its bias corrections")
+            }
             let deepest = settings.taps.map(\.block).max() ?? 0
-            return .int8(try QuantizedEfficientNetLite0(network: network, ranges: activationRanges, deepestBlock: deepest))
+            return .int8(try QuantizedEfficientNetLite0(network: network, ranges: activationRanges, deepestBlock: deepest,
+                                                        biasCorrections: settings.biasCorrection ? biasCorrections : nil))
         }
     }
 

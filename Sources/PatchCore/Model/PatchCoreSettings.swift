@@ -47,13 +47,21 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var quantizationImages: Int
     /// How those ranges are estimated.
     public var rangeEstimator: RangeEstimator
+    /// Whether teaching measures ``BiasCorrections`` for the int8 backbone on the same images
+    /// (``BiasCorrector``) and the model stores them.
+    public var biasCorrection: Bool
+    /// int8 only: choose the coreset (both banks) on the fp32 features of the teach patches, and
+    /// keep the int8 features of the chosen ones: the bank then holds the patches the fp32
+    /// reference would hold. Costs an fp32 backbone pass per teach image.
+    public var referenceCoreset: Bool
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
-                precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax) {
+                precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
+                biasCorrection: Bool = true, referenceCoreset: Bool = true) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -72,6 +80,8 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.precision = precision
         self.quantizationImages = quantizationImages
         self.rangeEstimator = rangeEstimator
+        self.biasCorrection = biasCorrection
+        self.referenceCoreset = referenceCoreset
     }
 
     /// Checks ranges; the message names the setting.

@@ -8,6 +8,13 @@ import Kernels
 /// from the others and the held-out images are scored against it; their score distribution sets
 /// the threshold. The production bank is then built from all images, so it is at least as
 /// complete as the calibration bank (held-out scores err towards fewer false rejects).
+///
+/// An int8 teach first measures the activation ranges and (``PatchCoreSettings/biasCorrection``)
+/// the bias corrections on a sample of the images; with ``PatchCoreSettings/referenceCoreset``
+/// it also runs the fp32 network on every image and chooses both coresets on those features, so
+/// the int8 bank holds the patches the fp32 bank would (greedy k-centre selection is chaotic:
+/// features 0.1 % apart otherwise pick different patches, and the scores then differ by a few
+/// per cent from the bank alone).
 public struct PatchCoreTeacher: Sendable {
     public let network: EfficientNetLite0
     public let settings: PatchCoreSettings
@@ -24,7 +31,7 @@ public struct PatchCoreTeacher: Sendable {
     public enum Progress: Sendable {
         case extracting(done: Int, total: Int)
         case selectingCoreset(bank: String)
-        /// Measuring the int8 activation ranges on a sample of the images.
+        /// Measuring the int8 activation ranges (and bias corrections) on a sample of the images.
         case quantizing
     }
 
@@ -44,6 +51,7 @@ public struct PatchCoreTeacher: Sendable {
         let started = Date()
         let aggregator = settings.aggregator
         var ranges: ActivationRanges?
+        var corrections: BiasCorrections?
         let backbone: FeatureBackbone
         switch settings.precision {
         case .fp32:
@@ -55,17 +63,35 @@ public struct PatchCoreTeacher: Sendable {
             let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
             let measured = try ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator).ranges(of: crops)
             ranges = measured
-            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest))
+            if settings.biasCorrection {
+                corrections = try BiasCorrector(network: network, ranges: measured, deepestBlock: deepest).corrections(of: crops)
+            }
+            backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest,
+                                                            biasCorrections: corrections))
         }
         // Every patch of every image in one matrix, grown in place: the coreset needs them all at
         // once, and one buffer (plus its projection) is the teach run's peak memory.
         var all: [Float] = []
         var imageRows: [Range<Int>] = []
         var dimension = 0
+        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
+        // The coreset's projection, image by image: of the features banked or, with a reference
+        // coreset, of the fp32 features of the same patches. Always per image, so that an int8
+        // teach projects its reference exactly as the fp32 teach projects its own features (sgemm
+        // may round a different shape differently, and the greedy selection amplifies any
+        // difference).
+        let onReference = settings.precision == .int8 && settings.referenceCoreset
+        var projected: [SIMD16<Float>] = []
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
             let features = try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0
-            if i == 0 { all.reserveCapacity(count * features.values.count) }
+            let selected = onReference
+                ? try PatchCoreExpert.features(of: crop, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
+                : features
+            if i == 0 {
+                all.reserveCapacity(count * features.values.count)
+                projected.reserveCapacity(count * features.count * settings.projectionDimension / 16)
+            }
             guard i == 0 || features.dimension == dimension else {
                 throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
             }
@@ -73,12 +99,11 @@ public struct PatchCoreTeacher: Sendable {
             let first = imageRows.last?.upperBound ?? 0
             imageRows.append(first..<(first + features.count))
             all.append(contentsOf: features.values)
+            projected.append(contentsOf: sampler.project(selected))
             progress(.extracting(done: i + 1, total: count))
         }
         let patches = PatchFeatureMatrix(count: imageRows.last?.upperBound ?? 0, dimension: dimension, values: all)
         all = []
-        let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
-        let projected = sampler.project(patches)
         func bank(rows: [Int]?) -> MemoryBank {
             let keep = max(1, Int((Double(rows?.count ?? patches.count) * settings.coresetRatio).rounded()))
             return MemoryBank(features: patches.rows(sampler.select(keep, from: projected, rows: rows)))
@@ -97,7 +122,7 @@ public struct PatchCoreTeacher: Sendable {
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,
                               calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
-                              provenance: provenance, activationRanges: ranges)
+                              provenance: provenance, activationRanges: ranges, biasCorrections: corrections)
     }
 
     /// `n` indices spread evenly over 0..<count.

@@ -4,7 +4,9 @@ import Kernels
 /// Post-training calibration of the int8 backbone: runs the fp32 network (BatchNorm folded, the
 /// same one the int8 weights come from) on good images and records each activation's range.
 ///
-/// The estimator (``RangeEstimator``) is a teach setting; the README's study measured both.
+/// The estimator (``RangeEstimator``) is a teach setting; the README's study measured them.
+/// ``RangeEstimator/mse`` needs two passes over the images: min/max first, then a histogram on
+/// that grid (``ActivationHistogram``).
 public struct ActivationCalibrator: Sendable {
     public let network: EfficientNetLite0
     /// The deepest block that will run quantized.
@@ -19,28 +21,43 @@ public struct ActivationCalibrator: Sendable {
 
     /// The ranges over `crops` (already preprocessed to the backbone's input size).
     public func ranges(of crops: [RGBImage]) throws -> ActivationRanges {
-        var collector = ActivationRangeCollector(estimator: estimator)
-        for crop in crops { observe(BackboneInput.tensor(from: crop), into: &collector) }
-        return try collector.ranges()
+        var collector = ActivationRangeCollector(estimator: estimator == .mse ? .minMax : estimator)
+        for crop in crops {
+            forEachActivation(BackboneInput.tensor(from: crop)) { name, x in collector.observe(name, x.values) }
+        }
+        let extremes = try collector.ranges()
+        guard estimator == .mse else { return extremes }
+        var histograms = extremes.names.indices.map { ActivationHistogram(low: extremes.minimums[$0], high: extremes.maximums[$0]) }
+        for crop in crops {
+            var point = 0
+            forEachActivation(BackboneInput.tensor(from: crop)) { _, x in
+                histograms[point].add(x.values)
+                point += 1
+            }
+        }
+        let chosen = histograms.map { $0.minimumErrorRange() }
+        return try ActivationRanges(names: extremes.names, minimums: chosen.map(\.low), maximums: chosen.map(\.high))
     }
 
-    func observe(_ input: Tensor3, into ranges: inout ActivationRangeCollector) {
+    /// Runs the fp32 network on `input` and hands every quantized point (named as in
+    /// ``ActivationRanges``) to `body`, in network order.
+    func forEachActivation(_ input: Tensor3, _ body: (String, Tensor3) -> Void) {
         var x = network.stem.apply(input)
-        ranges.observe("stem", x.values)
+        body("stem", x)
         for block in network.blocks.prefix(deepestBlock + 1) {
             let name = "block\(block.spec.index)"
             var h = x
             if let expand = block.expand {
                 h = expand.apply(x)
-                ranges.observe(name + ".expand", h.values)
+                body(name + ".expand", h)
             }
             h = block.depthwise.apply(h)
-            ranges.observe(name + ".depthwise", h.values)
+            body(name + ".depthwise", h)
             var projected = block.project.apply(h)
-            ranges.observe(name + ".project", projected.values)
+            body(name + ".project", projected)
             if block.spec.hasResidual {
                 for i in projected.values.indices { projected.values[i] += x.values[i] }
-                ranges.observe(name, projected.values)
+                body(name, projected)
             }
             x = projected
         }

@@ -1,32 +1,5 @@
 import Kernels
 
-/// How an activation's range is estimated from the calibration images.
-public enum RangeEstimator: Sendable, Equatable {
-    /// The smallest and largest value seen on any image: nothing is ever clipped.
-    case minMax
-    /// Per image, the values at `fraction` and 1 - `fraction` of the sorted values (from a
-    /// 4096-bin histogram); averaged over the images. Clips rare outliers for finer steps.
-    case percentile(fraction: Double)
-
-    /// "minmax" or "p0.0001", as the model file and the CLI write it.
-    public var storedName: String {
-        switch self {
-        case .minMax: "minmax"
-        case .percentile(let f): "p\(f)"
-        }
-    }
-
-    public init?(storedName: String) {
-        if storedName == "minmax" {
-            self = .minMax
-        } else if storedName.hasPrefix("p"), let f = Double(storedName.dropFirst()), f > 0, f < 0.5 {
-            self = .percentile(fraction: f)
-        } else {
-            return nil
-        }
-    }
-}
-
 /// The observed real range of every activation the int8 backbone quantizes, by name, measured by
 /// running the fp32 network on teach images (``ActivationCalibrator``); stored in the model file.
 ///
@@ -82,10 +55,11 @@ struct ActivationRangeCollector {
         }
     }
 
-    /// min/max over images, or the mean of the per-image percentiles.
+    /// min/max over images, or the mean of the per-image percentiles. (``RangeEstimator/mse``
+    /// pools the images in a histogram instead: its first pass collects with ``RangeEstimator/minMax``.)
     func ranges() throws -> ActivationRanges {
         switch estimator {
-        case .minMax:
+        case .minMax, .mse:
             return try ActivationRanges(names: names, minimums: lows.map { $0.min() ?? 0 }, maximums: highs.map { $0.max() ?? 0 })
         case .percentile:
             func mean(_ v: [Float]) -> Float { v.isEmpty ? 0 : v.reduce(0, +) / Float(v.count) }

@@ -9,6 +9,9 @@ import Kernels
 /// codes, residual adds rescaled by ``QuantizedAdd``. The input needs no calibration: the fp32
 /// normalisation (v - 127) / 128 is exactly the int8 code v - 128 with scale 1/128 and zero
 /// point -1. Feature taps are dequantized to Float for the patch-feature code.
+///
+/// Optional ``BiasCorrections`` (measured at teach time by ``BiasCorrector``) are added to the
+/// convolutions' int32 biases after the weights are quantized.
 public struct QuantizedEfficientNetLite0: Sendable {
     struct Block: Sendable {
         let index: Int
@@ -22,20 +25,30 @@ public struct QuantizedEfficientNetLite0: Sendable {
     let blocks: [Block]
     /// The ranges the network was built from (stored with the model).
     public let ranges: ActivationRanges
+    /// The bias corrections it was built with (stored with the model), if any.
+    public let biasCorrections: BiasCorrections?
 
     /// The parameters of the input codes v - 128: real = (code + 1) / 128 = (v - 127) / 128.
     public static var inputParameters: QuantizationParameters { QuantizedTensor.imageInputParameters }
 
-    /// Quantizes `network` up to `deepestBlock` with the activation `ranges` measured on it.
-    public init(network: EfficientNetLite0, ranges: ActivationRanges, deepestBlock: Int) throws {
+    /// Quantizes `network` up to `deepestBlock` with the activation `ranges` measured on it, and
+    /// adds `biasCorrections` (which must name only layers of this depth) to the int32 biases.
+    public init(network: EfficientNetLite0, ranges: ActivationRanges, deepestBlock: Int,
+                biasCorrections: BiasCorrections? = nil) throws {
         guard network.blocks.indices.contains(deepestBlock) else {
             throw PatchCoreError.invalidSettings("block \(deepestBlock) does not exist")
         }
+        var corrected: Set<String> = []
+        func correcting<Layer: CorrectableBias>(_ layer: Layer, _ name: String) throws -> Layer {
+            guard let correction = biasCorrections?.correction(name) else { return layer }
+            corrected.insert(name)
+            return try layer.addingToBias(correction)
+        }
         let s = network.stem
         var current = try ranges.parameters("stem")
-        stem = try QuantizedConvolution(inChannels: s.inChannels, outChannels: s.outChannels, kernelSize: s.kernelSize,
-                                        stride: s.stride, weights: s.weights, bias: s.bias,
-                                        input: Self.inputParameters, output: current, activation: s.activation)
+        stem = try correcting(QuantizedConvolution(inChannels: s.inChannels, outChannels: s.outChannels, kernelSize: s.kernelSize,
+                                                   stride: s.stride, weights: s.weights, bias: s.bias,
+                                                   input: Self.inputParameters, output: current, activation: s.activation), "stem")
         var blocks: [Block] = []
         for block in network.blocks.prefix(deepestBlock + 1) {
             let name = "block\(block.spec.index)"
@@ -43,19 +56,22 @@ public struct QuantizedEfficientNetLite0: Sendable {
             var expand: QuantizedPointwiseConvolution?
             if let e = block.expand {
                 let out = try ranges.parameters(name + ".expand")
-                expand = try QuantizedPointwiseConvolution(inChannels: e.inChannels, outChannels: e.outChannels, weights: e.weights,
-                                                           bias: e.bias, input: current, output: out, activation: e.activation)
+                expand = try correcting(QuantizedPointwiseConvolution(inChannels: e.inChannels, outChannels: e.outChannels, weights: e.weights,
+                                                                      bias: e.bias, input: current, output: out, activation: e.activation),
+                                        name + ".expand")
                 current = out
             }
             let d = block.depthwise
             let depthwiseOut = try ranges.parameters(name + ".depthwise")
-            let depthwise = try QuantizedDepthwiseConvolution(channels: d.channels, kernelSize: d.kernelSize, stride: d.stride,
-                                                              weights: d.weights, bias: d.bias, input: current,
-                                                              output: depthwiseOut, activation: d.activation)
+            let depthwise = try correcting(QuantizedDepthwiseConvolution(channels: d.channels, kernelSize: d.kernelSize, stride: d.stride,
+                                                                         weights: d.weights, bias: d.bias, input: current,
+                                                                         output: depthwiseOut, activation: d.activation),
+                                           name + ".depthwise")
             let p = block.project
             let projectOut = try ranges.parameters(name + ".project")
-            let project = try QuantizedPointwiseConvolution(inChannels: p.inChannels, outChannels: p.outChannels, weights: p.weights,
-                                                            bias: p.bias, input: depthwiseOut, output: projectOut, activation: p.activation)
+            let project = try correcting(QuantizedPointwiseConvolution(inChannels: p.inChannels, outChannels: p.outChannels, weights: p.weights,
+                                                                       bias: p.bias, input: depthwiseOut, output: projectOut, activation: p.activation),
+                                         name + ".project")
             var add: QuantizedAdd?
             current = projectOut
             if block.spec.hasResidual {
@@ -65,8 +81,12 @@ public struct QuantizedEfficientNetLite0: Sendable {
             }
             blocks.append(Block(index: block.spec.index, expand: expand, depthwise: depthwise, project: project, add: add))
         }
+        if let unknown = biasCorrections?.layers.first(where: { !corrected.contains($0) }) {
+            throw PatchCoreError.invalidSettings("bias correction for '\(unknown)', which this network (to block \(deepestBlock)) does not have")
+        }
         self.blocks = blocks
         self.ranges = ranges
+        self.biasCorrections = biasCorrections
     }
 
     /// The deepest block this network runs.

@@ -51,6 +51,7 @@ final class ModelFileTests: XCTestCase {
     func testInt8ModelKeepsItsActivationRanges() throws {
         var model = Self.sampleModel()
         model.settings.precision = .int8
+        model.settings.biasCorrection = false
         model.activationRanges = try ActivationRanges(names: ["stem", "block0.depthwise", "block0.project"],
                                                       minimums: [0, 0, -3.25], maximums: [6, 5.5, 4.125])
         try ModelFile.save(model, to: path("int8.eagle"))
@@ -65,6 +66,39 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile.save(incomplete, to: path("incomplete.eagle")))
         try SQLiteDatabase(path: path("int8.eagle"), mode: .readWrite).execute("DELETE FROM tensors WHERE name = 'activation_ranges'")
         assertModelFileError(path("int8.eagle"), contains: "tensor 'activation_ranges' is missing")
+    }
+
+    func testInt8ModelKeepsItsBiasCorrections() throws {
+        var model = Self.sampleModel()
+        model.settings.precision = .int8
+        model.settings.biasCorrection = true
+        model.settings.referenceCoreset = true
+        model.activationRanges = try ActivationRanges(names: ["stem", "block0.depthwise", "block0.project"],
+                                                      minimums: [0, 0, -3.25], maximums: [6, 5.5, 4.125])
+        model.biasCorrections = try BiasCorrections(layers: ["stem", "block0.depthwise", "block0.project"],
+                                                    values: [[12, -7, 0], [BiasCorrections.limit, -BiasCorrections.limit], [-1]])
+        try ModelFile.save(model, to: path("bc.eagle"))
+        let loaded = try ModelFile.load(path("bc.eagle"))
+        XCTAssertEqual(loaded, model)
+        XCTAssertEqual(loaded.biasCorrections?.correction("block0.depthwise"), [1 << 22, -(1 << 22)])
+
+        // Without the setting nothing is stored (and nothing comes back); with it, they are required.
+        var off = model
+        off.settings.biasCorrection = false
+        try ModelFile.save(off, to: path("off.eagle"))
+        XCTAssertNil(try ModelFile.load(path("off.eagle")).biasCorrections)
+        var incomplete = model
+        incomplete.biasCorrections = nil
+        XCTAssertThrowsError(try ModelFile.save(incomplete, to: path("incomplete.eagle")))
+
+        // Values that are not integers (written with a valid checksum) and a missing tensor are refused.
+        let halves = [Float](repeating: 0.5, count: 6).withUnsafeBytes { Array($0) }
+        let db = try SQLiteDatabase(path: path("bc.eagle"), mode: .readWrite)
+        try db.prepare("UPDATE tensors SET data = ?, crc32 = ? WHERE name = 'bias_corrections'")
+            .run([.blob(halves), .integer(Int64(CRC32.checksum(halves)))])
+        assertModelFileError(path("bc.eagle"), contains: "bias corrections of 'stem' are not integers")
+        try db.execute("DELETE FROM tensors WHERE name = 'bias_corrections'")
+        assertModelFileError(path("bc.eagle"), contains: "tensor 'bias_corrections' is missing")
     }
 
     func testSavingReplacesAnExistingModel() throws {
@@ -98,9 +132,14 @@ final class ModelFileTests: XCTestCase {
     }
 
     func testWrongVersionEditedSettingsAndForeignFiles() throws {
-        try ModelFile.save(Self.sampleModel(), to: path("v3.eagle"))
-        try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite).setUserVersion(3)
-        assertModelFileError(path("v3.eagle"), contains: "format version 3; this build reads version 2: use a newer build")
+        XCTAssertEqual(ModelFile.formatVersion, 3)
+        try ModelFile.save(Self.sampleModel(), to: path("v4.eagle"))
+        try SQLiteDatabase(path: path("v4.eagle"), mode: .readWrite).setUserVersion(4)
+        assertModelFileError(path("v4.eagle"), contains: "format version 4; this build reads version 3: use a newer build")
+        // Version 2 (activation ranges, no bias corrections) is refused like every older format.
+        try ModelFile.save(Self.sampleModel(), to: path("v2.eagle"))
+        try SQLiteDatabase(path: path("v2.eagle"), mode: .readWrite).setUserVersion(2)
+        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads version 3: teach the model again")
         try ModelFile.save(Self.sampleModel(), to: path("v1.eagle"))
         try SQLiteDatabase(path: path("v1.eagle"), mode: .readWrite).setUserVersion(1)
         assertModelFileError(path("v1.eagle"), contains: "teach the model again")
