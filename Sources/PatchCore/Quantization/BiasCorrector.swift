@@ -26,6 +26,8 @@ public struct BiasCorrector: Sendable {
     /// Measure-and-correct rounds per layer, at least 1.
     public let iterations: Int
 
+    /// A corrector for `network` quantized up to `deepestBlock` with `ranges`; one round per layer
+    /// is the default (a second changed the bottle features' cosine by 0.00002).
     public init(network: EfficientNetLite0, ranges: ActivationRanges, deepestBlock: Int, iterations: Int = 1) {
         self.network = network
         self.ranges = ranges
