@@ -239,6 +239,8 @@ final class VirtualBoardCaptureTests: XCTestCase {
         XCTAssertEqual(loaded.status, 0, loaded.output)
         XCTAssertTrue(eventually(within: 20) { loop.health == .streaming }, "\(loop.health)\n\(sink.lines.joined(separator: "\n"))")
         XCTAssertNotNil(loop.nextFrame(timeout: 10))
+        // The loop publishes its new health before it calls onHealthChange: wait for the call.
+        XCTAssertTrue(eventually(within: 5) { health.values.count >= 3 }, "\(health.values)")
         XCTAssertEqual(health.values.map(\.name), ["streaming", "camera_lost", "streaming"],
                        "each change once, however many reopen attempts failed")
         XCTAssertEqual(sink.count(containing: "camera lost"), 1)
