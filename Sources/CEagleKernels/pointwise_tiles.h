@@ -32,8 +32,6 @@ static inline int eagle_round_up(int value, int multiple) { return (value + mult
 /// Packed int16 columns: `n` (a multiple of 8) columns of `k` codes in tiles of 16 (the last one of 8
 /// when n % 16 == 8), each [kp/2][width][2] with kp = k rounded up to even, zeros beyond k and
 /// beyond the real columns (`real` of them, rows of `stride` codes).
-static inline size_t x86_packed_columns_size(int k, int n) { return (size_t)eagle_round_up(k, 2) * (size_t)n * 2; }
-
 static inline void x86_pack_columns(const int8_t *w, int stride, int real, int k, int n, int16_t *out) {
     int kp = eagle_round_up(k, 2);
     for (int c0 = 0; c0 < n; c0 += 16) {
