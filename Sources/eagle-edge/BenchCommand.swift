@@ -13,10 +13,12 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the expert per stage (decode, resize/crop, backbone, features, search, map) at each precision and thread count.",
         discussion: """
             Frames are the given images encoded once as JPEG (quality 90) in memory, as an MJPEG \
-            camera delivers them, and cycled. Each configuration runs --warmup frames, then \
-            --frames timed frames; medians, p90 and p99 are nearest-rank. Ratios divide the first \
-            model's median by each other model's, at the same thread count. Nothing is asserted: \
-            these are figures to read.
+            camera delivers them, and cycled. At each thread count the models take turns frame by \
+            frame (the order rotating), so a slow spell of a shared machine falls on all of them \
+            alike and the ratios stay fair: --warmup untimed frames each, then --frames timed \
+            frames each; medians, p90 and p99 are nearest-rank. Ratios divide the first model's \
+            median by each other model's, at the same thread count. Nothing is asserted: these \
+            are figures to read.
             """
     )
 
@@ -57,12 +59,10 @@ struct BenchCommand: ParsableCommand {
         var results: [BenchResult] = []
         for threads in counts {
             Kernels.setThreadCount(threads)
-            for (path, expert) in zip(model, experts) {
-                do {
-                    results.append(try measure(expert, modelPath: path, threads: threads, jpegs: jpegs))
-                } catch {
-                    Diagnostics.fail("\(path): \(error)")
-                }
+            do {
+                results += try measure(experts, paths: model, threads: threads, jpegs: jpegs)
+            } catch {
+                Diagnostics.fail("\(error)")
             }
         }
         let rss = ResourceUsage.peakResidentMiB()
@@ -85,32 +85,44 @@ struct BenchCommand: ParsableCommand {
         return jpegs
     }
 
-    private func measure(_ expert: PatchCoreExpert, modelPath: String, threads: Int, jpegs: [[UInt8]]) throws -> BenchResult {
-        var samples = [[UInt64]](repeating: [], count: Self.stages.count)
+    /// Every expert on the same frames at `threads`, taking turns frame by frame.
+    private func measure(_ experts: [PatchCoreExpert], paths: [String], threads: Int, jpegs: [[UInt8]]) throws -> [BenchResult] {
+        var samples = [[[UInt64]]](repeating: [[UInt64]](repeating: [], count: Self.stages.count), count: experts.count)
+        var scoreSums = [Double](repeating: 0, count: experts.count)
         let decoder = try JPEGDecoder()
-        var scoreSum = 0.0
         for i in 0..<(warmup + frames) {
-            var t = DispatchTime.now().uptimeNanoseconds
-            var times: [UInt64] = []
-            func lap() {
-                let now = DispatchTime.now().uptimeNanoseconds
-                times.append(now - t)
-                t = now
+            for turn in 0..<experts.count {
+                let m = (i + turn) % experts.count
+                let (times, score) = try timedFrame(experts[m], jpeg: jpegs[i % jpegs.count], decoder: decoder)
+                scoreSums[m] += score
+                guard i >= warmup else { continue }
+                for (s, v) in times.enumerated() { samples[m][s].append(v) }
+                samples[m][6].append(times[2...5].reduce(0, +))
+                samples[m][7].append(times.reduce(0, +))
             }
-            let image = try decoder.decodeRGB(jpegs[i % jpegs.count]); lap()
-            let crop = try PatchCoreExpert.preprocess(image, settings: expert.model.settings); lap()
-            let taps = try expert.tapFeatures(of: crop); lap()
-            let features = try expert.patchFeatures(taps: taps); lap()
-            let nearest = try expert.search(features.matrix); lap()
-            let result = try expert.result(crop: crop, features: features, nearest: nearest); lap()
-            scoreSum += result.score
-            guard i >= warmup else { continue }
-            for (s, v) in times.enumerated() { samples[s].append(v) }
-            samples[6].append(times[2...5].reduce(0, +))
-            samples[7].append(times.reduce(0, +))
         }
-        return BenchResult(modelPath: modelPath, precision: expert.model.settings.precision, threads: threads,
-                           stages: samples.map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSum / Double(warmup + frames))
+        return experts.indices.map { m in
+            BenchResult(modelPath: paths[m], precision: experts[m].model.settings.precision, threads: threads,
+                        stages: samples[m].map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSums[m] / Double(warmup + frames))
+        }
+    }
+
+    /// One frame through the expert: the time of each stage up to the map (in ``stages`` order) and the score.
+    private func timedFrame(_ expert: PatchCoreExpert, jpeg: [UInt8], decoder: JPEGDecoder) throws -> ([UInt64], Double) {
+        var t = DispatchTime.now().uptimeNanoseconds
+        var times: [UInt64] = []
+        func lap() {
+            let now = DispatchTime.now().uptimeNanoseconds
+            times.append(now - t)
+            t = now
+        }
+        let image = try decoder.decodeRGB(jpeg); lap()
+        let crop = try PatchCoreExpert.preprocess(image, settings: expert.model.settings); lap()
+        let taps = try expert.tapFeatures(of: crop); lap()
+        let features = try expert.patchFeatures(taps: taps); lap()
+        let nearest = try expert.search(features.matrix); lap()
+        let result = try expert.result(crop: crop, features: features, nearest: nearest); lap()
+        return (times, result.score)
     }
 }
 
