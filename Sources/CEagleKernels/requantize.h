@@ -130,9 +130,12 @@ EAGLE_AVX2_INLINE __m256i eagle_rq_scale8_avx2(__m256i acc, __m256i m, __m256i s
 }
 
 /// Fast form, 8 lanes (every s >= 33): `round` = 2^(s-33), `shift` = s - 32 per lane.
+/// The odd lanes reach vpmuldq by a shuffle, not a 64-bit shift: after a shift of the (hoisted)
+/// multiplier, clang proved its lanes non-negative 64-bit values and emitted a full 64 x 64-bit
+/// multiply emulation (three vpmuludq) in the 1x1 convolution's epilogue.
 EAGLE_AVX2_INLINE __m256i eagle_rq_scale8_fast_avx2(__m256i acc, __m256i m, __m256i round, __m256i shift) {
     __m256i pe = _mm256_mul_epi32(acc, m);
-    __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(m, 32));
+    __m256i po = _mm256_mul_epi32(_mm256_shuffle_epi32(acc, 0xF5), _mm256_shuffle_epi32(m, 0xF5));
     __m256i high = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
     return _mm256_srav_epi32(_mm256_add_epi32(high, round), shift);
 }
