@@ -106,10 +106,15 @@ static void nn_x86_pack_columns(const int8_t *m, int stride, int real, int k, in
     }
 }
 
-/// `X86_MR` rows of `kp` unsigned codes q + 64 from `rows` rows of `k` codes (zeros beyond).
+// Five query rows per tile, not X86_MR's six: 10 accumulators, two weight vectors, the
+// broadcast row codes, the vpmaddubsw result and the vector of ones fill the 16 ymm registers
+// exactly; with six rows clang spilled an accumulator to the stack in the inner loop.
+#define NN_X86_MR 5
+
+/// `NN_X86_MR` rows of `kp` unsigned codes q + 64 from `rows` rows of `k` codes (zeros beyond).
 X86_INLINE void nn_x86_offset_rows(const int8_t *q, size_t stride, int rows, int k, int kp, uint8_t *out) {
     const __m256i offset = _mm256_set1_epi8(64);
-    for (int r = 0; r < X86_MR; r++) {
+    for (int r = 0; r < NN_X86_MR; r++) {
         uint8_t *o = out + (size_t)r * (size_t)kp;
         if (r >= rows) { memset(o, 0, (size_t)kp); continue; }
         const int8_t *s = q + (size_t)r * stride;
@@ -126,35 +131,35 @@ X86_INLINE void nn_x86_offset_rows(const int8_t *q, size_t stride, int rows, int
     c##R##0 = _mm256_add_epi32(c##R##0, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w0), ones)); \
     if (wide) c##R##1 = _mm256_add_epi32(c##R##1, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w1), ones));
 
-/// 6 rows x 16 (`wide`, a constant at each call) or 8 columns of u8 x s8 dot products over `kp`
+/// 5 rows x 16 (`wide`, a constant at each call) or 8 columns of u8 x s8 dot products over `kp`
 /// codes, starting from b0 (columns 0-7) and b1 (8-15).
 X86_INLINE x86_acc nn_x86_dot(const uint8_t *rows, int kp, const int8_t *w, __m256i b0, __m256i b1, const int wide) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
-    __m256i c30 = b0, c31 = b1, c40 = b0, c41 = b1, c50 = b0, c51 = b1;
-    const uint8_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp, *r5 = r4 + kp;
+    __m256i c30 = b0, c31 = b1, c40 = b0, c41 = b1, z = _mm256_setzero_si256();
+    const uint8_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp;
     for (int i = 0; i < kp; i += 4) {
         __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = w0, a;
         if (wide) w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
         w += wide ? 64 : 32;
-        NN_X86_ROW(0) NN_X86_ROW(1) NN_X86_ROW(2) NN_X86_ROW(3) NN_X86_ROW(4) NN_X86_ROW(5)
+        NN_X86_ROW(0) NN_X86_ROW(1) NN_X86_ROW(2) NN_X86_ROW(3) NN_X86_ROW(4)
     }
-    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}}};
+    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {z, z}}};
     return acc;
 }
 
 X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
     int d = job->dimension, kp = eagle_round_up(d, 4), np = job->columns;
     const int8_t *w = job->packed;
-    uint8_t stack_rows[X86_MR * 1040];
-    uint8_t *rows = kp <= 1040 ? stack_rows : malloc((size_t)X86_MR * (size_t)kp);
-    float best[X86_MR][8];
-    int32_t index[X86_MR][8];
-    for (int i = i0; i < i1; i += X86_MR) {
-        int count = EAGLE_MIN(X86_MR, i1 - i);
+    uint8_t stack_rows[NN_X86_MR * 1040];
+    uint8_t *rows = kp <= 1040 ? stack_rows : malloc((size_t)NN_X86_MR * (size_t)kp);
+    float best[NN_X86_MR][8];
+    int32_t index[NN_X86_MR][8];
+    for (int i = i0; i < i1; i += NN_X86_MR) {
+        int count = EAGLE_MIN(NN_X86_MR, i1 - i);
         nn_x86_offset_rows(job->queries + (size_t)i * (size_t)d, (size_t)d, count, d, kp, rows);
-        __m256 twice[X86_MR];
-        for (int r = 0; r < X86_MR; r++) {
+        __m256 twice[NN_X86_MR];
+        for (int r = 0; r < NN_X86_MR; r++) {
             twice[r] = _mm256_set1_ps(r < count ? 2.0f * job->query_scales[i + r] : 0.0f);
             _mm256_storeu_ps(best[r], _mm256_set1_ps(INFINITY));
             _mm256_storeu_si256((__m256i *)index[r], _mm256_set1_epi32(INT32_MAX));
@@ -355,7 +360,7 @@ int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const
     // An empty bank: every query keeps the definition's start (+inf, index 0).
     if (h.bank_count == 0) job.isa = EAGLE_ISA_PORTABLE;
 #ifdef EAGLE_HAVE_AVX2_PATH
-    if (job.isa == EAGLE_ISA_AVX2) job.tile_rows = X86_MR;
+    if (job.isa == EAGLE_ISA_AVX2) job.tile_rows = NN_X86_MR;
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
     if (job.isa == EAGLE_ISA_NEON_DOT) job.tile_rows = NEON_MR;
