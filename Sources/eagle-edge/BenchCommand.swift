@@ -13,10 +13,12 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the expert per stage (decode, resize/crop, backbone, features, search, map) at each precision and thread count.",
         discussion: """
             Frames are the given images encoded once as JPEG (quality 90) in memory, as an MJPEG \
-            camera delivers them, and cycled. At each thread count the models take turns frame by \
-            frame (the order rotating), so a slow spell of a shared machine falls on all of them \
-            alike and the ratios stay fair: --warmup untimed frames each, then --frames timed \
-            frames each; medians, p90 and p99 are nearest-rank. Ratios divide the first model's \
+            camera delivers them, and cycled. At each thread count the models take turns in four \
+            rounds, so a slow spell of a shared machine falls on all of them alike and the ratios \
+            stay fair: --warmup untimed frames each first, then per round a pause (OpenBLAS's \
+            threads spin for a while after an fp32 frame and would steal the next model's cores), \
+            two untimed frames and a quarter of --frames timed frames; medians, p90 and p99 are \
+            nearest-rank over all rounds. Ratios divide the first model's \
             median by each other model's, at the same thread count. Nothing is asserted: these \
             are figures to read.
             """
@@ -85,25 +87,35 @@ struct BenchCommand: ParsableCommand {
         return jpegs
     }
 
-    /// Every expert on the same frames at `threads`, taking turns frame by frame.
+    /// Rounds in which the models take turns (see the discussion).
+    static let rounds = 4
+
+    /// Every expert on the same frames at `threads`, taking turns in ``rounds`` rounds.
     private func measure(_ experts: [PatchCoreExpert], paths: [String], threads: Int, jpegs: [[UInt8]]) throws -> [BenchResult] {
         var samples = [[[UInt64]]](repeating: [[UInt64]](repeating: [], count: Self.stages.count), count: experts.count)
         var scoreSums = [Double](repeating: 0, count: experts.count)
+        var frameCounts = [Int](repeating: 0, count: experts.count)
         let decoder = try JPEGDecoder()
-        for i in 0..<(warmup + frames) {
-            for turn in 0..<experts.count {
-                let m = (i + turn) % experts.count
-                let (times, score) = try timedFrame(experts[m], jpeg: jpegs[i % jpegs.count], decoder: decoder)
-                scoreSums[m] += score
-                guard i >= warmup else { continue }
-                for (s, v) in times.enumerated() { samples[m][s].append(v) }
-                samples[m][6].append(times[2...5].reduce(0, +))
-                samples[m][7].append(times.reduce(0, +))
+        let rounds = min(Self.rounds, frames)
+        for round in 0..<rounds {
+            let timed = frames / rounds + (round < frames % rounds ? 1 : 0)
+            for m in experts.indices {
+                Thread.sleep(forTimeInterval: 0.2)
+                let untimed = round == 0 ? warmup : 2
+                for i in 0..<(untimed + timed) {
+                    let (times, score) = try timedFrame(experts[m], jpeg: jpegs[(frameCounts[m] + i) % jpegs.count], decoder: decoder)
+                    scoreSums[m] += score
+                    guard i >= untimed else { continue }
+                    for (s, v) in times.enumerated() { samples[m][s].append(v) }
+                    samples[m][6].append(times[2...5].reduce(0, +))
+                    samples[m][7].append(times.reduce(0, +))
+                }
+                frameCounts[m] += untimed + timed
             }
         }
         return experts.indices.map { m in
             BenchResult(modelPath: paths[m], precision: experts[m].model.settings.precision, threads: threads,
-                        stages: samples[m].map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSums[m] / Double(warmup + frames))
+                        stages: samples[m].map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSums[m] / Double(max(1, frameCounts[m])))
         }
     }
 

@@ -5,7 +5,7 @@ import Kernels
 enum BenchReport {
     static func print(_ results: [BenchResult], peakRSS: Double?, frames: Int, warmup: Int) {
         Swift.print("int8 kernels    \(InstructionSet.current.rawValue) (detected \(InstructionSet.detected.rawValue)); "
-                    + "\(frames) timed frames after \(warmup) warm-up, per configuration, models taking turns")
+                    + "\(frames) timed frames after \(warmup) warm-up, per configuration, models taking turns in \(BenchCommand.rounds) rounds")
         for r in results {
             Swift.print("")
             Swift.print("\(r.precision.rawValue), \(r.threads) thread\(r.threads == 1 ? "" : "s")  (\(r.modelPath))")
