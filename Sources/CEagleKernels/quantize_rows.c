@@ -25,7 +25,7 @@ void eagle_quantize_rows(const float *rows, int count, int dimension, int limit,
             if (a > largest) largest = a;
         }
         float scale = largest > 0.0f ? largest / top : 1.0f;
-        int64_t sum = 0;
+        int32_t sum = 0;   // exact: at most 127^2 per code, and dimensions stay far below 2^31 / 127^2
         for (int k = 0; k < dimension; k++) {
             float v = x[k] / scale;
             float t = v + copysignf(almost_half, v);
@@ -33,7 +33,7 @@ void eagle_quantize_rows(const float *rows, int count, int dimension, int limit,
             if (t > top) t = top;
             int32_t c = (int32_t)t;
             q[k] = (int8_t)c;
-            sum += (int64_t)c * c;
+            sum += c * c;
         }
         scales[r] = scale;
         squared_norms[r] = (scale * scale) * (float)sum;

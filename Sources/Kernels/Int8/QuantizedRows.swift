@@ -52,6 +52,10 @@ public struct QuantizedRows: Sendable, Equatable {
         guard count >= 0, dimension >= 1, rows.count == count * dimension else {
             throw KernelError.shapeMismatch("\(rows.count) values are not \(count) rows of \(dimension)")
         }
+        // The C kernel sums a row's squared codes in int32: 127^2 * 65536 < 2^31.
+        guard dimension <= 65536 else {
+            throw KernelError.shapeMismatch("rows of \(dimension) values; at most 65536 are supported")
+        }
         guard (1...127).contains(codeLimit) else {
             throw KernelError.shapeMismatch("a code limit of \(codeLimit) is not within 1...127")
         }

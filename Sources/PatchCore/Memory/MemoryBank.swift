@@ -43,15 +43,25 @@ public struct MemoryBank: Sendable, Equatable {
         }
     }
 
-    /// The fp32 distance from each query row to the bank row chosen for it, summed in order of
-    /// the dimensions.
+    /// The fp32 distance from each query row to the bank row chosen for it (squares summed in
+    /// eight interleaved partial sums).
     func floatDistances(_ queries: PatchFeatureMatrix, to rows: [Int]) -> [Float] {
-        let d = dimension
+        let d = dimension, blocks = d / 8
         return queries.values.withUnsafeBufferPointer { q in
             features.values.withUnsafeBufferPointer { m in
                 rows.enumerated().map { i, row in
-                    var sum: Float = 0
-                    for k in 0..<d {
+                    // Eight running sums (dimension k goes to lane k % 8), added up at the end:
+                    // one long chain of dependent additions was the cost, not the arithmetic.
+                    let a = UnsafeRawPointer(q.baseAddress.unsafelyUnwrapped + i * d)
+                    let b = UnsafeRawPointer(m.baseAddress.unsafelyUnwrapped + row * d)
+                    var lanes = SIMD8<Float>()
+                    for j in 0..<blocks {
+                        let t = a.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+                            - b.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+                        lanes += t * t
+                    }
+                    var sum = lanes.sum()
+                    for k in (8 * blocks)..<d {
                         let t = q[i * d + k] - m[row * d + k]
                         sum += t * t
                     }
