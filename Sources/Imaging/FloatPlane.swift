@@ -46,16 +46,48 @@ public struct FloatPlane: Sendable, Equatable {
         let xs = Self.taps(inSize: width, outSize: newWidth)
         let ys = Self.taps(inSize: height, outSize: newHeight)
         var out = [Float](repeating: 0, count: newWidth * newHeight)
+        // Each output is top * (1 - fy) + bottom * fy, with top and bottom the horizontal
+        // interpolations a * (1 - fx) + b * fx of two source rows. Those are computed once per
+        // source row (an upscale reuses each for many output rows), then the vertical step runs
+        // over whole rows; the arithmetic of every output is unchanged.
+        var across = [Float](repeating: 0, count: height * newWidth)
         values.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for (oy, ty) in ys.enumerated() {
-                    let row0 = ty.i0 * width, row1 = ty.i1 * width
+            across.withUnsafeMutableBufferPointer { h in
+                for y in 0..<height {
+                    let row = y * width, target = y * newWidth
                     for (ox, tx) in xs.enumerated() {
-                        let top = src[row0 + tx.i0] * (1 - tx.f) + src[row0 + tx.i1] * tx.f
-                        let bottom = src[row1 + tx.i0] * (1 - tx.f) + src[row1 + tx.i1] * tx.f
-                        dst[oy * newWidth + ox] = top * (1 - ty.f) + bottom * ty.f
+                        h[target + ox] = src[row + tx.i0] * (1 - tx.f) + src[row + tx.i1] * tx.f
                     }
                 }
+            }
+        }
+        across.withUnsafeBufferPointer { h in
+            out.withUnsafeMutableBufferPointer { dst in
+                for (oy, ty) in ys.enumerated() {
+                    let top = h.baseAddress.unsafelyUnwrapped + ty.i0 * newWidth
+                    let bottom = h.baseAddress.unsafelyUnwrapped + ty.i1 * newWidth
+                    let target = dst.baseAddress.unsafelyUnwrapped + oy * newWidth
+                    let g = 1 - ty.f, f = ty.f
+                    for ox in 0..<newWidth { target[ox] = top[ox] * g + bottom[ox] * f }
+                }
+            }
+        }
+        return FloatPlane(uncheckedWidth: newWidth, height: newHeight, values: out)
+    }
+
+    /// The plain twin of ``resizedBilinear(width:height:)``: each output from its four source
+    /// samples, one at a time. For tests.
+    public func resizedBilinearReference(width newWidth: Int, height newHeight: Int) throws -> FloatPlane {
+        guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
+            throw ImagingError.invalidGeometry("cannot resize a \(width)x\(height) plane to \(newWidth)x\(newHeight)")
+        }
+        let xs = Self.taps(inSize: width, outSize: newWidth), ys = Self.taps(inSize: height, outSize: newHeight)
+        var out = [Float](repeating: 0, count: newWidth * newHeight)
+        for (oy, ty) in ys.enumerated() {
+            for (ox, tx) in xs.enumerated() {
+                let top = self[tx.i0, ty.i0] * (1 - tx.f) + self[tx.i1, ty.i0] * tx.f
+                let bottom = self[tx.i0, ty.i1] * (1 - tx.f) + self[tx.i1, ty.i1] * tx.f
+                out[oy * newWidth + ox] = top * (1 - ty.f) + bottom * ty.f
             }
         }
         return FloatPlane(uncheckedWidth: newWidth, height: newHeight, values: out)

@@ -28,6 +28,15 @@ final class FloatPlaneTests: XCTestCase {
         XCTAssertEqual(FloatPlane.reflect(-7, 1), 0)
     }
 
+    func testBilinearMatchesItsTwinBitForBit() throws {
+        var rng = SeededGenerator(seed: 45)
+        for (w, h, ow, oh) in [(28, 28, 224, 224), (14, 14, 28, 28), (7, 3, 50, 9), (1, 5, 4, 11), (9, 9, 4, 3), (3, 1, 3, 1)] {
+            let plane = try FloatPlane(width: w, height: h, values: (0..<(w * h)).map { _ in Float.random(in: -3...9, using: &rng) })
+            XCTAssertEqual(try plane.resizedBilinear(width: ow, height: oh).values.map(\.bitPattern),
+                           try plane.resizedBilinearReference(width: ow, height: oh).values.map(\.bitPattern), "\(w)x\(h) -> \(ow)x\(oh)")
+        }
+    }
+
     func testGaussianKernelShape() {
         let k = FloatPlane.gaussianKernel(sigma: 4)
         XCTAssertEqual(k.count, 33) // radius Int(16.5) = 16
