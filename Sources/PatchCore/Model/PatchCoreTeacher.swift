@@ -61,11 +61,18 @@ public struct PatchCoreTeacher: Sendable {
             let deepest = settings.taps.map(\.block).max() ?? 0
             let sample = Self.spread(min(settings.quantizationImages, count), over: count)
             let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
-            let measured = try ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator).ranges(of: crops)
-            ranges = measured
+            let calibrator = ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator)
+            let measured: ActivationRanges
             if settings.biasCorrection {
-                corrections = try BiasCorrector(network: network, ranges: measured, deepestBlock: deepest).corrections(of: crops)
+                // One fp32 pass per image gives both the ranges and the means the corrections aim at.
+                let means: [String: [Double]]
+                (measured, means) = try calibrator.rangesAndMeans(of: crops)
+                corrections = try BiasCorrector(network: network, ranges: measured, deepestBlock: deepest)
+                    .corrections(of: crops, fp32Means: means)
+            } else {
+                measured = try calibrator.ranges(of: crops)
             }
+            ranges = measured
             backbone = .int8(try QuantizedEfficientNetLite0(network: network, ranges: measured, deepestBlock: deepest,
                                                             biasCorrections: corrections))
         }

@@ -21,9 +21,26 @@ public struct ActivationCalibrator: Sendable {
 
     /// The ranges over `crops` (already preprocessed to the backbone's input size).
     public func ranges(of crops: [RGBImage]) throws -> ActivationRanges {
+        var none: ChannelMeans?
+        return try measure(crops, means: &none)
+    }
+
+    /// The ranges over `crops` and, from the same fp32 passes, the per-channel means of every
+    /// activation, which ``BiasCorrector/corrections(of:fp32Means:)`` needs: an int8 teach runs
+    /// the fp32 network once per calibration image instead of twice.
+    public func rangesAndMeans(of crops: [RGBImage]) throws -> (ranges: ActivationRanges, means: [String: [Double]]) {
+        var means: ChannelMeans? = ChannelMeans()
+        let ranges = try measure(crops, means: &means)
+        return (ranges, means?.means ?? [:])
+    }
+
+    private func measure(_ crops: [RGBImage], means: inout ChannelMeans?) throws -> ActivationRanges {
         var collector = ActivationRangeCollector(estimator: estimator == .mse ? .minMax : estimator)
         for crop in crops {
-            forEachActivation(BackboneInput.tensor(from: crop)) { name, x in collector.observe(name, x.values) }
+            forEachActivation(BackboneInput.tensor(from: crop)) { name, x in
+                collector.observe(name, x.values)
+                means?.observe(name, x)
+            }
         }
         let extremes = try collector.ranges()
         guard estimator == .mse else { return extremes }

@@ -36,9 +36,11 @@ public struct BiasCorrector: Sendable {
     }
 
     /// The corrections measured on `crops` (already preprocessed to the backbone's input size).
-    public func corrections(of crops: [RGBImage]) throws -> BiasCorrections {
+    /// `fp32Means`, the per-channel means of the fp32 activations over the same crops, saves an
+    /// fp32 pass over them when the caller has them already (``ActivationCalibrator/rangesAndMeans(of:)``).
+    public func corrections(of crops: [RGBImage], fp32Means known: [String: [Double]]? = nil) throws -> BiasCorrections {
         guard !crops.isEmpty else { return try BiasCorrections(layers: [], values: []) }
-        let reference = fp32Means(of: crops)
+        let reference = known ?? fp32Means(of: crops)
         func target(_ name: String) throws -> [Double] {
             guard let means = reference[name] else { throw PatchCoreError.invalidSettings("no fp32 activation '\(name)'") }
             return means
@@ -99,26 +101,11 @@ public struct BiasCorrector: Sendable {
     /// Per-channel means of every fp32 activation over `crops`.
     func fp32Means(of crops: [RGBImage]) -> [String: [Double]] {
         let calibrator = ActivationCalibrator(network: network, deepestBlock: deepestBlock)
-        var sums: [String: [Double]] = [:], counts: [String: Double] = [:]
+        var means = ChannelMeans()
         for crop in crops {
-            calibrator.forEachActivation(BackboneInput.tensor(from: crop)) { name, x in
-                var s = sums[name] ?? [Double](repeating: 0, count: x.channels)
-                let plane = x.planeSize
-                x.values.withUnsafeBufferPointer { v in
-                    for c in 0..<x.channels {
-                        var sum = 0.0
-                        for p in 0..<plane { sum += Double(v[c * plane + p]) }
-                        s[c] += sum
-                    }
-                }
-                sums[name] = s
-                counts[name, default: 0] += Double(plane)
-            }
+            calibrator.forEachActivation(BackboneInput.tensor(from: crop)) { name, x in means.observe(name, x) }
         }
-        return sums.reduce(into: [:]) { result, entry in
-            let n = counts[entry.key] ?? 1
-            result[entry.key] = entry.value.map { $0 / n }
-        }
+        return means.means
     }
 
     /// Per-channel means of the real values of int8 tensors of equal channels.

@@ -119,6 +119,14 @@ final class BiasCorrectorTests: XCTestCase {
         XCTAssertGreaterThan(cosines.corrected, cosines.plain + 0.004, "\(cosines)")
 
         XCTAssertThrowsError(try QuantizedEfficientNetLite0(network: network, ranges: ranges, deepestBlock: 3, biasCorrections: corrections))
+
+        // The teacher's single fp32 pass for ranges and means gives what two separate passes give.
+        let pair = Array(calibration.prefix(2))
+        let calibrator = ActivationCalibrator(network: network, deepestBlock: 4)
+        let (shared, means) = try calibrator.rangesAndMeans(of: pair)
+        XCTAssertEqual(shared, try calibrator.ranges(of: pair))
+        let corrector = BiasCorrector(network: network, ranges: shared, deepestBlock: 4)
+        XCTAssertEqual(try corrector.corrections(of: pair, fp32Means: means), try corrector.corrections(of: pair))
     }
 
     /// Mean over taps and positions of the cosine across channels.
