@@ -28,7 +28,8 @@ final class ReferenceCoresetTests: XCTestCase {
 
     func testTheInt8BankHoldsTheFP32BanksPatches() throws {
         let network = try EfficientNetLite0.loadDefault()
-        var settings = PatchCoreSettings(coresetRatio: 0.02, precision: .fp32, biasCorrection: true, referenceCoreset: false)
+        var settings = PatchCoreSettings(coresetRatio: 0.02, precision: .fp32, quantizationImages: 6, biasCorrection: true,
+                                         referenceCoreset: false)
         let fp32 = try Self.teach(settings, network: network)
         settings.precision = .int8
         let own = try Self.teach(settings, network: network)
