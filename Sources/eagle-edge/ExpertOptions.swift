@@ -58,6 +58,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "int8 activation ranges: minmax, mse (the range of least expected int8 error), or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
     var ranges = "minmax"
 
+    @Option(help: "int8: how many teach images (spread over the set) set the activation ranges and the bias corrections.")
+    var quantizationImages = PatchCoreSettings().quantizationImages
+
     @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
     var biasCorrection = true
 
@@ -95,6 +98,7 @@ struct TeachOptions: ParsableArguments {
             Diagnostics.fail("--ranges must be minmax, mse or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")
         }
         settings.rangeEstimator = estimator
+        settings.quantizationImages = quantizationImages
         settings.biasCorrection = biasCorrection
         settings.referenceCoreset = referenceCoreset
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
