@@ -91,7 +91,7 @@ final class ExpertCommandTests: XCTestCase {
             try copy(String(format: "ground_truth/broken_large/%03d_mask.png", i))
         }
         let report = dir.appendingPathComponent("report").path
-        let outcome = try EagleEdgeProcess.run(["eval", "--coreset-ratio", "0.05", "--precision", "int8,fp32", "--json",
+        let outcome = try EagleEdgeProcess.run(["eval", "--coreset-ratio", "0.05", "--quantization-images", "2", "--precision", "int8,fp32", "--json",
                                                 "--report", report, dir.appendingPathComponent("mini").path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
