@@ -13,10 +13,11 @@ set -euo pipefail
 # The guest kernel: Debian bookworm's ABI name. linux-image-$KVER, linux-headers-$KVER, its
 # -common headers, linux-kbuild-6.1 and linux-source-6.1 are all taken at the one version apt
 # offers for linux-image-$KVER, so the out-of-tree gpio-sim matches the kernel exactly.
-# Debian's security archive drops an ABI when the next one arrives: then, unless
-# EAGLE_VIRTUAL_KVER was set explicitly, the newest available 6.1.0-N-amd64 is used (with a
-# warning), and an existing complete cache for $KVER keeps working without asking apt at all.
-DEFAULT_KVER=6.1.0-56-amd64
+# Debian's security archive drops an ABI when the next one arrives, or keeps its image while the
+# shared kbuild and source move on: then, unless EAGLE_VIRTUAL_KVER was set explicitly, the
+# newest 6.1.0-N-amd64 whose packages all share one version is used (with a warning), and an
+# existing complete cache for $KVER keeps working without asking apt at all.
+DEFAULT_KVER=6.1.0-57-amd64
 KVER=${EAGLE_VIRTUAL_KVER:-$DEFAULT_KVER}
 CACHE=${EAGLE_VIRTUAL_CACHE:-/var/cache/eagle-edge/virtual}
 # Each cached step writes a stamp holding its recipe version; bump one when its step changes
@@ -181,6 +182,26 @@ apt_version() { # package -> candidate version, or nothing
     { apt-cache show --no-all-versions "$1" 2>/dev/null || true; } | sed -n 's/^Version: //p' | head -n 1
 }
 
+# The packages of one kernel ABI that must come at one version.
+kernel_packages() { # kver -> names
+    local kver=$1 series
+    series=$(cut -d. -f1,2 <<<"$kver") # 6.1
+    echo "linux-image-$kver linux-headers-$kver linux-headers-${kver%-amd64}-common linux-kbuild-$series linux-source-$series"
+}
+
+# Whether apt offers every package of ABI `kver` at `version`.
+kernel_offered() { # kver version
+    local p offered pkgs
+    read -r -a pkgs <<<"$(kernel_packages "$1")"
+    # One apt-cache call (each costs a second or two). It exits 0 even for a version it does not
+    # have (it just prints nothing), so look for every package=version in what it printed.
+    offered=" $(apt-cache show "${pkgs[@]/%/=$2}" 2>/dev/null |
+        mawk '/^Package: /{p=$2} /^Version: /{printf "%s=%s ", p, $2}')"
+    for p in "${pkgs[@]}"; do
+        [[ $offered == *" $p=$2 "* ]] || return 1
+    done
+}
+
 # Sets kdir (the cache of this kernel) and KVER; downloads nothing when the cache is complete.
 resolve_kernel() {
     kdir=$CACHE/kernel-$KVER
@@ -191,40 +212,38 @@ resolve_kernel() {
         apt_update_once
         version=$(apt_version "linux-image-$KVER")
     fi
-    if [[ -z $version ]]; then
-        local available
+    # The security archive keeps one version of the shared packages (kbuild, source): once the
+    # next ABI arrives, an older ABI's image may still be listed while its kbuild is gone.
+    if [[ -z $version ]] || ! kernel_offered "$KVER" "$version"; then
+        local available candidate
         available=$(apt-cache pkgnames linux-image-6.1.0- | grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' |
             sed 's/^linux-image-//' | sort -V || true)
         if [[ -n ${EAGLE_VIRTUAL_KVER:-} || -z $available ]]; then
             available=${available:-none}
-            die "linux-image-$KVER is not in the apt sources (available: ${available//$'\n'/ });" \
-                "set EAGLE_VIRTUAL_KVER to one of them"
+            die "linux-image-$KVER with matching headers, kbuild and source is not in the apt sources" \
+                "(ABIs listed: ${available//$'\n'/ }); set EAGLE_VIRTUAL_KVER to one of them"
         fi
-        say "warning: linux-image-$KVER is gone from the apt sources; using the newest ABI" \
-            "available, $(tail -n 1 <<<"$available") (pin it with EAGLE_VIRTUAL_KVER)"
-        KVER=$(tail -n 1 <<<"$available")
+        for candidate in $(sort -rV <<<"$available"); do
+            version=$(apt_version "linux-image-$candidate")
+            [[ -n $version ]] && kernel_offered "$candidate" "$version" && break
+            version=
+        done
+        [[ -n $version ]] ||
+            die "no kernel ABI in the apt sources has its image, headers, kbuild and source at one" \
+                "version (ABIs listed: ${available//$'\n'/ }); check apt-cache policy linux-kbuild-6.1"
+        say "warning: linux-image-$KVER and its kbuild and source are no longer at one version in the" \
+            "apt sources; using $candidate ($version) (pin one with EAGLE_VIRTUAL_KVER)"
+        KVER=$candidate
         kdir=$CACHE/kernel-$KVER
         fresh "$kdir/stamp.unpacked" "$RECIPE_KERNEL" && return 0
-        version=$(apt_version "linux-image-$KVER")
     fi
     fetch_kernel "$version"
 }
 
 fetch_kernel() { # version
-    local version=$1 abi=${KVER%-amd64} series
+    local version=$1 pkgs abi=${KVER%-amd64} series
     series=$(cut -d. -f1,2 <<<"$KVER") # 6.1
-    local pkgs=("linux-image-$KVER" "linux-headers-$KVER" "linux-headers-$abi-common"
-        "linux-kbuild-$series" "linux-source-$series")
-    local p offered
-    # One apt-cache call (each costs a second or two). It exits 0 even for a version it does not
-    # have (it just prints nothing), so look for every package=version in what it printed.
-    offered=" $(apt-cache show "${pkgs[@]/%/=$version}" 2>/dev/null |
-        mawk '/^Package: /{p=$2} /^Version: /{printf "%s=%s ", p, $2}')"
-    for p in "${pkgs[@]}"; do
-        [[ $offered == *" $p=$version "* ]] ||
-            die "$p=$version is not available from apt: the kernel, its headers, kbuild and" \
-                "source must be one version for gpio-sim to match (check apt-cache policy $p)"
-    done
+    read -r -a pkgs <<<"$(kernel_packages "$KVER")"
     step "downloading kernel $KVER ($version): ${pkgs[*]}"
     rm -rf "$kdir" && mkdir -p "$kdir/debs"
     # Sandbox user root: _apt cannot write into the cache directory.
