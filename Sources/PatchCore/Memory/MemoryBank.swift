@@ -37,6 +37,8 @@ public struct MemoryBank: Sendable, Equatable {
             guard let quantized, queries.dimension == dimension else {
                 throw PatchCoreError.inputMismatch("queries of dimension \(queries.dimension) against an int8 bank of \(dimension)")
             }
+            // As the fp32 search: no bank row, every query infinitely far (and no row to re-rank).
+            guard count > 0 else { return ([Float](repeating: .infinity, count: queries.count), [Int](repeating: 0, count: queries.count)) }
             let q = try NearestNeighbour.queries(queries.values, count: queries.count, dimension: queries.dimension)
             let indices = NearestNeighbour.search(q, in: quantized).indices.map(Int.init)
             return (floatDistances(queries, to: indices), indices)

@@ -26,6 +26,16 @@ final class MemoryBankTests: XCTestCase {
         }
     }
 
+    func testAnEmptyBankLeavesEveryQueryInfinitelyFar() throws {
+        let bank = MemoryBank(features: PatchFeatureMatrix(count: 0, dimension: 12, values: []))
+        let queries = PatchFeatureMatrix(count: 3, dimension: 12, values: (0..<36).map { Float($0) })
+        for precision in [Precision.fp32, .int8] {
+            let found = try bank.nearest(queries, precision: precision)
+            XCTAssertEqual(found.distances, [.infinity, .infinity, .infinity], "\(precision)")
+            XCTAssertEqual(found.indices, [0, 0, 0], "\(precision)")
+        }
+    }
+
     func testAQueryInTheBankHasDistanceZero() {
         var rng = SplitMix64(seed: 9)
         let features = randomMatrix(50, 32, &rng)
