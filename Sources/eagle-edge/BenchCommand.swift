@@ -17,7 +17,8 @@ struct BenchCommand: ParsableCommand {
             rounds, so a slow spell of a shared machine falls on all of them alike and the ratios \
             stay fair: --warmup untimed frames each first, then per round a pause (OpenBLAS's \
             threads spin for a while after an fp32 frame and would steal the next model's cores), \
-            two untimed frames and a quarter of --frames timed frames; medians, p90 and p99 are \
+            two untimed frames (fewer if --warmup is) and a quarter of --frames timed frames; \
+            medians, p90 and p99 are \
             nearest-rank over all rounds. Ratios divide the first model's \
             median by each other model's, at the same thread count. Nothing is asserted: these \
             are figures to read.
@@ -101,9 +102,14 @@ struct BenchCommand: ParsableCommand {
             let timed = frames / rounds + (round < frames % rounds ? 1 : 0)
             for m in experts.indices {
                 Thread.sleep(forTimeInterval: 0.2)
-                let untimed = round == 0 ? warmup : 2
+                let untimed = round == 0 ? warmup : min(2, warmup)
                 for i in 0..<(untimed + timed) {
-                    let (times, score) = try timedFrame(experts[m], jpeg: jpegs[(frameCounts[m] + i) % jpegs.count], decoder: decoder)
+                    let times: [UInt64], score: Double
+                    do {
+                        (times, score) = try timedFrame(experts[m], jpeg: jpegs[(frameCounts[m] + i) % jpegs.count], decoder: decoder)
+                    } catch {
+                        Diagnostics.fail("\(paths[m]): \(error)")
+                    }
                     scoreSums[m] += score
                     guard i >= untimed else { continue }
                     for (s, v) in times.enumerated() { samples[m][s].append(v) }
