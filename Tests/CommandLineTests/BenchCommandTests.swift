@@ -3,13 +3,6 @@ import XCTest
 
 /// `eagle-edge bench` as a developer runs it: figures per model and thread count, ratios, JSON.
 final class BenchCommandTests: XCTestCase {
-    private func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
-
     /// The same model twice (the models take turns on the same frames, so both see the same
     /// scores), every stage reported, one ratio row; kept tiny because it runs under qemu too.
     func testJSONReportsEveryStageAndModelsSeeTheSameFrames() throws {

@@ -56,3 +56,13 @@ enum EagleEdgeProcess {
                        stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 }
+
+extension XCTestCase {
+    /// A fresh temporary directory for one test's files, removed when the test ends.
+    func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+}

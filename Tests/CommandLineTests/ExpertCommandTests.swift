@@ -5,13 +5,6 @@ import XCTest
 final class ExpertCommandTests: XCTestCase {
     static let data = EagleEdgeProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
 
-    private func scratch() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("eagle-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
-        return dir
-    }
-
     func testClassifyRanksTheSanityPhotosAndReportsABadFileWithoutStopping() throws {
         let dir = try scratch()
         let broken = dir.appendingPathComponent("broken.jpg").path
