@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CEagleShims", "CSQLite"]),
 
         // MARK: domain
-        .target(name: "PatchCore", dependencies: ["Kernels", "Imaging", "Storage", "EagleLog"]),
+        .target(name: "PatchCore", dependencies: ["CEagleKernels", "Kernels", "Imaging", "Storage", "EagleLog"]),
 
         // MARK: adapters
         // Kernels only for SplitMix64, the project's one seeded generator (the synthetic line).

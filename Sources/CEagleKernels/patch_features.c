@@ -75,3 +75,87 @@ void eagle_pool_channels(const float *planes, int positions, const int32_t *tap_
         }
     }
 }
+
+// MARK: - Patch-feature rows straight from int8 codes
+//
+// Every step before the bilinear resampling is linear and the tap has one scale and zero point,
+// so the channel-bin mean of the neighbourhood mean is an exact integer sum of codes times one
+// factor: no plane is dequantised, transposed or averaged in Float.
+
+void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int channels, int zero_point, int radius,
+                            const int32_t *bins, int bin_count, const float *factors,
+                            int out_height, int out_width, const int32_t *x_taps, const float *x_weights,
+                            const int32_t *y_taps, const float *y_weights,
+                            int32_t *int_scratch, float *float_scratch, float *output, int row_stride, int column) {
+    const int nb = bin_count;
+    const size_t positions = (size_t)height * (size_t)width;
+    int32_t *binned = int_scratch;                       // positions x nb: sum over the bin of (code - zero)
+    int32_t *across = int_scratch + positions * (size_t)nb;   // the same, summed along rows
+    // Channel bins at each position (a tap's own channels, contiguous in HWC).
+    int singletons = nb == channels;
+    for (int j = 0; j < nb && singletons; j++) singletons = bins[2 * j] == j && bins[2 * j + 1] == j + 1;
+    for (size_t p = 0; p < positions; p++) {
+        const int8_t *q = codes + p * (size_t)channels;
+        int32_t *b = binned + p * (size_t)nb;
+        if (singletons) {   // every channel its own bin (taps at or below the tap dimension): a widening copy
+            for (int j = 0; j < nb; j++) b[j] = (int32_t)q[j] - zero_point;
+            continue;
+        }
+        for (int j = 0; j < nb; j++) {
+            int32_t s = 0;
+            for (int c = bins[2 * j]; c < bins[2 * j + 1]; c++) s += q[c];
+            b[j] = s - zero_point * (bins[2 * j + 1] - bins[2 * j]);
+        }
+    }
+    // Window sums: along rows, then along columns; taps outside the map add nothing (zero
+    // padding, still counted in the factor's divisor). Integer sums are exact in any order.
+    for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+            int32_t *a = across + ((size_t)y * (size_t)width + (size_t)x) * (size_t)nb;
+            for (int j = 0; j < nb; j++) a[j] = 0;
+            for (int dx = pf_max(0, x - radius); dx <= pf_min(width - 1, x + radius); dx++) {
+                const int32_t *b = binned + ((size_t)y * (size_t)width + (size_t)dx) * (size_t)nb;
+                for (int j = 0; j < nb; j++) a[j] += b[j];
+            }
+        }
+    }
+    const int same_grid = out_height == height && out_width == width && !x_taps;
+    float *means = same_grid ? NULL : float_scratch;   // positions x nb, when resampled afterwards
+    int32_t *window = binned;   // no longer needed: reused for the whole-window sums
+    for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+            int32_t *w = window + ((size_t)y * (size_t)width + (size_t)x) * (size_t)nb;
+            for (int j = 0; j < nb; j++) w[j] = 0;
+            for (int dy = pf_max(0, y - radius); dy <= pf_min(height - 1, y + radius); dy++) {
+                const int32_t *a = across + ((size_t)dy * (size_t)width + (size_t)x) * (size_t)nb;
+                for (int j = 0; j < nb; j++) w[j] += a[j];
+            }
+            size_t p = (size_t)y * (size_t)width + (size_t)x;
+            float *target = same_grid ? output + p * (size_t)row_stride + (size_t)column : means + p * (size_t)nb;
+            for (int j = 0; j < nb; j++) target[j] = (float)w[j] * factors[j];
+        }
+    }
+    if (same_grid) return;
+    // Bilinear resampling as FloatPlane.resizedBilinear: each source row interpolated along x,
+    // a * (1 - fx) + b * fx, then the rows along y, top * (1 - fy) + bottom * fy.
+    float *horizontal = float_scratch + positions * (size_t)nb;   // height x out_width x nb
+    for (int y = 0; y < height; y++) {
+        for (int ox = 0; ox < out_width; ox++) {
+            const float *a = means + ((size_t)y * (size_t)width + (size_t)x_taps[2 * ox]) * (size_t)nb;
+            const float *b = means + ((size_t)y * (size_t)width + (size_t)x_taps[2 * ox + 1]) * (size_t)nb;
+            float f = x_weights[ox], g = 1 - f;
+            float *h = horizontal + ((size_t)y * (size_t)out_width + (size_t)ox) * (size_t)nb;
+            for (int j = 0; j < nb; j++) h[j] = a[j] * g + b[j] * f;
+        }
+    }
+    for (int oy = 0; oy < out_height; oy++) {
+        const float *top = horizontal + (size_t)y_taps[2 * oy] * (size_t)out_width * (size_t)nb;
+        const float *bottom = horizontal + (size_t)y_taps[2 * oy + 1] * (size_t)out_width * (size_t)nb;
+        float f = y_weights[oy], g = 1 - f;
+        for (int ox = 0; ox < out_width; ox++) {
+            const float *t = top + (size_t)ox * (size_t)nb, *b = bottom + (size_t)ox * (size_t)nb;
+            float *o = output + ((size_t)oy * (size_t)out_width + (size_t)ox) * (size_t)row_stride + (size_t)column;
+            for (int j = 0; j < nb; j++) o[j] = t[j] * g + b[j] * f;
+        }
+    }
+}

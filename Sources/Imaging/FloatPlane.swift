@@ -43,8 +43,8 @@ public struct FloatPlane: Sendable, Equatable {
         guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
             throw ImagingError.invalidGeometry("cannot resize a \(width)x\(height) plane to \(newWidth)x\(newHeight)")
         }
-        let xs = Self.taps(inSize: width, outSize: newWidth)
-        let ys = Self.taps(inSize: height, outSize: newHeight)
+        let xs = Self.bilinearTaps(inSize: width, outSize: newWidth)
+        let ys = Self.bilinearTaps(inSize: height, outSize: newHeight)
         var out = [Float](repeating: 0, count: newWidth * newHeight)
         // Each output is top * (1 - fy) + bottom * fy, with top and bottom the horizontal
         // interpolations a * (1 - fx) + b * fx of two source rows. Those are computed once per
@@ -81,7 +81,7 @@ public struct FloatPlane: Sendable, Equatable {
         guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
             throw ImagingError.invalidGeometry("cannot resize a \(width)x\(height) plane to \(newWidth)x\(newHeight)")
         }
-        let xs = Self.taps(inSize: width, outSize: newWidth), ys = Self.taps(inSize: height, outSize: newHeight)
+        let xs = Self.bilinearTaps(inSize: width, outSize: newWidth), ys = Self.bilinearTaps(inSize: height, outSize: newHeight)
         var out = [Float](repeating: 0, count: newWidth * newHeight)
         for (oy, ty) in ys.enumerated() {
             for (ox, tx) in xs.enumerated() {
@@ -93,8 +93,10 @@ public struct FloatPlane: Sendable, Equatable {
         return FloatPlane(uncheckedWidth: newWidth, height: newHeight, values: out)
     }
 
-    /// Source indices and the weight of the second one, per output sample.
-    private static func taps(inSize: Int, outSize: Int) -> [(i0: Int, i1: Int, f: Float)] {
+    /// The bilinear resampling of ``resizedBilinear(width:height:)`` along one axis: per output
+    /// sample, its two source indices and the weight of the second one (PyTorch's half-pixel
+    /// centres, `align_corners=False`). Other resamplers of the same data use it to agree.
+    public static func bilinearTaps(inSize: Int, outSize: Int) -> [(i0: Int, i1: Int, f: Float)] {
         let scale = Double(inSize) / Double(outSize)
         return (0..<outSize).map { o in
             let src = max((Double(o) + 0.5) * scale - 0.5, 0)

@@ -154,6 +154,23 @@ void eagle_local_mean(const float *input, int channels, int height, int width, i
 void eagle_pool_channels(const float *planes, int positions, const int32_t *tap_bins, int tap_bin_count,
                          const int32_t *bins, int bin_count, float *scratch, float *output);
 
+// MARK: - Patch features from int8 codes
+
+/// The patch-feature columns of one int8 tap (HWC `codes`, `height` x `width` x `channels`):
+///   S[p][j] = sum over the (2 radius + 1)^2 window positions inside the map, and over channels
+///             c in [bins[2j], bins[2j+1]), of (code - zero_point)      (int32, exact)
+///   v[p][j] = (float)S[p][j] * factors[j]                              (one rounding)
+/// written to output[p * row_stride + column + j]; or, when `x_taps` is given, v resampled to
+/// out_height x out_width first: along x, v[i0] * (1 - w) + v[i1] * w with (i0, i1) =
+/// x_taps[2 ox ...] and w = x_weights[ox], then the same along y (FloatPlane.resizedBilinear's
+/// arithmetic). `int_scratch`: 2 * height * width * bin_count; `float_scratch`: (height * width +
+/// height * out_width) * bin_count (unused without resampling).
+void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int channels, int zero_point, int radius,
+                            const int32_t *bins, int bin_count, const float *factors,
+                            int out_height, int out_width, const int32_t *x_taps, const float *x_weights,
+                            const int32_t *y_taps, const float *y_weights,
+                            int32_t *int_scratch, float *float_scratch, float *output, int row_stride, int column);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,11 +22,11 @@ public enum FeatureBackbone: Sendable {
         }
     }
 
-    /// The activations at `taps`, finest first, as Float CHW tensors.
-    public func features(of crop: RGBImage, taps: [FeatureTap]) throws -> [Tensor3] {
+    /// The activations at `taps`, finest first.
+    public func activations(of crop: RGBImage, taps: [FeatureTap]) throws -> TapActivations {
         switch self {
-        case .fp32(let network): network.features(BackboneInput.tensor(from: crop), taps: taps)
-        case .int8(let network): try network.features(crop, taps: taps)
+        case .fp32(let network): .fp32(network.features(BackboneInput.tensor(from: crop), taps: taps))
+        case .int8(let network): .int8(try network.quantizedFeatures(crop, taps: taps))
         }
     }
 }

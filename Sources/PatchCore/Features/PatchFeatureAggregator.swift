@@ -28,12 +28,68 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
     /// - Returns: features of shape (gridHeight * gridWidth) x dimension, and the grid size.
     public func aggregate(_ taps: [Tensor3]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
         let planes = try gridPlanes(taps, localMean: localMean)
-        let (tapBins, bins) = try channelBins(planes.planes)
+        let (tapBins, bins) = try channelBins(planes.planes.map(\.channels))
         var values: [Float] = []
         values.reserveCapacity(planes.planes.reduce(0) { $0 + $1.values.count })
         for plane in planes.planes { values += plane.values }
         let rows = ChannelPooling.pooledRows(values, positions: planes.width * planes.height, tapBins: tapBins, bins: bins)
         return (PatchFeatureMatrix(count: planes.width * planes.height, dimension: bins.count, values: rows), planes.width, planes.height)
+    }
+
+    /// The features of either precision's activations.
+    public func aggregate(_ taps: TapActivations) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        switch taps {
+        case .fp32(let maps): try aggregate(maps)
+        case .int8(let maps): try aggregate(maps)
+        }
+    }
+
+    /// The same features from int8 taps (finest first), without dequantising them: see
+    /// ``QuantizedTapColumns``. Equal to ``aggregate(_:)`` of the dequantised taps up to Float
+    /// rounding.
+    public func aggregate(_ taps: [QuantizedTensor]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        try aggregateQuantized(taps) { columns, tap, rows, stride, column in
+            columns.write(tap, into: rows, rowStride: stride, column: column)
+        }
+    }
+
+    /// The taps' columns side by side on the finest grid (`write` fills one tap's), then pooled
+    /// over ``channelBins(_:)``'s overall bins when they are not one column each.
+    func aggregateQuantized(_ taps: [QuantizedTensor],
+                            write: (QuantizedTapColumns, QuantizedTensor, UnsafeMutableBufferPointer<Float>, Int, Int) -> Void) throws
+        -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        guard let finest = taps.first else { throw KernelError.shapeMismatch("no feature taps to aggregate") }
+        guard taps.allSatisfy({ $0.width > 0 && $0.height > 0 && $0.channels > 0 }) else {
+            throw KernelError.shapeMismatch("an empty feature map")
+        }
+        let (tapBins, bins) = try channelBins(taps.map(\.channels))
+        let positions = finest.width * finest.height, stride = tapBins.count
+        // Every column of every row is written: tap after tap, each its own bins.
+        let columns = [Float](unsafeUninitializedCapacity: positions * stride) { rows, initialized in
+            var (first, c0) = (0, 0)   // the tap's first column and first concatenated channel
+            for tap in taps {
+                let own = tapBins[first..<(first + Self.binCount(channels: tap.channels, tapDimension: tapDimension))]
+                let local = QuantizedTapColumns(bins: own.map { ($0.lowerBound - c0)..<($0.upperBound - c0) },
+                                                neighbourhood: neighbourhood, gridWidth: finest.width, gridHeight: finest.height)
+                write(local, tap, rows, stride, first)
+                first += own.count
+                c0 += tap.channels
+            }
+            initialized = positions * stride
+        }
+        if bins.count == stride && bins.enumerated().allSatisfy({ $0.element == $0.offset..<($0.offset + 1) }) {
+            return (PatchFeatureMatrix(count: positions, dimension: stride, values: columns), finest.width, finest.height)
+        }
+        // As the float path's second pooling: each mean summed from 0 in column order, then divided.
+        var out = [Float](repeating: 0, count: positions * bins.count)
+        for p in 0..<positions {
+            for (d, bin) in bins.enumerated() {
+                var s: Float = 0
+                for j in bin { s += columns[p * stride + j] }
+                out[p * bins.count + d] = s / Float(bin.count)
+            }
+        }
+        return (PatchFeatureMatrix(count: positions, dimension: bins.count, values: out), finest.width, finest.height)
     }
 
     /// Per-channel mean over the neighbourhood, zero padding included in the divisor.
@@ -55,19 +111,24 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
 
     /// The channel ranges of the per-tap pooling (adaptive bins over each tap's own channels,
     /// numbered across the concatenation) and of the overall one (over the per-tap bins).
-    func channelBins(_ planes: [Tensor3]) throws -> (tapBins: [Range<Int>], bins: [Range<Int>]) {
+    func channelBins(_ channels: [Int]) throws -> (tapBins: [Range<Int>], bins: [Range<Int>]) {
         var tapBins: [Range<Int>] = []
         var c0 = 0
-        for plane in planes {
-            let bins = Self.adaptiveBins(length: plane.channels, outputs: min(plane.channels, tapDimension ?? plane.channels))
+        for count in channels {
+            let bins = Self.adaptiveBins(length: count, outputs: Self.binCount(channels: count, tapDimension: tapDimension))
             tapBins += bins.map { ($0.lowerBound + c0)..<($0.upperBound + c0) }
-            c0 += plane.channels
+            c0 += count
         }
         let outDimension = targetDimension ?? tapBins.count
         guard outDimension >= 1, outDimension <= tapBins.count else {
             throw KernelError.shapeMismatch("target dimension \(outDimension) must be in 1...\(tapBins.count)")
         }
         return (tapBins, Self.adaptiveBins(length: tapBins.count, outputs: outDimension))
+    }
+
+    /// How many bins a tap of `channels` channels is pooled to.
+    static func binCount(channels: Int, tapDimension: Int?) -> Int {
+        min(channels, tapDimension ?? channels)
     }
 
     /// PyTorch's `adaptive_avg_pool1d` bins: output i averages [floor(i L / n), ceil((i + 1) L / n)).

@@ -40,7 +40,7 @@ public struct PatchCoreExpert: Sendable {
     /// Patch features of an already preprocessed crop.
     static func features(of crop: RGBImage, backbone: FeatureBackbone, settings: PatchCoreSettings,
                          aggregator: PatchFeatureAggregator) throws -> (PatchFeatureMatrix, Int, Int) {
-        let maps = try backbone.features(of: crop, taps: settings.taps)
+        let maps = try backbone.activations(of: crop, taps: settings.taps)
         let (features, w, h) = try aggregator.aggregate(maps)
         return (features, w, h)
     }
@@ -59,12 +59,12 @@ public struct PatchCoreExpert: Sendable {
     // MARK: Stages (public so `bench` can time each)
 
     /// Stage 1, the backbone: the activations at the model's taps.
-    public func tapFeatures(of crop: RGBImage) throws -> [Tensor3] {
-        try backbone.features(of: crop, taps: model.settings.taps)
+    public func tapFeatures(of crop: RGBImage) throws -> TapActivations {
+        try backbone.activations(of: crop, taps: model.settings.taps)
     }
 
     /// Stage 2: PatchCore's locally aware patch features on the finest tap's grid.
-    public func patchFeatures(taps: [Tensor3]) throws -> (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+    public func patchFeatures(taps: TapActivations) throws -> (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
         let (features, w, h) = try aggregator.aggregate(taps)
         return (features, w, h)
     }

@@ -119,9 +119,4 @@ public struct QuantizedEfficientNetLite0: Sendable {
         }
         return taps.compactMap { found[$0] }
     }
-
-    /// The activations at `taps` as Float CHW tensors, like ``EfficientNetLite0/features(_:taps:)``.
-    public func features(_ image: RGBImage, taps: [FeatureTap]) throws -> [Tensor3] {
-        try quantizedFeatures(image, taps: taps).map { $0.dequantized() }
-    }
 }

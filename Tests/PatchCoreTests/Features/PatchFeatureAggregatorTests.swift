@@ -48,7 +48,7 @@ final class PatchFeatureAggregatorTests: XCTestCase {
         let (features, _, _) = try PatchFeatureAggregator(targetDimension: 3, neighbourhood: 1).aggregate([input])
         XCTAssertEqual(features.values, [0.5, 2.5, 4.5])
         XCTAssertThrowsError(try PatchFeatureAggregator(targetDimension: 7).aggregate([input]))
-        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([]))
+        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([Tensor3]()))
     }
 
     func testEachTapIsPooledToTheTapDimensionBeforeConcatenation() throws {
@@ -86,5 +86,52 @@ final class PatchFeatureAggregatorTests: XCTestCase {
                            aggregator.localMeanReference(taps[0]).values.map(\.bitPattern), "trial \(trial)")
         }
         XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([Tensor3(channels: 2, height: 0, width: 3)]))
+    }
+
+    /// Random int8 taps of odd sizes (the last on a coarser grid), scales and zero points, with
+    /// every pooling combination and neighbourhoods 1, 3 and 5.
+    private func quantizedTrials(_ body: (PatchFeatureAggregator, [QuantizedTensor]) throws -> Void) throws {
+        var rng = SplitMix64(seed: 0x1A8)
+        func tap(_ c: Int, _ h: Int, _ w: Int) throws -> QuantizedTensor {
+            let parameters = try QuantizationParameters(scale: 0.01 + Float(rng.next() % 100) / 1000, zeroPoint: Int32(rng.next() % 256) - 128)
+            return try QuantizedTensor(height: h, width: w, channels: c, values: (0..<(c * h * w)).map { _ in Int8(truncatingIfNeeded: rng.next()) },
+                                       parameters: parameters)
+        }
+        for trial in 0..<24 {
+            let h = 1 + trial % 9, w = 2 + (trial * 5) % 11
+            let taps = [try tap(3 + trial % 5, h, w), try tap(7, h, w), try tap(11, (h + 1) / 2, (w + 1) / 2)]
+            let channels = taps.reduce(0) { $0 + $1.channels }
+            let tapDimension: Int? = trial % 3 == 0 ? nil : 2 + trial % 6
+            try body(PatchFeatureAggregator(targetDimension: trial % 4 == 1 ? min(5, channels) : nil,
+                                            tapDimension: tapDimension, neighbourhood: [1, 3, 5][trial % 3]), taps)
+        }
+    }
+
+    /// The int8 path's C kernel gives the bits of its per-output twin.
+    func testInt8TapsMatchTheirReferenceBitForBit() throws {
+        try quantizedTrials { aggregator, taps in
+            let fast = try aggregator.aggregate(taps), reference = try aggregator.aggregateReference(taps)
+            XCTAssertEqual([fast.gridWidth, fast.gridHeight], [reference.gridWidth, reference.gridHeight])
+            XCTAssertEqual(fast.features.dimension, reference.features.dimension)
+            XCTAssertEqual(fast.features.values.map(\.bitPattern), reference.features.values.map(\.bitPattern), "\(aggregator)")
+        }
+        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([QuantizedTensor]()))
+        let empty = try QuantizedTensor(height: 0, width: 3, channels: 2, values: [], parameters: QuantizationParameters(scale: 1, zeroPoint: 0))
+        XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([empty]))
+    }
+
+    /// Computed from the codes, the features are those of the dequantised taps through the float
+    /// path (mean, resample, pool in another order), up to Float rounding.
+    func testInt8TapsGiveTheFeaturesOfTheirDequantizedValues() throws {
+        try quantizedTrials { aggregator, taps in
+            let codes = try aggregator.aggregate(taps), floats = try aggregator.aggregate(taps.map { $0.dequantized() })
+            XCTAssertEqual([codes.gridWidth, codes.gridHeight], [floats.gridWidth, floats.gridHeight])
+            XCTAssertEqual(codes.features.dimension, floats.features.dimension)
+            let largest = floats.features.values.map(abs).max() ?? 0
+            XCTAssertGreaterThan(largest, 0.05)
+            for (a, b) in zip(codes.features.values, floats.features.values) {
+                XCTAssertEqual(a, b, accuracy: 1e-5 * largest, "\(aggregator)")
+            }
+        }
     }
 }

@@ -113,8 +113,8 @@ final class BiasCorrectorTests: XCTestCase {
         for name in ["test/good/003.png", "test/broken_small/004.png"] {
             let image = try crop(name)
             let reference = network.features(BackboneInput.tensor(from: image), taps: taps)
-            cosines.plain += Self.cosine(reference, try plain.features(image, taps: taps))
-            cosines.corrected += Self.cosine(reference, try corrected.features(image, taps: taps))
+            cosines.plain += Self.cosine(reference, try plain.quantizedFeatures(image, taps: taps).map { $0.dequantized() })
+            cosines.corrected += Self.cosine(reference, try corrected.quantizedFeatures(image, taps: taps).map { $0.dequantized() })
         }
         XCTAssertGreaterThan(cosines.corrected, cosines.plain + 0.004, "\(cosines)")
 

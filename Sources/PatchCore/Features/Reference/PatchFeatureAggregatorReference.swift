@@ -5,7 +5,7 @@ extension PatchFeatureAggregator {
     /// every plane, pooling per tap, then overall; the same Float operations in the same order.
     public func aggregateReference(_ taps: [Tensor3]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
         let grid = try gridPlanes(taps, localMean: localMeanReference)
-        let (tapBins, bins) = try channelBins(grid.planes)
+        let (tapBins, bins) = try channelBins(grid.planes.map(\.channels))
         let positions = grid.width * grid.height
         var gathered: [Float] = []
         var out = [Float](repeating: 0, count: positions * bins.count)
@@ -20,6 +20,14 @@ extension PatchFeatureAggregator {
             }
         }
         return (PatchFeatureMatrix(count: positions, dimension: bins.count, values: out), grid.width, grid.height)
+    }
+
+    /// The plain twin of ``aggregate(_:)-(QuantizedTensor)``: each tap's columns by
+    /// ``QuantizedTapColumns/writeReference(_:into:rowStride:column:)``.
+    public func aggregateReference(_ taps: [QuantizedTensor]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        try aggregateQuantized(taps) { columns, tap, rows, stride, column in
+            columns.writeReference(tap, into: rows, rowStride: stride, column: column)
+        }
     }
 
     /// The plain twin of ``localMean(_:)``: separable box sums, rows then columns.
