@@ -373,8 +373,9 @@ void eagle_pointwise_run(const void *packed, const int8_t *input, int8_t *output
     default: job.tile_rows = 1; break;
     }
     int tiles = (positions + job.tile_rows - 1) / job.tile_rows;
-    // A few tasks per thread: a thread that loses its core for a while does not hold up the rest.
-    int tasks = threads <= 1 ? 1 : EAGLE_MIN(tiles, threads * 4);
+    // Eight tasks per thread: a thread that loses its core for a while does not hold up the rest
+    // for long (with four, the caller's wait for the last task was still visible in perf).
+    int tasks = threads <= 1 ? 1 : EAGLE_MIN(tiles, threads * 8);
     // Too little work to share: about 20k multiply-adds per task at least.
     long long macs = (long long)positions * job.h.k * job.h.n;
     if (macs < 20000LL * tasks) tasks = (int)EAGLE_MAX(1, EAGLE_MIN(tasks, macs / 20000));

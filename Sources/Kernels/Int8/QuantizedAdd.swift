@@ -43,11 +43,12 @@ public struct QuantizedAdd: Sendable, Equatable {
                     let (left, right, target) = (SharedBuffer(readOnly: xs), SharedBuffer(readOnly: ys), SharedBuffer(out))
                     // About 1 ns a code: split only what takes longer than a thread hop.
                     let workers = Swift.max(1, Swift.min(int8ThreadCount, count / 65_536))
+                    let tasks = workers == 1 ? 1 : workers * Int8Kernel.tasksPerWorker
                     let (za, zb, zo) = (a.zeroPoint, b.zeroPoint, output.zeroPoint)
                     let (ma, mb, n) = (multiplierA, multiplierB, shift)
-                    Parallel.forEach(workers, workers: workers) { w in
+                    Parallel.forEach(tasks, workers: workers) { t in
                         // Chunks of whole 16-code vectors.
-                        let begin = (count * w / workers) & ~15, end = w == workers - 1 ? count : (count * (w + 1) / workers) & ~15
+                        let begin = (count * t / tasks) & ~15, end = t == tasks - 1 ? count : (count * (t + 1) / tasks) & ~15
                         eagle_add(left.pointer.baseAddress! + begin, right.pointer.baseAddress! + begin,
                                   target.pointer.baseAddress! + begin, end - begin, za, zb, zo, ma, mb, n)
                     }

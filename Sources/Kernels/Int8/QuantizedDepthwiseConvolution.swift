@@ -76,6 +76,8 @@ public enum Int8Kernel {
     /// Output rows per worker below which splitting over threads costs more than it saves:
     /// about 200 k multiply-adds, roughly 20 µs of work.
     static let minimumWorkPerWorker = 200_000
+    /// Row ranges per worker when the rows are shared (as the pointwise kernel's tiles).
+    static let tasksPerWorker = 8
 
     /// A packed buffer of `size` bytes that `body` fills.
     static func pack(_ size: Int, _ body: (UnsafeMutableRawPointer) -> Void) -> [UInt8] {
@@ -86,8 +88,11 @@ public enum Int8Kernel {
     }
 
     /// Runs `kernel` (a C `run(packed, input, height, width, output, rowBegin, rowEnd)`) over
-    /// `rows` output rows, split into contiguous ranges over up to ``int8ThreadCount`` workers,
-    /// each with at least ``minimumWorkPerWorker`` of `work` (multiply-adds per output row).
+    /// `rows` output rows on up to ``int8ThreadCount`` workers, each with at least
+    /// ``minimumWorkPerWorker`` of `work` (multiply-adds per output row). The rows go out in
+    /// ``tasksPerWorker`` contiguous ranges per worker, claimed in turn: with one range each, the
+    /// caller waited for a helper that started late (woken from sleep at a frame's first layer)
+    /// or lost its core for a while, its whole share long.
     static func run(_ packed: [UInt8], _ x: QuantizedTensor, _ out: UnsafeMutableBufferPointer<Int8>, rows: Int, work: Int,
                     _ kernel: @convention(c) (UnsafeRawPointer?, UnsafePointer<Int8>?, Int32, Int32,
                                               UnsafeMutablePointer<Int8>?, Int32, Int32) -> Void) {
@@ -97,9 +102,10 @@ public enum Int8Kernel {
                 let layer = SharedBuffer(readOnly: UnsafeBufferPointer(start: p.baseAddress!.assumingMemoryBound(to: UInt8.self), count: p.count))
                 let source = SharedBuffer(readOnly: input), target = SharedBuffer(out)
                 let workers = workerCount(rows: rows, workPerRow: work)
+                let tasks = workers == 1 ? 1 : Swift.min(rows, workers * tasksPerWorker)
                 let (height, width) = (Int32(x.height), Int32(x.width))
-                Parallel.forEach(workers, workers: workers) { w in
-                    let begin = rows * w / workers, end = rows * (w + 1) / workers
+                Parallel.forEach(tasks, workers: workers) { t in
+                    let begin = rows * t / tasks, end = rows * (t + 1) / tasks
                     kernel(UnsafeRawPointer(layer.pointer.baseAddress), source.pointer.baseAddress, height, width,
                            target.pointer.baseAddress, Int32(begin), Int32(end))
                 }
