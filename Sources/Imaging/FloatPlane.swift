@@ -109,46 +109,79 @@ public struct FloatPlane: Sendable, Equatable {
     /// A Gaussian blur with standard deviation `sigma` pixels, as scipy.ndimage.gaussian_filter
     /// does it (the PatchCore reference code): kernel radius = Int(4 sigma + 0.5), borders
     /// mirrored with the edge sample repeated (`reflect`). Separable: rows, then columns.
-    public func gaussianBlurred(sigma: Float) -> FloatPlane {
+    ///
+    /// With a `loop`, each pass runs in ``blurBands`` bands of rows through it (the caller's
+    /// threads); every output is computed as without one, so the result has the same bits.
+    public func gaussianBlurred(sigma: Float, loop: ConcurrentLoop? = nil) -> FloatPlane {
         guard sigma > 0, width > 0, height > 0 else { return self }
         let kernel = Self.gaussianKernel(sigma: sigma)
         let taps = kernel.count, radius = taps / 2
-        var tmp = [Float](repeating: 0, count: values.count)
-        var out = [Float](repeating: 0, count: values.count)
+        let (width, height) = (self.width, self.height)
         let yIndex = (-radius..<(height + radius)).map { Self.reflect($0, height) }
+        let bands = loop == nil ? 1 : Swift.min(Self.blurBands, height)
+        let run = loop ?? { count, body in for i in 0..<count { body(i) } }
         // Both passes are "out[x] = sum_k w[k] * source_k[x]" over whole rows (source_k: the row
         // shifted by k, or row y + k), each output summed in registers over all taps (see
         // weightedRowSum), instead of one gathered dot product per output pixel. Each row is first
         // copied with its mirrored borders so the shifted reads need no index table.
-        var padded = [Float](repeating: 0, count: width + 2 * radius)
-        var sources = [UnsafePointer<Float>?](repeating: nil, count: taps)
-        kernel.withUnsafeBufferPointer { w in
-            values.withUnsafeBufferPointer { src in
-                tmp.withUnsafeMutableBufferPointer { dst in
-                    padded.withUnsafeMutableBufferPointer { row in
-                        for y in 0..<height {
-                            let line = src.baseAddress! + y * width
-                            for i in 0..<radius {
-                                row[i] = line[Self.reflect(i - radius, width)]
-                                row[radius + width + i] = line[Self.reflect(width + i, width)]
+        let tmp = [Float](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            kernel.withUnsafeBufferPointer { w in
+                values.withUnsafeBufferPointer { src in
+                    let planes = PlanePointers(source: src, target: buffer, weights: w)
+                    run(bands) { band in
+                        var padded = [Float](repeating: 0, count: width + 2 * radius)
+                        var sources = [UnsafePointer<Float>?](repeating: nil, count: taps)
+                        padded.withUnsafeMutableBufferPointer { row in
+                            for y in (height * band / bands)..<(height * (band + 1) / bands) {
+                                let line = planes.source + y * width
+                                for i in 0..<radius {
+                                    row[i] = line[Self.reflect(i - radius, width)]
+                                    row[radius + width + i] = line[Self.reflect(width + i, width)]
+                                }
+                                (row.baseAddress.unsafelyUnwrapped + radius).update(from: line, count: width)
+                                for k in 0..<taps { sources[k] = UnsafePointer(row.baseAddress.unsafelyUnwrapped + k) }
+                                Self.weightedRowSum(sources, planes.weights, width, planes.target + y * width)
                             }
-                            (row.baseAddress! + radius).update(from: line, count: width)
-                            for k in 0..<taps { sources[k] = UnsafePointer(row.baseAddress! + k) }
-                            Self.weightedRowSum(sources, w, width, dst.baseAddress! + y * width)
                         }
                     }
                 }
             }
-            tmp.withUnsafeBufferPointer { src in
-                out.withUnsafeMutableBufferPointer { dst in
-                    for y in 0..<height {
-                        for k in 0..<taps { sources[k] = src.baseAddress! + yIndex[y + k] * width }
-                        Self.weightedRowSum(sources, w, width, dst.baseAddress! + y * width)
+            initialized = values.count
+        }
+        let out = [Float](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            kernel.withUnsafeBufferPointer { w in
+                tmp.withUnsafeBufferPointer { src in
+                    let planes = PlanePointers(source: src, target: buffer, weights: w)
+                    run(bands) { band in
+                        var sources = [UnsafePointer<Float>?](repeating: nil, count: taps)
+                        for y in (height * band / bands)..<(height * (band + 1) / bands) {
+                            for k in 0..<taps { sources[k] = planes.source + yIndex[y + k] * width }
+                            Self.weightedRowSum(sources, planes.weights, width, planes.target + y * width)
+                        }
                     }
                 }
             }
+            initialized = values.count
         }
         return FloatPlane(uncheckedWidth: width, height: height, values: out)
+    }
+
+    /// Bands of rows per blur pass when a loop shares them: a few per thread, so that a thread
+    /// that starts late or loses its core does not hold up the others for long.
+    static let blurBands = 16
+
+    /// The source, target and weights of one blur pass, for the bands that run concurrently
+    /// (each writes its own rows of the target).
+    private struct PlanePointers: @unchecked Sendable {
+        let source: UnsafePointer<Float>
+        let target: UnsafeMutablePointer<Float>
+        let weights: UnsafeBufferPointer<Float>
+
+        init(source: UnsafeBufferPointer<Float>, target: UnsafeMutableBufferPointer<Float>, weights: UnsafeBufferPointer<Float>) {
+            self.source = source.baseAddress.unsafelyUnwrapped
+            self.target = target.baseAddress.unsafelyUnwrapped
+            self.weights = weights
+        }
     }
 
     /// target[x] = ((0 + w[0] * s0[x]) + w[1] * s1[x]) + ... for x in 0..<count: the same

@@ -1,3 +1,4 @@
+import Dispatch
 import XCTest
 @testable import Imaging
 
@@ -55,6 +56,14 @@ final class FloatPlaneTests: XCTestCase {
             let slow = plane.gaussianBlurredReference(sigma: sigma).values
             let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThan(worst, 1e-4, "\(w)x\(h) sigma \(sigma)")
+            // Bands of rows on Dispatch's threads (the expert passes its kernels' pool): the same bits.
+            var bandsRun = 0
+            let shared = plane.gaussianBlurred(sigma: sigma) { count, body in
+                bandsRun += count
+                DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            }
+            XCTAssertEqual(shared.values.map(\.bitPattern), fast.map(\.bitPattern), "\(w)x\(h) sigma \(sigma)")
+            XCTAssertEqual(bandsRun, 2 * min(h, FloatPlane.blurBands), "both passes go through the loop")
         }
     }
 

@@ -90,9 +90,18 @@ public struct PatchCoreExpert: Sendable {
             score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features.matrix, patch: worst)
         }
         let map = try patchScores.resizedBilinear(width: settings.inputWidth, height: settings.inputHeight)
-            .gaussianBlurred(sigma: settings.blurSigma)
+            .gaussianBlurred(sigma: settings.blurSigma, loop: blurLoop)
         return AnomalyResult(score: score, normalizedScore: model.calibration.normalized(score),
                              patchScores: patchScores, anomalyMap: map, input: crop)
+    }
+
+    /// The int8 expert blurs its map on the int8 kernels' threads. The fp32 one keeps the
+    /// calling thread: OpenBLAS's threads still spin after the search's matrix products and would
+    /// compete with the pool's helpers for the same cores, as they did for the int8 model's
+    /// kernels when `bench` once alternated the two models frame by frame.
+    private var blurLoop: ConcurrentLoop? {
+        guard model.settings.precision == .int8, int8ThreadCount > 1 else { return nil }
+        return { count, body in Parallel.forEach(count, workers: int8ThreadCount, body) }
     }
 
     /// Roth et al. eq. 7: w = 1 - exp(||q - m*||) / sum over m* and its b nearest bank
