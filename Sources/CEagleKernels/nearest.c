@@ -4,15 +4,16 @@
 //     v[j] = bank_norm[j] - (2 * qs[i]) * (bs[j] * (float)dot)     (Float, this order, no FMA)
 //     best = the smallest v[j], the lowest j on ties;  d2 = max(best + query_norm[i], 0)
 //
-// Query codes lie in -63...63 (NearestNeighbour.queryCodeLimit), bank codes in -127...127. The
+// Query codes lie in -31...31 (NearestNeighbour.queryCodeLimit), bank codes in -127...127. The
 // bank is packed as columns once, by eagle_nearest_pack, and kept with the model; queries are the
 // rows of the tiles:
 // * AArch64: the sdot tiles of pointwise_tiles.h on the codes as they are;
-// * x86-64 AVX2: u = q + 64 (1...127) as unsigned bytes against the bank's signed bytes with
-//   vpmaddubsw, whose pairwise int16 sums |u1 m1 + u2 m2| <= 2 * 127 * 127 = 32258 never
-//   saturate, widened by vpmaddwd with ones into int32 (4 codes per lane); the accumulators start
-//   at -64 * sum_k m[j][k], so they end at sum_k q m exactly. Twice the codes per instruction
-//   of the int16 tiles, and half their bytes.
+// * x86-64 AVX2: u = q + 32 (1...63) as unsigned bytes against the bank's signed bytes with
+//   vpmaddubsw, whose pairwise int16 sums |u1 m1 + u2 m2| <= 2 * 63 * 127 = 16002 never
+//   saturate; those of two groups of 4 codes are added in int16 (|sum| <= 32004, exact) and
+//   widened by one vpmaddwd with ones into int32 (8 codes per lane), so 8 codes cost three
+//   multiplies, not four; the accumulators start at -32 * sum_k m[j][k], so they end at
+//   sum_k q m exactly. The codes are padded to a multiple of 8 with zeros on both sides.
 // Each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
 // with a strict `<`, so it holds the first minimum of its rows; the lanes are then merged by
 // value, the lowest index among equal values: the first minimum over all rows, which is what the
@@ -89,12 +90,12 @@ X86_INLINE void nn_x86_update(__m256i acc, const float *bs, const float *bn, __m
 }
 
 /// Packed u8 x s8 columns: `n` (a multiple of 8) columns of `k` codes in tiles of 16 (the last one
-/// of 8 when n % 16 == 8), each [kp/4][width][4] with kp = k rounded up to 4, zeros beyond k and
+/// of 8 when n % 16 == 8), each [kp/4][width][4] with kp = k rounded up to 8, zeros beyond k and
 /// beyond the `real` columns (rows of `stride` codes).
-static size_t nn_x86_columns_size(int k, int n) { return (size_t)eagle_round_up(k, 4) * (size_t)n; }
+static size_t nn_x86_columns_size(int k, int n) { return (size_t)eagle_round_up(k, 8) * (size_t)n; }
 
 static void nn_x86_pack_columns(const int8_t *m, int stride, int real, int k, int n, int8_t *out) {
-    int kp = eagle_round_up(k, 4);
+    int kp = eagle_round_up(k, 8);
     for (int c0 = 0; c0 < n; c0 += 16) {
         int width = EAGLE_MIN(16, n - c0);
         for (int g = 0; g < kp / 4; g++)
@@ -106,14 +107,14 @@ static void nn_x86_pack_columns(const int8_t *m, int stride, int real, int k, in
     }
 }
 
-// Five query rows per tile, not X86_MR's six: 10 accumulators, two weight vectors, the
-// broadcast row codes, the vpmaddubsw result and the vector of ones fill the 16 ymm registers
-// exactly; with six rows clang spilled an accumulator to the stack in the inner loop.
-#define NN_X86_MR 5
+// Four query rows per tile, not X86_MR's six: 8 accumulators, two weight vectors, two broadcast
+// row codes, two products and the vector of ones fit the 16 ymm registers; with five rows (and
+// four weight vectors live) clang spilled accumulators to the stack in the inner loop.
+#define NN_X86_MR 4
 
-/// `NN_X86_MR` rows of `kp` unsigned codes q + 64 from `rows` rows of `k` codes (zeros beyond).
+/// `NN_X86_MR` rows of `kp` unsigned codes q + 32 from `rows` rows of `k` codes (zeros beyond).
 X86_INLINE void nn_x86_offset_rows(const int8_t *q, size_t stride, int rows, int k, int kp, uint8_t *out) {
-    const __m256i offset = _mm256_set1_epi8(64);
+    const __m256i offset = _mm256_set1_epi8(32);
     for (int r = 0; r < NN_X86_MR; r++) {
         uint8_t *o = out + (size_t)r * (size_t)kp;
         if (r >= rows) { memset(o, 0, (size_t)kp); continue; }
@@ -121,35 +122,46 @@ X86_INLINE void nn_x86_offset_rows(const int8_t *q, size_t stride, int rows, int
         int i = 0;
         for (; i + 32 <= k; i += 32)
             _mm256_storeu_si256((__m256i *)(o + i), _mm256_add_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), offset));
-        for (; i < k; i++) o[i] = (uint8_t)(s[i] + 64);
+        for (; i < k; i++) o[i] = (uint8_t)(s[i] + 32);
         for (; i < kp; i++) o[i] = 0;
     }
 }
 
-#define NN_X86_ROW(R) \
+// Row R's 8 codes from i against one half of the tile's columns (wa: the first group of 4 codes,
+// wb: the second) into accumulator c_R_H.
+#define NN_X86_ROW(R, H) \
     a = x86_pair((const int16_t *)(const void *)(r##R + i)); \
-    c##R##0 = _mm256_add_epi32(c##R##0, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w0), ones)); \
-    if (wide) c##R##1 = _mm256_add_epi32(c##R##1, _mm256_madd_epi16(_mm256_maddubs_epi16(a, w1), ones));
+    b = x86_pair((const int16_t *)(const void *)(r##R + i + 4)); \
+    c##R##H = _mm256_add_epi32(c##R##H, _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(a, wa), _mm256_maddubs_epi16(b, wb)), ones));
 
-/// 5 rows x 16 (`wide`, a constant at each call) or 8 columns of u8 x s8 dot products over `kp`
-/// codes, starting from b0 (columns 0-7) and b1 (8-15).
+/// 4 rows x 16 (`wide`, a constant at each call) or 8 columns of u8 x s8 dot products over `kp`
+/// codes (a multiple of 8), starting from b0 (columns 0-7) and b1 (8-15).
 X86_INLINE x86_acc nn_x86_dot(const uint8_t *rows, int kp, const int8_t *w, __m256i b0, __m256i b1, const int wide) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i c00 = b0, c01 = b1, c10 = b0, c11 = b1, c20 = b0, c21 = b1;
-    __m256i c30 = b0, c31 = b1, c40 = b0, c41 = b1, z = _mm256_setzero_si256();
-    const uint8_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp, *r4 = r3 + kp;
-    for (int i = 0; i < kp; i += 4) {
-        __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = w0, a;
-        if (wide) w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
-        w += wide ? 64 : 32;
-        NN_X86_ROW(0) NN_X86_ROW(1) NN_X86_ROW(2) NN_X86_ROW(3) NN_X86_ROW(4)
+    __m256i c30 = b0, c31 = b1, z = _mm256_setzero_si256();
+    const uint8_t *r0 = rows, *r1 = r0 + kp, *r2 = r1 + kp, *r3 = r2 + kp;
+    const int group = wide ? 64 : 32;   // bytes of one group of 4 codes of the tile's columns
+    // One half of the columns at a time, the rows' codes broadcast again for the second: two
+    // weight vectors live instead of four, so the 8 accumulators stay in registers.
+    for (int i = 0; i < kp; i += 8) {
+        __m256i wa = _mm256_loadu_si256((const __m256i *)w), wb = _mm256_loadu_si256((const __m256i *)(w + group)), a, b;
+        NN_X86_ROW(0, 0) NN_X86_ROW(1, 0) NN_X86_ROW(2, 0) NN_X86_ROW(3, 0)
+        // Opaque row pointers: the compiler must broadcast again rather than keep all eight.
+        __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3));
+        if (wide) {
+            wa = _mm256_loadu_si256((const __m256i *)(w + 32));
+            wb = _mm256_loadu_si256((const __m256i *)(w + group + 32));
+            NN_X86_ROW(0, 1) NN_X86_ROW(1, 1) NN_X86_ROW(2, 1) NN_X86_ROW(3, 1)
+        }
+        w += 2 * group;
     }
-    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {z, z}}};
+    x86_acc acc = {{{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {z, z}, {z, z}}};
     return acc;
 }
 
 X86_FN static void nn_avx2(const nn_job *job, int i0, int i1) {
-    int d = job->dimension, kp = eagle_round_up(d, 4), np = job->columns;
+    int d = job->dimension, kp = eagle_round_up(d, 8), np = job->columns;
     const int8_t *w = job->packed;
     uint8_t stack_rows[NN_X86_MR * 1040];
     uint8_t *rows = kp <= 1040 ? stack_rows : malloc((size_t)NN_X86_MR * (size_t)kp);
@@ -325,7 +337,7 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
         for (int j = 0; j < bank_count; j++) {
             int32_t sum = 0;
             for (int k = 0; k < dimension; k++) sum += bank[(size_t)j * (size_t)dimension + (size_t)k];
-            init[j] = -64 * sum;
+            init[j] = -32 * sum;
         }
         nn_x86_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns);
         break;

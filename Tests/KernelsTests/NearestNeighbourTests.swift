@@ -15,12 +15,12 @@ final class NearestNeighbourTests: XCTestCase {
             let d = trial < 70 ? trial + 1 : Int.random(in: 1...70, using: &rng)
             let queries = trial % 10 == 0 ? 1 : Int.random(in: 0...30, using: &rng)
             let bank = trial % 10 == 1 ? 1 : Int.random(in: 0...60, using: &rng)
-            let q = try randomRows(queries, d, codeLimit: 63, using: &rng), b = try randomRows(bank, d, using: &rng)
+            let q = try randomRows(queries, d, codeLimit: NearestNeighbour.queryCodeLimit, using: &rng), b = try randomRows(bank, d, using: &rng)
             let r = NearestNeighbour.searchReference(q, in: b)
             cases.append((q, b, r.squaredDistances, r.indices, "trial \(trial): \(queries) x \(bank) x \(d)"))
         }
         // Memory-bank proportions: 192 dimensions, a bank that is not a multiple of any tile.
-        let q = try randomRows(40, 192, codeLimit: 63, using: &rng), b = try randomRows(333, 192, using: &rng)
+        let q = try randomRows(40, 192, codeLimit: NearestNeighbour.queryCodeLimit, using: &rng), b = try randomRows(333, 192, using: &rng)
         let r = NearestNeighbour.searchReference(q, in: b)
         cases.append((q, b, r.squaredDistances, r.indices, "40 x 333 x 192"))
         forEachInstructionSet { isa, threads in
@@ -29,6 +29,32 @@ final class NearestNeighbourTests: XCTestCase {
                 XCTAssertEqual(found.indices, indices, "\(what) on \(isa), \(threads) threads")
                 XCTAssertEqual(found.squaredDistances.map(\.bitPattern), distances.map(\.bitPattern), "\(what) on \(isa), \(threads) threads")
             }
+        }
+    }
+
+    /// Codes at their limits, where the x86-64 kernel's 16-bit sums of two byte-pair sums reach
+    /// +-2 * 2 * 63 * 127 = +-32004 (queries at +31 and -31, bank rows at +-127 in runs and
+    /// alternating; u = 63 against -127 gives the negative extreme): the same bits as the twin, so
+    /// nothing saturated.
+    func testExtremeCodesMatchTheReference() throws {
+        let limit = Float(NearestNeighbour.queryCodeLimit)
+        for d in [8, 16, 144, 147] {
+            let queryFloats = [Float](repeating: limit, count: d) + [Float](repeating: -limit, count: d)
+                + (0..<d).map { $0 % 2 == 0 ? limit : -limit } + (0..<d).map { $0 % 8 < 4 ? limit : -limit }
+            let bankFloats = [Float](repeating: 127, count: d) + [Float](repeating: -127, count: d)
+                + (0..<d).map { $0 % 2 == 0 ? 127 : -127 } + (0..<d).map { $0 % 8 < 4 ? 127 : -127 }
+            let queries = try NearestNeighbour.queries(queryFloats, count: 4, dimension: d)
+            let bank = try QuantizedRows(bankFloats, count: 4, dimension: d)
+            XCTAssertEqual(Set(queries.values), [Int8(NearestNeighbour.queryCodeLimit), Int8(-NearestNeighbour.queryCodeLimit)])
+            XCTAssertEqual(Set(bank.values), [127, -127])
+            let reference = NearestNeighbour.searchReference(queries, in: bank)
+            forEachInstructionSet { isa, threads in
+                let found = NearestNeighbour.search(queries, in: bank)
+                XCTAssertEqual(found.indices, reference.indices, "d \(d) on \(isa), \(threads) threads")
+                XCTAssertEqual(found.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern), "d \(d) on \(isa)")
+            }
+            // Each query's nearest row is the one of its own sign pattern.
+            XCTAssertEqual(reference.indices, [0, 1, 2, 3], "d \(d)")
         }
     }
 
@@ -82,7 +108,7 @@ final class NearestNeighbourTests: XCTestCase {
 
     func testEmptyAndOneRowBanks() throws {
         var rng = SeededGenerator(seed: 0x9B4)
-        let queries = try randomRows(13, 8, codeLimit: 63, using: &rng)
+        let queries = try randomRows(13, 8, codeLimit: NearestNeighbour.queryCodeLimit, using: &rng)
         let empty = try QuantizedRows([], count: 0, dimension: 8)
         let one = try randomRows(1, 8, using: &rng)
         let noQueries = try NearestNeighbour.queries([], count: 0, dimension: 8)
@@ -119,7 +145,7 @@ final class NearestNeighbourTests: XCTestCase {
     func testPackedBankMatchesReferenceAcrossCalls() throws {
         var rng = SeededGenerator(seed: 0x9B6)
         let bank = try randomRows(203, 144, using: &rng)
-        let querySets = try (0..<3).map { i in try randomRows(50 + 17 * i, 144, codeLimit: 63, using: &rng) }
+        let querySets = try (0..<3).map { i in try randomRows(50 + 17 * i, 144, codeLimit: NearestNeighbour.queryCodeLimit, using: &rng) }
         let expected = querySets.map { NearestNeighbour.searchReference($0, in: bank) }
         forEachInstructionSet { isa, threads in
             let packed = NearestNeighbour.PackedBank(bank)
