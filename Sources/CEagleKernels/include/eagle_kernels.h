@@ -77,7 +77,7 @@ size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension);
 void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_scales, const float *bank_norms,
                         int bank_count, int dimension, void *packed);
 
-/// For each of `query_count` rows of `queries` (codes in -63...63, of the packed bank's dimension) the bank row
+/// For each of `query_count` rows of `queries` (codes in -31...31, of the packed bank's dimension) the bank row
 /// at the smallest distance, as defined by NearestNeighbour in Swift (same Float operations in the
 /// same order): squared distances in `distances`, indices in `indices`, on up to `threads`
 /// threads, with the ISA the bank was packed for (which this CPU must have). Returns 0, or -1 if
