@@ -110,16 +110,14 @@ public struct FloatPlane: Sendable, Equatable {
     /// does it (the PatchCore reference code): kernel radius = Int(4 sigma + 0.5), borders
     /// mirrored with the edge sample repeated (`reflect`). Separable: rows, then columns.
     ///
-    /// With a `loop`, each pass runs in ``blurBands`` bands of rows through it (the caller's
-    /// threads); every output is computed as without one, so the result has the same bits.
+    /// With a `loop`, each pass runs in bands of rows through it (the caller's threads); every
+    /// output is computed as without one, so the result has the same bits.
     public func gaussianBlurred(sigma: Float, loop: ConcurrentLoop? = nil) -> FloatPlane {
         guard sigma > 0, width > 0, height > 0 else { return self }
         let kernel = Self.gaussianKernel(sigma: sigma)
         let taps = kernel.count, radius = taps / 2
         let (width, height) = (self.width, self.height)
         let yIndex = (-radius..<(height + radius)).map { Self.reflect($0, height) }
-        let bands = loop == nil ? 1 : Swift.min(Self.blurBands, height)
-        let run = loop ?? { count, body in for i in 0..<count { body(i) } }
         // Both passes are "out[x] = sum_k w[k] * source_k[x]" over whole rows (source_k: the row
         // shifted by k, or row y + k), each output summed in registers over all taps (see
         // weightedRowSum), instead of one gathered dot product per output pixel. Each row is first
@@ -127,20 +125,20 @@ public struct FloatPlane: Sendable, Equatable {
         let tmp = [Float](unsafeUninitializedCapacity: values.count) { buffer, initialized in
             kernel.withUnsafeBufferPointer { w in
                 values.withUnsafeBufferPointer { src in
-                    let planes = PlanePointers(source: src, target: buffer, weights: w)
-                    run(bands) { band in
+                    let (source, target, weights) = (SharedMemory(src), SharedMemory(buffer), SharedMemory(w))
+                    forEachBand(height, loop: loop) { rows in
                         var padded = [Float](repeating: 0, count: width + 2 * radius)
                         var sources = [UnsafePointer<Float>?](repeating: nil, count: taps)
                         padded.withUnsafeMutableBufferPointer { row in
-                            for y in (height * band / bands)..<(height * (band + 1) / bands) {
-                                let line = planes.source + y * width
+                            for y in rows {
+                                let line = source.pointer.baseAddress.unsafelyUnwrapped + y * width
                                 for i in 0..<radius {
                                     row[i] = line[Self.reflect(i - radius, width)]
                                     row[radius + width + i] = line[Self.reflect(width + i, width)]
                                 }
                                 (row.baseAddress.unsafelyUnwrapped + radius).update(from: line, count: width)
                                 for k in 0..<taps { sources[k] = UnsafePointer(row.baseAddress.unsafelyUnwrapped + k) }
-                                Self.weightedRowSum(sources, planes.weights, width, planes.target + y * width)
+                                Self.weightedRowSum(sources, weights.pointer, width, target.pointer.baseAddress.unsafelyUnwrapped + y * width)
                             }
                         }
                     }
@@ -151,12 +149,12 @@ public struct FloatPlane: Sendable, Equatable {
         let out = [Float](unsafeUninitializedCapacity: values.count) { buffer, initialized in
             kernel.withUnsafeBufferPointer { w in
                 tmp.withUnsafeBufferPointer { src in
-                    let planes = PlanePointers(source: src, target: buffer, weights: w)
-                    run(bands) { band in
+                    let (source, target, weights) = (SharedMemory(src), SharedMemory(buffer), SharedMemory(w))
+                    forEachBand(height, loop: loop) { rows in
                         var sources = [UnsafePointer<Float>?](repeating: nil, count: taps)
-                        for y in (height * band / bands)..<(height * (band + 1) / bands) {
-                            for k in 0..<taps { sources[k] = planes.source + yIndex[y + k] * width }
-                            Self.weightedRowSum(sources, planes.weights, width, planes.target + y * width)
+                        for y in rows {
+                            for k in 0..<taps { sources[k] = source.pointer.baseAddress.unsafelyUnwrapped + yIndex[y + k] * width }
+                            Self.weightedRowSum(sources, weights.pointer, width, target.pointer.baseAddress.unsafelyUnwrapped + y * width)
                         }
                     }
                 }
@@ -164,24 +162,6 @@ public struct FloatPlane: Sendable, Equatable {
             initialized = values.count
         }
         return FloatPlane(uncheckedWidth: width, height: height, values: out)
-    }
-
-    /// Bands of rows per blur pass when a loop shares them: a few per thread, so that a thread
-    /// that starts late or loses its core does not hold up the others for long.
-    static let blurBands = 16
-
-    /// The source, target and weights of one blur pass, for the bands that run concurrently
-    /// (each writes its own rows of the target).
-    private struct PlanePointers: @unchecked Sendable {
-        let source: UnsafePointer<Float>
-        let target: UnsafeMutablePointer<Float>
-        let weights: UnsafeBufferPointer<Float>
-
-        init(source: UnsafeBufferPointer<Float>, target: UnsafeMutableBufferPointer<Float>, weights: UnsafeBufferPointer<Float>) {
-            self.source = source.baseAddress.unsafelyUnwrapped
-            self.target = target.baseAddress.unsafelyUnwrapped
-            self.weights = weights
-        }
     }
 
     /// target[x] = ((0 + w[0] * s0[x]) + w[1] * s1[x]) + ... for x in 0..<count: the same

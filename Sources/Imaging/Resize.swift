@@ -10,8 +10,10 @@ extension Image {
 
     /// The part `window` (in output coordinates) of the image resampled to `newWidth` x
     /// `newHeight`: the pixels of resizing and then cropping to `window`, computing only those
-    /// (a centre crop after a resize throws away a quarter of the work otherwise).
-    public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .bilinear, keeping window: Rect) throws -> Image {
+    /// (a centre crop after a resize throws away a quarter of the work otherwise). With a `loop`,
+    /// both passes run in bands of rows on its threads, with the same bits as without one.
+    public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .bilinear, keeping window: Rect,
+                        loop: ConcurrentLoop? = nil) throws -> Image {
         guard newWidth > 0, newHeight > 0, width > 0, height > 0 else {
             throw ImagingError.invalidGeometry("cannot resize \(width)x\(height) to \(newWidth)x\(newHeight)")
         }
@@ -27,67 +29,76 @@ extension Image {
         let firstRow = outputRows.map { vertical.starts[$0] }.min() ?? 0
         let endRow = outputRows.map { vertical.starts[$0] + vertical.counts[$0] }.max() ?? 0
         let midRow = window.width * channels
-        var mid = [Float](repeating: 0, count: midRow * (endRow - firstRow))
-        var out = [UInt8](repeating: 0, count: midRow * window.height)
         let inRow = rowBytes
 
         // Horizontal: each source row once as Floats, then per output pixel a weighted sum over
-        // its taps, left to right (three channels side by side for RGB).
-        var sourceRow = [Float](repeating: 0, count: inRow)
-        pixels.withUnsafeBufferPointer { src in
-            mid.withUnsafeMutableBufferPointer { tmp in
-                sourceRow.withUnsafeMutableBufferPointer { row in
-                    horizontal.weights.withUnsafeBufferPointer { w in
-                        for y in firstRow..<endRow {
-                            for i in 0..<inRow { row[i] = Float(src[y * inRow + i]) }
-                            let tmpRow = (y - firstRow) * midRow
-                            for x in outputColumns {
-                                let start = horizontal.starts[x] * channels, count = horizontal.counts[x]
-                                let wBase = x * horizontal.stride, tmpColumn = tmpRow + (x - window.x) * channels
-                                if channels == 3 {
-                                    var s0: Float = 0, s1: Float = 0, s2: Float = 0
-                                    for k in 0..<count {
-                                        let wk = w[wBase + k], p = start + 3 * k
-                                        s0 += wk * row[p]
-                                        s1 += wk * row[p + 1]
-                                        s2 += wk * row[p + 2]
+        // its taps, left to right (three channels side by side for RGB). With a `loop`, both
+        // passes run in bands of rows on its threads, each output computed as without one.
+        let mid = [Float](unsafeUninitializedCapacity: midRow * (endRow - firstRow)) { buffer, initialized in
+            pixels.withUnsafeBufferPointer { src in
+                horizontal.weights.withUnsafeBufferPointer { w in
+                    let (source, target, weights) = (SharedMemory(src), SharedMemory(buffer), SharedMemory(w))
+                    forEachBand(endRow - firstRow, loop: loop) { band in
+                        let (src, tmp, w) = (source.pointer, target.pointer, weights.pointer)
+                        var sourceRow = [Float](repeating: 0, count: inRow)
+                        sourceRow.withUnsafeMutableBufferPointer { row in
+                            for y in (firstRow + band.lowerBound)..<(firstRow + band.upperBound) {
+                                for i in 0..<inRow { row[i] = Float(src[y * inRow + i]) }
+                                let tmpRow = (y - firstRow) * midRow
+                                for x in outputColumns {
+                                    let start = horizontal.starts[x] * channels, count = horizontal.counts[x]
+                                    let wBase = x * horizontal.stride, tmpColumn = tmpRow + (x - window.x) * channels
+                                    if channels == 3 {
+                                        var s0: Float = 0, s1: Float = 0, s2: Float = 0
+                                        for k in 0..<count {
+                                            let wk = w[wBase + k], p = start + 3 * k
+                                            s0 += wk * row[p]
+                                            s1 += wk * row[p + 1]
+                                            s2 += wk * row[p + 2]
+                                        }
+                                        tmp[tmpColumn] = s0
+                                        tmp[tmpColumn + 1] = s1
+                                        tmp[tmpColumn + 2] = s2
+                                        continue
                                     }
-                                    tmp[tmpColumn] = s0
-                                    tmp[tmpColumn + 1] = s1
-                                    tmp[tmpColumn + 2] = s2
-                                    continue
-                                }
-                                for c in 0..<channels {
-                                    var sum: Float = 0
-                                    for k in 0..<count { sum += w[wBase + k] * row[start + k * channels + c] }
-                                    tmp[tmpColumn + c] = sum
+                                    for c in 0..<channels {
+                                        var sum: Float = 0
+                                        for k in 0..<count { sum += w[wBase + k] * row[start + k * channels + c] }
+                                        tmp[tmpColumn + c] = sum
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
+            initialized = midRow * (endRow - firstRow)
         }
         // Vertical: whole rows accumulated tap by tap (each value still summed top to bottom).
-        var sums = [Float](repeating: 0, count: midRow)
-        mid.withUnsafeBufferPointer { tmp in
-            out.withUnsafeMutableBufferPointer { dst in
-                sums.withUnsafeMutableBufferPointer { acc in
-                    vertical.weights.withUnsafeBufferPointer { w in
-                        for y in outputRows {
-                            let start = vertical.starts[y] - firstRow, count = vertical.counts[y]
-                            let wBase = y * vertical.stride
-                            for i in 0..<midRow { acc[i] = 0 }
-                            for k in 0..<count {
-                                let wk = w[wBase + k], from = (start + k) * midRow
-                                for i in 0..<midRow { acc[i] += wk * tmp[from + i] }
+        let out = [UInt8](unsafeUninitializedCapacity: midRow * window.height) { buffer, initialized in
+            mid.withUnsafeBufferPointer { tmp in
+                vertical.weights.withUnsafeBufferPointer { w in
+                    let (source, target, weights) = (SharedMemory(tmp), SharedMemory(buffer), SharedMemory(w))
+                    forEachBand(window.height, loop: loop) { band in
+                        let (tmp, dst, w) = (source.pointer, target.pointer, weights.pointer)
+                        var sums = [Float](repeating: 0, count: midRow)
+                        sums.withUnsafeMutableBufferPointer { acc in
+                            for y in (window.y + band.lowerBound)..<(window.y + band.upperBound) {
+                                let start = vertical.starts[y] - firstRow, count = vertical.counts[y]
+                                let wBase = y * vertical.stride
+                                for i in 0..<midRow { acc[i] = 0 }
+                                for k in 0..<count {
+                                    let wk = w[wBase + k], from = (start + k) * midRow
+                                    for i in 0..<midRow { acc[i] += wk * tmp[from + i] }
+                                }
+                                let dstRow = (y - window.y) * midRow
+                                for i in 0..<midRow { dst[dstRow + i] = clampToByte(acc[i]) }
                             }
-                            let dstRow = (y - window.y) * midRow
-                            for i in 0..<midRow { dst[dstRow + i] = clampToByte(acc[i]) }
                         }
                     }
                 }
             }
+            initialized = midRow * window.height
         }
         return Image(uncheckedWidth: window.width, height: window.height, pixels: out)
     }
@@ -145,13 +156,14 @@ extension Image {
     /// ``resizedShorterSide(to:filter:)`` then a centred `cropWidth` x `cropHeight` crop (as
     /// ``centerCropped(width:height:)`` places it), computing only the cropped pixels.
     public func resizedShorterSide(to size: Int, centerCroppedTo cropWidth: Int, _ cropHeight: Int,
-                                   filter: ResizeFilter = .bilinear) throws -> Image {
+                                   filter: ResizeFilter = .bilinear, loop: ConcurrentLoop? = nil) throws -> Image {
         let (newWidth, newHeight) = try shorterSideSize(size)
         guard cropWidth <= newWidth, cropHeight <= newHeight else {
             throw ImagingError.invalidGeometry("crop \(cropWidth)x\(cropHeight) is larger than the \(newWidth)x\(newHeight) resized image")
         }
         return try resized(width: newWidth, height: newHeight, filter: filter,
-                           keeping: Rect.centered(width: cropWidth, height: cropHeight, inWidth: newWidth, height: newHeight))
+                           keeping: Rect.centered(width: cropWidth, height: cropHeight, inWidth: newWidth, height: newHeight),
+                           loop: loop)
     }
 
     private func shorterSideSize(_ size: Int) throws -> (width: Int, height: Int) {

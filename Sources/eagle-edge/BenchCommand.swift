@@ -135,7 +135,7 @@ struct BenchCommand: ParsableCommand {
             t = now
         }
         let image = try decoder.decodeRGB(jpeg); lap()
-        let crop = try PatchCoreExpert.preprocess(image, settings: expert.model.settings); lap()
+        let crop = try expert.preprocess(image); lap()
         let taps = try expert.tapFeatures(of: crop); lap()
         let features = try expert.patchFeatures(taps: taps); lap()
         let nearest = try expert.search(features.matrix); lap()

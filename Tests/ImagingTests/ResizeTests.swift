@@ -1,3 +1,4 @@
+import Dispatch
 import XCTest
 @testable import Imaging
 
@@ -122,6 +123,14 @@ final class ResizeTests: XCTestCase {
             let part = try image.resized(width: nw, height: nh, filter: filter, keeping: window)
             XCTAssertEqual([part.width, part.height], [w, h])
             XCTAssertEqual(part.pixels, whole.pixels, "\(filter) \(image.width)x\(image.height) -> \(nw)x\(nh) window \(window)")
+            // In bands of rows on Dispatch's threads (the expert passes its kernels' pool): the same pixels.
+            var bandsRun = 0
+            let shared = try image.resized(width: nw, height: nh, filter: filter, keeping: window) { count, body in
+                bandsRun += count
+                DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            }
+            XCTAssertEqual(shared.pixels, part.pixels, "\(filter) \(image.width)x\(image.height) -> \(nw)x\(nh) window \(window), in bands")
+            if h > 1 && (nw != image.width || nh != image.height) { XCTAssertGreaterThan(bandsRun, 0) }
         }
         let photo = randomImage(RGB8.self, width: 90, height: 70, using: &rng)
         let protocolInput = try photo.resizedAndCenterCropped(resize: 64, crop: 56, filter: .bicubic)

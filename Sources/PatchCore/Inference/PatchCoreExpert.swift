@@ -26,15 +26,24 @@ public struct PatchCoreExpert: Sendable {
         }
     }
 
-    /// The image the backbone sees, as ``PatchCoreSettings/fit`` says.
-    public static func preprocess<L>(_ image: Image<L>, settings: PatchCoreSettings, filter: ResizeFilter? = nil) throws -> Image<L> {
+    /// The image the backbone sees, as ``PatchCoreSettings/fit`` says (resampled in bands of rows
+    /// through `loop` when one is given, with the same pixels).
+    public static func preprocess<L>(_ image: Image<L>, settings: PatchCoreSettings, filter: ResizeFilter? = nil,
+                                     loop: ConcurrentLoop? = nil) throws -> Image<L> {
         let filter = filter ?? settings.resizeFilter
         switch settings.fit {
         case .centerCrop(let resize):
-            return try image.resizedShorterSide(to: resize, centerCroppedTo: settings.inputWidth, settings.inputHeight, filter: filter)
+            return try image.resizedShorterSide(to: resize, centerCroppedTo: settings.inputWidth, settings.inputHeight,
+                                                filter: filter, loop: loop)
         case .stretch:
-            return try image.resized(width: settings.inputWidth, height: settings.inputHeight, filter: filter)
+            let whole = Rect(x: 0, y: 0, width: settings.inputWidth, height: settings.inputHeight)
+            return try image.resized(width: settings.inputWidth, height: settings.inputHeight, filter: filter, keeping: whole, loop: loop)
         }
+    }
+
+    /// ``preprocess(_:settings:filter:loop:)`` with this expert's settings and threads.
+    public func preprocess<L>(_ image: Image<L>) throws -> Image<L> {
+        try Self.preprocess(image, settings: model.settings, loop: workerLoop)
     }
 
     /// Patch features of an already preprocessed crop.
@@ -47,7 +56,7 @@ public struct PatchCoreExpert: Sendable {
 
     /// Scores one image (any size; it is resized and cropped as the model was taught).
     public func inspect(_ image: RGBImage) throws -> AnomalyResult {
-        try inspect(crop: try Self.preprocess(image, settings: model.settings))
+        try inspect(crop: try preprocess(image))
     }
 
     /// Scores an already preprocessed crop: the stages below, in order.
@@ -90,16 +99,16 @@ public struct PatchCoreExpert: Sendable {
             score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features.matrix, patch: worst)
         }
         let map = try patchScores.resizedBilinear(width: settings.inputWidth, height: settings.inputHeight)
-            .gaussianBlurred(sigma: settings.blurSigma, loop: blurLoop)
+            .gaussianBlurred(sigma: settings.blurSigma, loop: workerLoop)
         return AnomalyResult(score: score, normalizedScore: model.calibration.normalized(score),
                              patchScores: patchScores, anomalyMap: map, input: crop)
     }
 
-    /// The int8 expert blurs its map on the int8 kernels' threads. The fp32 one keeps the
-    /// calling thread: OpenBLAS's threads still spin after the search's matrix products and would
-    /// compete with the pool's helpers for the same cores, as they did for the int8 model's
+    /// The int8 expert resizes its input and blurs its map on the int8 kernels' threads. The fp32
+    /// one keeps the calling thread: OpenBLAS's threads still spin after its matrix products and
+    /// would compete with the pool's helpers for the same cores, as they did for the int8 model's
     /// kernels when `bench` once alternated the two models frame by frame.
-    private var blurLoop: ConcurrentLoop? {
+    private var workerLoop: ConcurrentLoop? {
         guard model.settings.precision == .int8, int8ThreadCount > 1 else { return nil }
         return { count, body in Parallel.forEach(count, workers: int8ThreadCount, body) }
     }
