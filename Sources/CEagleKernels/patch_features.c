@@ -82,6 +82,19 @@ void eagle_pool_channels(const float *planes, int positions, const int32_t *tap_
 // so the channel-bin mean of the neighbourhood mean is an exact integer sum of codes times one
 // factor: no plane is dequantised, transposed or averaged in Float.
 
+/// dst[i] = the sum of src[d] for d in [max(0, i - radius), min(n - 1, i + radius)], i in 0..<n,
+/// where item i is the vector of `nb` int32 at `i * step` (a row or a column of a position grid).
+static void pf_window_sums(const int32_t *src, int32_t *dst, int n, size_t step, int radius, int nb) {
+    for (int i = 0; i < n; i++) {
+        int32_t *d = dst + (size_t)i * step;
+        for (int j = 0; j < nb; j++) d[j] = 0;
+        for (int k = pf_max(0, i - radius); k <= pf_min(n - 1, i + radius); k++) {
+            const int32_t *s = src + (size_t)k * step;
+            for (int j = 0; j < nb; j++) d[j] += s[j];
+        }
+    }
+}
+
 void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int channels, int zero_point, int radius,
                             const int32_t *bins, int bin_count, const float *factors,
                             int out_height, int out_width, const int32_t *x_taps, const float *x_weights,
@@ -109,31 +122,18 @@ void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int chan
     }
     // Window sums: along rows, then along columns; taps outside the map add nothing (zero
     // padding, still counted in the factor's divisor). Integer sums are exact in any order.
-    for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-            int32_t *a = across + ((size_t)y * (size_t)width + (size_t)x) * (size_t)nb;
-            for (int j = 0; j < nb; j++) a[j] = 0;
-            for (int dx = pf_max(0, x - radius); dx <= pf_min(width - 1, x + radius); dx++) {
-                const int32_t *b = binned + ((size_t)y * (size_t)width + (size_t)dx) * (size_t)nb;
-                for (int j = 0; j < nb; j++) a[j] += b[j];
-            }
-        }
-    }
+    const size_t row = (size_t)width * (size_t)nb;
+    for (int y = 0; y < height; y++)
+        pf_window_sums(binned + (size_t)y * row, across + (size_t)y * row, width, (size_t)nb, radius, nb);
+    int32_t *window = binned;   // no longer needed: reused for the whole-window sums
+    for (int x = 0; x < width; x++)
+        pf_window_sums(across + (size_t)x * (size_t)nb, window + (size_t)x * (size_t)nb, height, row, radius, nb);
     const int same_grid = out_height == height && out_width == width && !x_taps;
     float *means = same_grid ? NULL : float_scratch;   // positions x nb, when resampled afterwards
-    int32_t *window = binned;   // no longer needed: reused for the whole-window sums
-    for (int y = 0; y < height; y++) {
-        for (int x = 0; x < width; x++) {
-            int32_t *w = window + ((size_t)y * (size_t)width + (size_t)x) * (size_t)nb;
-            for (int j = 0; j < nb; j++) w[j] = 0;
-            for (int dy = pf_max(0, y - radius); dy <= pf_min(height - 1, y + radius); dy++) {
-                const int32_t *a = across + ((size_t)dy * (size_t)width + (size_t)x) * (size_t)nb;
-                for (int j = 0; j < nb; j++) w[j] += a[j];
-            }
-            size_t p = (size_t)y * (size_t)width + (size_t)x;
-            float *target = same_grid ? output + p * (size_t)row_stride + (size_t)column : means + p * (size_t)nb;
-            for (int j = 0; j < nb; j++) target[j] = (float)w[j] * factors[j];
-        }
+    for (size_t p = 0; p < positions; p++) {
+        const int32_t *w = window + p * (size_t)nb;
+        float *target = same_grid ? output + p * (size_t)row_stride + (size_t)column : means + p * (size_t)nb;
+        for (int j = 0; j < nb; j++) target[j] = (float)w[j] * factors[j];
     }
     if (same_grid) return;
     // Bilinear resampling as FloatPlane.resizedBilinear: each source row interpolated along x,
