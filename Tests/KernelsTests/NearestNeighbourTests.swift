@@ -58,6 +58,47 @@ final class NearestNeighbourTests: XCTestCase {
         }
     }
 
+    /// Memory-bank-like data, where the AVX2 kernel's screen rules most rows out: clustered rows,
+    /// queries near rows, and queries that copy a row the bank holds twice (equal distances, so the
+    /// lower index must win), at dimensions on both sides of the screen's threshold (64). Bit for
+    /// bit the twin; on AVX2 from 64 dimensions most pairs are never scored in full, elsewhere all.
+    func testScreenedSearchMatchesReferenceOnClusteredBanks() throws {
+        var rng = SeededGenerator(seed: 0x9B3)
+        let bankCount = 400, queryCount = 150
+        for d in [63, 64, 97, 144, 200] {
+            let centres = (0..<12).map { _ in (0..<d).map { _ in rng.nextGaussian() } }
+            var bankFloats: [Float] = []
+            for j in 0..<bankCount {
+                if j % 50 == 49 {   // row j repeats row j - 40
+                    bankFloats += bankFloats[((j - 40) * d)..<((j - 39) * d)]
+                } else {
+                    bankFloats += centres[j % centres.count].map { $0 + 0.2 * rng.nextGaussian() }
+                }
+            }
+            var queryFloats: [Float] = []
+            for i in 0..<queryCount {
+                let near = i < 8 ? 50 * i + 49 : (i * 37) % bankCount
+                let row = bankFloats[(near * d)..<((near + 1) * d)]
+                queryFloats += i < 8 ? Array(row) : row.map { $0 + 0.05 * rng.nextGaussian() }
+            }
+            let bank = try QuantizedRows(bankFloats, count: bankCount, dimension: d)
+            let queries = try NearestNeighbour.queries(queryFloats, count: queryCount, dimension: d)
+            let reference = NearestNeighbour.searchReference(queries, in: bank)
+            XCTAssertEqual(Array(reference.indices[0..<8]), (0..<8).map { Int32(50 * $0 + 9) }, "d \(d): ties go to the lower index")
+            forEachInstructionSet { isa, threads in
+                let found = NearestNeighbour.searchCountingScores(queries, in: NearestNeighbour.PackedBank(bank))
+                XCTAssertEqual(found.indices, reference.indices, "d \(d) on \(isa), \(threads) threads")
+                XCTAssertEqual(found.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern),
+                               "d \(d) on \(isa), \(threads) threads")
+                if isa == .avx2 && d >= 64 {
+                    XCTAssertLessThan(found.scored, queryCount * bankCount / 5, "d \(d): the screen should rule out most rows")
+                } else {
+                    XCTAssertEqual(found.scored, queryCount * bankCount, "d \(d) on \(isa)")
+                }
+            }
+        }
+    }
+
     /// Against fp32 brute force on the float rows the codes came from: the int8 winner's true
     /// distance is within a small relative tolerance of the true minimum, and so is the distance
     /// the search reports.

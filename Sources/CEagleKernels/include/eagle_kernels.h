@@ -80,11 +80,12 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
 /// For each of `query_count` rows of `queries` (codes in -31...31, of the packed bank's dimension) the bank row
 /// at the smallest distance, as defined by NearestNeighbour in Swift (same Float operations in the
 /// same order): squared distances in `distances`, indices in `indices`, on up to `threads`
-/// threads, with the ISA the bank was packed for (which this CPU must have). Returns 0, or -1 if
-/// `packed` is not a packed bank.
-int eagle_nearest_search_packed(const void *packed, const int8_t *queries, const float *query_scales,
-                                const float *query_norms, int query_count, float *distances, int32_t *indices,
-                                int threads);
+/// threads, with the ISA the bank was packed for (which this CPU must have). Returns how many
+/// (query, bank row) pairs were scored in full (all of them unless the AVX2 screen ruled rows
+/// out), or -1 if `packed` is not a packed bank.
+long long eagle_nearest_search_packed(const void *packed, const int8_t *queries, const float *query_scales,
+                                      const float *query_norms, int query_count, float *distances, int32_t *indices,
+                                      int threads);
 
 /// Quantizes `count` rows of `dimension` floats with one symmetric scale per row (QuantizedRows):
 /// scale = max |x| / limit (1 for an all-zero row), code = x / scale rounded to nearest, ties away

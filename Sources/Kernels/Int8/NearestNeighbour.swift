@@ -18,7 +18,9 @@ import CEagleKernels
 ///
 /// ``search(_:in:)`` runs the C kernel `eagle_nearest_search_packed` on the ``InstructionSet``
 /// in use (int8 tiles of the 1x1 convolution's matrix product, the epilogue above in SIMD), split
-/// over ``int8ThreadCount`` workers by queries.
+/// over ``int8ThreadCount`` workers by queries. On AVX2 a bank of 64 or more dimensions is first
+/// screened on a third of them: a Cauchy-Schwarz lower bound rules out the rows that cannot be
+/// nearest, and only the others are scored by the definition, so the result stays bit for bit.
 public enum NearestNeighbour {
     /// The largest query code.
     public static let queryCodeLimit = 31
@@ -57,14 +59,22 @@ public enum NearestNeighbour {
     /// The same against a packed bank; a bank packed for another instruction set than the one in
     /// use (tests force the portable path) is packed again for this call.
     public static func search(_ queries: QuantizedRows, in bank: PackedBank) -> (squaredDistances: [Float], indices: [Int32]) {
+        let found = searchCountingScores(queries, in: bank)
+        return (found.squaredDistances, found.indices)
+    }
+
+    /// ``search(_:in:)``, and how many (query, bank row) pairs it scored in full: all of them,
+    /// unless the AVX2 kernel's screen ruled rows out (see nearest.c).
+    static func searchCountingScores(_ queries: QuantizedRows, in bank: PackedBank)
+        -> (squaredDistances: [Float], indices: [Int32], scored: Int) {
         precondition(queries.dimension == bank.rows.dimension,
                      "queries of dimension \(queries.dimension) against a bank of \(bank.rows.dimension)")
         precondition(queries.codeLimit <= queryCodeLimit, "queries must be quantized with NearestNeighbour.queries")
-        guard bank.instructionSet == InstructionSet.current else { return search(queries, in: bank.rows) }
+        guard bank.instructionSet == InstructionSet.current else { return searchCountingScores(queries, in: PackedBank(bank.rows)) }
         let count = queries.count
-        guard count > 0 else { return ([], []) }
+        guard count > 0 else { return ([], [], 0) }
         var distances = [Float](repeating: 0, count: count), indices = [Int32](repeating: 0, count: count)
-        let status = distances.withUnsafeMutableBufferPointer { distances in
+        let scored = distances.withUnsafeMutableBufferPointer { distances in
             indices.withUnsafeMutableBufferPointer { indices in
                 bank.packed.withUnsafeBytes { packed in
                     eagle_nearest_search_packed(packed.baseAddress, queries.values, queries.scales, queries.squaredNorms,
@@ -73,7 +83,7 @@ public enum NearestNeighbour {
                 }
             }
         }
-        precondition(status == 0, "a PackedBank holds a packed bank by construction")
-        return (distances, indices)
+        precondition(scored >= 0, "a PackedBank holds a packed bank by construction")
+        return (distances, indices, Int(scored))
     }
 }
