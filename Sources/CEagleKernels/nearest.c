@@ -14,16 +14,16 @@
 //   widened by one vpmaddwd with ones into int32 (8 codes per lane), so 8 codes cost three
 //   multiplies, not four; the accumulators start at -32 * sum_k m[j][k], so they end at
 //   sum_k q m exactly. The codes are padded to a multiple of 8 with zeros on both sides.
-// x86-64 AVX2 screens the bank first when the dimension is large enough (NN_SCREEN_MIN_DIMENSION):
-// the dimensions A where the bank varies most (a third of them, picked at pack time) give each
-// row a lower bound on its v by Cauchy-Schwarz over the other dimensions B,
+// The AVX2 and NEON paths screen the bank first when the dimension is large enough
+// (NN_SCREEN_MIN_DIMENSION): the dimensions A where the bank varies most (a third of them, picked
+// at pack time) give each row a lower bound on its v by Cauchy-Schwarz over the other ones, B,
 //     dot <= dot_A + |q_B| |m_B|,   so   v[j] >= bn[j] - (2 * qs[i]) * bs[j] * (dot_A + |q_B| |m_B|)
 // (scales are positive), and only rows whose bound, less a margin for float rounding, does not
 // exceed the best v found so far are scored in full, by the definition's formula. A pruned row's
 // v is then strictly above the best, so the result is the definition's, bit for bit. On bottle's
-// memory bank (1639 rows of 144 dimensions) 1-2 % of the rows are scored in full. AArch64 and the
-// portable path score every row.
-// Each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
+// memory bank (1639 rows of 144 dimensions) 1-2 % of the rows are scored in full. The portable
+// path scores every row.
+// Unscreened, each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
 // with a strict `<`, so it holds the first minimum of its rows; the lanes are then merged by
 // value, the lowest index among equal values: the first minimum over all rows, which is what the
 // sequential definition finds. Padding columns have norm +inf and scale 0, so their v is +inf and
@@ -95,6 +95,77 @@ static void nn_portable(const nn_job *job, int i0, int i1) {
         job->indices[i] = best_index;
     }
 }
+
+// MARK: screening (see the top), shared by the AVX2 and NEON searches
+#if defined(EAGLE_HAVE_AVX2_PATH) || defined(EAGLE_HAVE_NEON_PATH)
+
+/// One query of a screened search: the definition's best over the rows scored so far (the
+/// smallest v, the lowest j among equal ones; index 0 while no v is below +inf), and the limit:
+/// a row whose bound is above it cannot win (best + margin; -inf for a finished stream's slot).
+typedef struct {
+    const void *codes;   // the query's codes as the ISA's row dot reads them, `row_stride` of them
+    float twice, margin, best, limit;
+    int32_t index;
+} nn_screen_query;
+
+/// Offers row j, whose dot product with the query is `dot`: the definition's rule in any order
+/// of rows (a smaller v, or an equal one at a lower index).
+static inline void nn_offer(const nn_job *job, nn_screen_query *q, int j, int32_t dot) {
+    const float v = job->bank_norms[j] - q->twice * (job->bank_scales[j] * (float)dot);
+    if (v < q->best || (v == q->best && j < q->index)) {
+        q->best = v;
+        q->index = j;
+        q->limit = v + q->margin;
+    }
+}
+
+/// Queries [i0, i1) as `streams` runs of consecutive queries (neighbouring patches): stream r is
+/// [start[r], start[r] + length[r]). Returns the longest run.
+static int nn_streams(int i0, int i1, int streams, int *start, int *length) {
+    const int total = i1 - i0, per = (total + streams - 1) / streams;
+    for (int r = 0; r < streams; r++) {
+        start[r] = i0 + EAGLE_MIN(total, r * per);
+        length[r] = EAGLE_MIN(total, (r + 1) * per) - (start[r] - i0);
+    }
+    return per;
+}
+
+/// Starts query i (a placeholder of zeros when not `live`): its codes plus `offset` into `full`
+/// (zero padded to row_stride) and, in screened order, into `screened`; the query's margin; and
+/// |q_B|, its length over the other dimensions, returned.
+static float nn_screen_start(const nn_job *job, int i, int live, int offset, uint8_t *screened, uint8_t *full,
+                             nn_screen_query *q) {
+    const int d = job->dimension;
+    const int8_t *codes = job->queries + (size_t)i * (size_t)d;
+    int32_t all = 0, part = 0;   // squared code lengths, exact (d * 31^2 < 2^31)
+    memset(full, 0, (size_t)job->row_stride);
+    for (int k = 0; live && k < d; k++) {
+        all += (int32_t)codes[k] * codes[k];
+        full[k] = (uint8_t)(codes[k] + offset);
+    }
+    for (int k = 0; k < job->screen; k++) {
+        int8_t code = live ? codes[job->screen_dims[k]] : 0;
+        part += (int32_t)code * code;
+        screened[k] = (uint8_t)(code + offset);
+    }
+    q->codes = full;
+    q->twice = live ? 2.0f * job->query_scales[i] : 0.0f;
+    // The bound and v each lie within a few float roundings (2^-24 relative) of their real values,
+    // which are at most largest_norm + twice * |q| * largest_length in magnitude; 1e-5 of that
+    // covers both with room to spare.
+    q->margin = 1e-5f * (job->largest_norm + q->twice * sqrtf((float)all) * job->largest_length);
+    q->best = INFINITY;
+    q->index = 0;
+    q->limit = live ? INFINITY : -INFINITY;
+    return sqrtf((float)(all - part));
+}
+
+/// Stores query i's result.
+static void nn_screen_finish(const nn_job *job, int i, const nn_screen_query *q) {
+    job->indices[i] = q->index;
+    job->distances[i] = nn_distance(q->best, job->query_norms[i]);
+}
+#endif
 
 #ifdef EAGLE_HAVE_AVX2_PATH
 X86_INLINE void nn_x86_update(__m256i acc, const float *bs, const float *bn, __m256 twice, int j0, float *best, int32_t *index) {
@@ -230,36 +301,18 @@ X86_INLINE int32_t nn_x86_row_dot(const nn_job *job, const uint8_t *u, int j) {
     return (int32_t)((uint32_t)_mm_cvtsi128_si32(h) + (uint32_t)job->init[j]);
 }
 
-/// One query of a screened search: the definition's best over the rows scored so far (the
-/// smallest v, the lowest j among equal ones; index 0 while no v is below +inf), and the bound
-/// above which a row cannot win.
-typedef struct {
-    const uint8_t *u;           // the query's codes + 32, `row_stride` of them
-    float twice, margin;
-    float best;
-    int32_t index;
-    __m256 limit;               // best + margin in every lane
-} nn_x86_query;
-
-/// Offers row j, whose dot product with the query is `dot`, to the query's best (the definition's
-/// rule in any order of rows: a smaller v, or an equal one at a lower index).
-X86_INLINE void nn_x86_offer(const nn_job *job, nn_x86_query *q, int j, int32_t dot) {
-    const float v = job->bank_norms[j] - q->twice * (job->bank_scales[j] * (float)dot);
-    if (v < q->best || (v == q->best && j < q->index)) { q->best = v; q->index = j; }
-}
-
 /// The bounds of 8 columns j0... from their dot products over the screened dimensions, compared
 /// with the query's limit: all ones in the lanes whose row may beat the best (NaN included).
-X86_INLINE __m256 nn_x86_candidates(const nn_job *job, const nn_x86_query *q, __m256i acc, __m256 tail_length, int j0) {
+X86_INLINE __m256 nn_x86_candidates(const nn_job *job, const nn_screen_query *q, __m256i acc, __m256 tail_length, int j0) {
     __m256 inner = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(job->bank_scales + j0), _mm256_cvtepi32_ps(acc)),
                                  _mm256_mul_ps(tail_length, _mm256_loadu_ps(job->tails + j0)));
     __m256 bound = _mm256_sub_ps(_mm256_loadu_ps(job->bank_norms + j0), _mm256_mul_ps(_mm256_set1_ps(q->twice), inner));
-    return _mm256_cmp_ps(bound, q->limit, _CMP_NGT_UQ);
+    return _mm256_cmp_ps(bound, _mm256_set1_ps(q->limit), _CMP_NGT_UQ);
 }
 
 /// Scores the real rows among the lanes set in `low` (columns j0...j0+7) and `high` (j0+8...):
-/// their dot products first, independent of each other, then the definition's comparisons.
-X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_x86_query *q, __m256 low, __m256 high, int j0) {
+/// their dot products first, independent of each other, then the offers. Returns their number.
+X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_screen_query *q, __m256 low, __m256 high, int j0) {
     unsigned keep = (unsigned)_mm256_movemask_ps(low) | ((unsigned)_mm256_movemask_ps(high) << 8);
     int32_t rows[16], dots[16];
     int count = 0;
@@ -268,71 +321,39 @@ X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_x86_query *q, __m256 low
         keep &= keep - 1;
         if (j < job->bank_count) rows[count++] = j;
     }
-    if (count == 0) return 0;
-    for (int c = 0; c < count; c++) dots[c] = nn_x86_row_dot(job, q->u, rows[c]);
-    for (int c = 0; c < count; c++) nn_x86_offer(job, q, rows[c], dots[c]);
-    q->limit = _mm256_set1_ps(q->best + q->margin);
+    for (int c = 0; c < count; c++) dots[c] = nn_x86_row_dot(job, q->codes, rows[c]);
+    for (int c = 0; c < count; c++) nn_offer(job, q, rows[c], dots[c]);
     return count;
 }
 
 /// The screened search (see the top). The tile's four rows are four streams of consecutive
-/// queries (neighbouring patches), and each query first scores the row the previous query of its
-/// stream found nearest, which neighbouring patches mostly share: the limit is then tight from
-/// the start (any row's v would be a correct start, the best can only be lower).
-/// Returns the number of rows scored in full.
+/// queries, and each query first scores the row the previous query of its stream found nearest,
+/// which neighbouring patches mostly share: the limit is then tight from the start (any row's v
+/// would be a correct start, the best can only be lower). Returns the rows scored in full.
 X86_FN static long long nn_avx2_screened(const nn_job *job, int i0, int i1) {
-    const int d = job->dimension, ks = job->screen, np = job->columns, stride = job->row_stride;
-    const int8_t *w = job->packed;
+    const int ks = job->screen, np = job->columns, stride = job->row_stride;
     uint8_t *screened = malloc((size_t)NN_X86_MR * (size_t)ks);
     uint8_t *full = malloc((size_t)NN_X86_MR * (size_t)stride);
     if (!screened || !full) abort();
-    // Stream r holds queries [start[r], start[r] + length[r]).
-    const int total = i1 - i0, per = (total + NN_X86_MR - 1) / NN_X86_MR;
     int start[NN_X86_MR], length[NN_X86_MR];
     int32_t hints[NN_X86_MR] = {0};
     long long scored = 0;
-    for (int r = 0; r < NN_X86_MR; r++) {
-        start[r] = i0 + EAGLE_MIN(total, r * per);
-        length[r] = EAGLE_MIN(total, (r + 1) * per) - (start[r] - i0);
-    }
+    const int per = nn_streams(i0, i1, NN_X86_MR, start, length);
     for (int t = 0; t < per; t++) {
-        nn_x86_query q[NN_X86_MR];
+        nn_screen_query q[NN_X86_MR];
         __m256 tail_length[NN_X86_MR];
         for (int r = 0; r < NN_X86_MR; r++) {
             const int live = t < length[r];
-            const int8_t *codes = job->queries + (size_t)(start[r] + t) * (size_t)d;
-            uint8_t *u = full + (size_t)r * (size_t)stride;
-            int32_t all = 0, part = 0;   // squared code lengths, exact (d * 31^2 < 2^31)
-            memset(u, 0, (size_t)stride);
-            for (int k = 0; live && k < d; k++) {
-                all += (int32_t)codes[k] * codes[k];
-                u[k] = (uint8_t)(codes[k] + 32);
-            }
-            for (int k = 0; k < ks; k++) {
-                int8_t code = live ? codes[job->screen_dims[k]] : 0;
-                part += (int32_t)code * code;
-                screened[(size_t)r * (size_t)ks + (size_t)k] = (uint8_t)(code + 32);
-            }
-            q[r].u = u;
-            q[r].twice = live ? 2.0f * job->query_scales[start[r] + t] : 0.0f;
-            // The bound and v each lie within a few float roundings (2^-24 relative) of their real
-            // values, which are at most largest_norm + twice * |q| * largest_length in magnitude;
-            // 1e-5 of that covers both with room to spare.
-            q[r].margin = 1e-5f * (job->largest_norm + q[r].twice * sqrtf((float)all) * job->largest_length);
-            q[r].best = INFINITY;
-            q[r].index = 0;
-            // A finished stream's row screens nothing: its limit is below every bound.
-            q[r].limit = _mm256_set1_ps(live ? INFINITY : -INFINITY);
-            tail_length[r] = _mm256_set1_ps(sqrtf((float)(all - part)));
+            tail_length[r] = _mm256_set1_ps(nn_screen_start(job, start[r] + t, live, 32, screened + (size_t)r * (size_t)ks,
+                                                            full + (size_t)r * (size_t)stride, &q[r]));
             if (live) {
-                nn_x86_offer(job, &q[r], hints[r], nn_x86_row_dot(job, u, hints[r]));
-                q[r].limit = _mm256_set1_ps(q[r].best + q[r].margin);
+                nn_offer(job, &q[r], hints[r], nn_x86_row_dot(job, q[r].codes, hints[r]));
                 scored++;
             }
         }
         for (int c0 = 0; c0 < np; c0 += 16) {
             const int wide = np - c0 >= 16;
-            const int8_t *tile = w + (size_t)c0 * (size_t)ks;
+            const int8_t *tile = (const int8_t *)job->packed + (size_t)c0 * (size_t)ks;
             __m256i b0 = _mm256_loadu_si256((const __m256i *)(job->screen_init + c0));
             x86_acc acc = wide ? nn_x86_dot(screened, ks, tile, b0, _mm256_loadu_si256((const __m256i *)(job->screen_init + c0 + 8)), 1)
                                : nn_x86_dot(screened, ks, tile, b0, b0, 0);
@@ -349,8 +370,7 @@ X86_FN static long long nn_avx2_screened(const nn_job *job, int i0, int i1) {
         }
         for (int r = 0; r < NN_X86_MR; r++) {
             if (t >= length[r]) continue;
-            job->indices[start[r] + t] = q[r].index;
-            job->distances[start[r] + t] = nn_distance(q[r].best, job->query_norms[start[r] + t]);
+            nn_screen_finish(job, start[r] + t, &q[r]);
             hints[r] = q[r].index;
         }
     }
@@ -406,6 +426,84 @@ NEON_FN static void nn_neon(const nn_job *job, int i0, int i1) {
 }
 #endif
 
+#ifdef EAGLE_HAVE_NEON_PATH
+/// sum_k q[k] * m[j][k] over one query's codes (`row_stride` of them, a multiple of 16, zeros
+/// beyond the dimension) and bank row j.
+NEON_INLINE int32_t nn_neon_row_dot(const nn_job *job, const int8_t *q, int j) {
+    const int8_t *m = job->rows + (size_t)j * (size_t)job->row_stride;
+    int32x4_t sum = vdupq_n_s32(0);
+    for (int k = 0; k < job->row_stride; k += 16) sum = vdotq_s32(sum, vld1q_s8(q + k), vld1q_s8(m + k));
+    return vaddvq_s32(sum);
+}
+
+/// As nn_x86_candidates, 4 columns j0...: all ones where the bound is not above the limit.
+NEON_INLINE uint32x4_t nn_neon_candidates(const nn_job *job, const nn_screen_query *q, int32x4_t acc, float32x4_t tail_length, int j0) {
+    float32x4_t inner = vaddq_f32(vmulq_f32(vld1q_f32(job->bank_scales + j0), vcvtq_f32_s32(acc)),
+                                  vmulq_f32(tail_length, vld1q_f32(job->tails + j0)));
+    float32x4_t bound = vsubq_f32(vld1q_f32(job->bank_norms + j0), vmulq_f32(vdupq_n_f32(q->twice), inner));
+    return vmvnq_u32(vcgtq_f32(bound, vdupq_n_f32(q->limit)));
+}
+
+/// The screened search on NEON: nn_avx2_screened's method with the sdot tiles (8 streams, 8
+/// columns per tile). Returns the rows scored in full.
+NEON_FN static long long nn_neon_screened(const nn_job *job, int i0, int i1) {
+    const int ks = job->screen, kp16 = eagle_round_up(ks, 16), groups = ks / 4, np = job->columns, stride = job->row_stride;
+    const size_t tile_stride = (size_t)groups * 32;   // bytes of one packed 8-column tile
+    int8_t *screened = calloc((size_t)NEON_MR * (size_t)kp16, 1);   // zeros beyond ks stay
+    int8_t *full = malloc((size_t)NEON_MR * (size_t)stride);
+    if (!screened || !full) abort();
+    static const int32_t zeros[8] = {0};
+    int32_t acc[NEON_MR][8];
+    int start[NEON_MR], length[NEON_MR];
+    int32_t hints[NEON_MR] = {0};
+    long long scored = 0;
+    const int per = nn_streams(i0, i1, NEON_MR, start, length);
+    for (int t = 0; t < per; t++) {
+        nn_screen_query q[NEON_MR];
+        float32x4_t tail_length[NEON_MR];
+        for (int r = 0; r < NEON_MR; r++) {
+            const int live = t < length[r];
+            tail_length[r] = vdupq_n_f32(nn_screen_start(job, start[r] + t, live, 0, (uint8_t *)(screened + (size_t)r * (size_t)kp16),
+                                                         (uint8_t *)(full + (size_t)r * (size_t)stride), &q[r]));
+            if (live) {
+                nn_offer(job, &q[r], hints[r], nn_neon_row_dot(job, q[r].codes, hints[r]));
+                scored++;
+            }
+        }
+        for (int c0 = 0; c0 < np; c0 += 8) {
+            neon_tile_8x8(screened, kp16, groups, (const int8_t *)job->packed + (size_t)(c0 / 8) * tile_stride, zeros, acc);
+            uint32x4_t m[NEON_MR][2], any = vdupq_n_u32(0);
+            for (int r = 0; r < NEON_MR; r++) {
+                m[r][0] = nn_neon_candidates(job, &q[r], vld1q_s32(acc[r]), tail_length[r], c0);
+                m[r][1] = nn_neon_candidates(job, &q[r], vld1q_s32(acc[r] + 4), tail_length[r], c0 + 4);
+                any = vorrq_u32(any, vorrq_u32(m[r][0], m[r][1]));
+            }
+            if (vmaxvq_u32(any) == 0) continue;
+            for (int r = 0; r < NEON_MR; r++) {
+                if (t >= length[r]) continue;
+                uint32_t lanes[8];
+                vst1q_u32(lanes, m[r][0]);
+                vst1q_u32(lanes + 4, m[r][1]);
+                for (int l = 0; l < 8; l++) {
+                    const int j = c0 + l;
+                    if (!lanes[l] || j >= job->bank_count) continue;
+                    nn_offer(job, &q[r], j, nn_neon_row_dot(job, q[r].codes, j));
+                    scored++;
+                }
+            }
+        }
+        for (int r = 0; r < NEON_MR; r++) {
+            if (t >= length[r]) continue;
+            nn_screen_finish(job, start[r] + t, &q[r]);
+            hints[r] = q[r].index;
+        }
+    }
+    free(screened);
+    free(full);
+    return scored;
+}
+#endif
+
 static void nn_task(void *context, int index) {
     const nn_job *job = context;
     int per_task = job->tiles_per_task * job->tile_rows;
@@ -420,7 +518,10 @@ static void nn_task(void *context, int index) {
         break;
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
-    case EAGLE_ISA_NEON_DOT: nn_neon(job, i0, i1); break;
+    case EAGLE_ISA_NEON_DOT:
+        if (job->screen > 0) scored = nn_neon_screened(job, i0, i1);
+        else nn_neon(job, i0, i1);
+        break;
 #endif
     default: nn_portable(job, i0, i1); break;
     }
@@ -431,7 +532,7 @@ static void nn_task(void *context, int index) {
 
 enum { NN_MAGIC = 0x3262414E };
 
-// AVX2 screens banks of at least this many dimensions, on a third of them rounded up to 8.
+// AVX2 and NEON screen banks of at least this many dimensions, on a third of them rounded up to 8.
 enum { NN_SCREEN_MIN_DIMENSION = 64 };
 
 // A packed bank: this header, then the padded scales, norms and column inits (`columns` each),
@@ -489,9 +590,9 @@ static nn_header nn_layout(eagle_isa isa, int bank_count, int dimension) {
     h.bank_count = bank_count;
     h.dimension = dimension;
     h.columns = nn_columns(isa, bank_count);
-    if (isa == EAGLE_ISA_AVX2 && dimension >= NN_SCREEN_MIN_DIMENSION) {
+    if ((isa == EAGLE_ISA_AVX2 || isa == EAGLE_ISA_NEON_DOT) && dimension >= NN_SCREEN_MIN_DIMENSION) {
         h.screen = eagle_round_up((dimension + 2) / 3, 8);
-        h.row_stride = eagle_round_up(dimension, 32);
+        h.row_stride = eagle_round_up(dimension, isa == EAGLE_ISA_AVX2 ? 32 : 16);   // the row dots' vectors
     }
     size_t words = 4 * (size_t)h.columns;   // a section of floats or int32
     int64_t at = eagle_round_up((int)sizeof h, 64);
@@ -513,10 +614,10 @@ size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension) {
     return (size_t)nn_layout(nn_usable(isa), EAGLE_MAX(bank_count, 0), dimension).total;
 }
 
-#ifdef EAGLE_HAVE_AVX2_PATH
-/// The screen's sections of a packed AVX2 bank: the quarter of the dimensions where the
-/// dequantized bank varies most (ties to the lower dimension), their column inits and packed
-/// columns, the rows for full scoring, each row's scale times its length over the other
+#if defined(EAGLE_HAVE_AVX2_PATH) || defined(EAGLE_HAVE_NEON_PATH)
+/// The screen's sections of a packed AVX2 or NEON bank: the third of the dimensions where the
+/// dequantized bank varies most (ties to the lower dimension), their column inits (AVX2) and
+/// packed columns, the rows for full scoring, each row's scale times its length over the other
 /// dimensions, and the largest norm and scaled length.
 static void nn_pack_screen(nn_header *h, char *base, const int8_t *bank, const float *bank_scales, const float *bank_norms) {
     const int n = h->bank_count, d = h->dimension, ks = h->screen;
@@ -563,7 +664,16 @@ static void nn_pack_screen(nn_header *h, char *base, const int8_t *bank, const f
         float length = bank_scales[j] * sqrtf((float)all);
         if (length > h->largest_length) h->largest_length = length;
     }
-    nn_x86_pack_columns(screened, ks, n, ks, h->columns, (int8_t *)(base + h->bank_offset));
+    int8_t *columns = (int8_t *)(base + h->bank_offset);
+    switch ((eagle_isa)h->isa) {
+#ifdef EAGLE_HAVE_AVX2_PATH
+    case EAGLE_ISA_AVX2: nn_x86_pack_columns(screened, ks, n, ks, h->columns, columns); break;
+#endif
+#ifdef EAGLE_HAVE_NEON_PATH
+    case EAGLE_ISA_NEON_DOT: neon_pack_columns(screened, ks, n, ks, h->columns, columns); break;
+#endif
+    default: break;   // nn_layout screens for the two above only
+    }
     free(spread);
     free(chosen);
     free(screened);
@@ -599,7 +709,10 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
     }
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
-    case EAGLE_ISA_NEON_DOT: neon_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns); break;
+    case EAGLE_ISA_NEON_DOT:
+        if (h.screen > 0) nn_pack_screen(&h, base, bank, bank_scales, bank_norms);
+        else neon_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns);
+        break;
 #endif
     default:
         if (bank_count > 0) memcpy(columns, bank, (size_t)dimension * (size_t)bank_count);

@@ -81,8 +81,8 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
 /// at the smallest distance, as defined by NearestNeighbour in Swift (same Float operations in the
 /// same order): squared distances in `distances`, indices in `indices`, on up to `threads`
 /// threads, with the ISA the bank was packed for (which this CPU must have). Returns how many
-/// (query, bank row) pairs were scored in full (all of them unless the AVX2 screen ruled rows
-/// out), or -1 if `packed` is not a packed bank.
+/// (query, bank row) pairs were scored in full (all of them unless the AVX2 or NEON screen ruled
+/// rows out), or -1 if `packed` is not a packed bank.
 long long eagle_nearest_search_packed(const void *packed, const int8_t *queries, const float *query_scales,
                                       const float *query_norms, int query_count, float *distances, int32_t *indices,
                                       int threads);

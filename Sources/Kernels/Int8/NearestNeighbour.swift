@@ -18,8 +18,8 @@ import CEagleKernels
 ///
 /// ``search(_:in:)`` runs the C kernel `eagle_nearest_search_packed` on the ``InstructionSet``
 /// in use (int8 tiles of the 1x1 convolution's matrix product, the epilogue above in SIMD), split
-/// over ``int8ThreadCount`` workers by queries. On AVX2 a bank of 64 or more dimensions is first
-/// screened on a third of them: a Cauchy-Schwarz lower bound rules out the rows that cannot be
+/// over ``int8ThreadCount`` workers by queries. With AVX2 or NEON a bank of 64 or more dimensions
+/// is first screened on a third of them: a Cauchy-Schwarz lower bound rules out the rows that cannot be
 /// nearest, and only the others are scored by the definition, so the result stays bit for bit.
 public enum NearestNeighbour {
     /// The largest query code.
@@ -64,7 +64,7 @@ public enum NearestNeighbour {
     }
 
     /// ``search(_:in:)``, and how many (query, bank row) pairs it scored in full: all of them,
-    /// unless the AVX2 kernel's screen ruled rows out (see nearest.c).
+    /// unless the AVX2 or NEON kernel's screen ruled rows out (see nearest.c).
     static func searchCountingScores(_ queries: QuantizedRows, in bank: PackedBank)
         -> (squaredDistances: [Float], indices: [Int32], scored: Int) {
         precondition(queries.dimension == bank.rows.dimension,
