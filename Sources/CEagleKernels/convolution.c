@@ -312,6 +312,38 @@ typedef int8_t conv_column;
 CONV_ROW_VARIANT(row_fast, 1)
 CONV_ROW_VARIANT(row_general, 0)
 
+#if defined(__x86_64__)
+// The windows of row `oy` of a convolution of 3 x 3 taps over 3 channels (the stem), gathered as
+// int16 for the madd tiles: an interior window is three runs of 9 codes, each one 8-byte load
+// widened and one code; the windows at the borders go through gather_window (`window`, int8).
+EAGLE_AVX2 static void gather_stem_row_avx2(const conv_header *h, const int8_t *input, conv_geometry g, int oy,
+                                            int16_t *cols, int8_t *window) {
+    const int s = h->stride, pw = h->padded_window;
+    const int8_t *rows[3];
+    int rows_inside = 1;
+    for (int ky = 0; ky < 3; ky++) {
+        const int iy = oy * s + ky - g.top;
+        rows_inside = rows_inside && iy >= 0 && iy < g.in_h;
+        rows[ky] = rows_inside ? input + (size_t)iy * (size_t)g.in_w * 3 : NULL;
+    }
+    for (int ox = 0; ox < g.out_w; ox++) {
+        int16_t *col = cols + (size_t)ox * (size_t)pw;
+        const int ix0 = ox * s - g.left;
+        if (rows_inside && ix0 >= 0 && ix0 + 3 <= g.in_w) {
+            for (int ky = 0; ky < 3; ky++) {
+                const int8_t *from = rows[ky] + (size_t)ix0 * 3;
+                _mm_storeu_si128((__m128i *)(col + 9 * ky), _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)from)));
+                col[9 * ky + 8] = from[8];
+            }
+            for (int e = 27; e < pw; e++) col[e] = 0;
+        } else {
+            gather_window(h, input, g, oy, ox, window);
+            for (int e = 0; e < pw; e++) col[e] = window[e];
+        }
+    }
+}
+#endif
+
 static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *input, conv_geometry g,
                       int8_t *output, int row_begin, int row_end) {
     const size_t n = (size_t)g.out_w * (size_t)h->padded_window;
@@ -320,9 +352,16 @@ static void rows_simd(const conv_header *h, const uint8_t *base, const int8_t *i
     int8_t *scratch = malloc(2 * (size_t)h->padded_out);
     if (!cols8 || !cols || !scratch) abort();
     for (int oy = row_begin; oy < row_end; oy++) {
-        gather_row(h, input, g, oy, cols8);
-        if ((void *)cols != (void *)cols8)
-            for (size_t e = 0; e < n; e++) cols[e] = cols8[e];
+#if defined(__x86_64__)
+        if (h->kernel == 3 && h->in_channels == 3) {
+            gather_stem_row_avx2(h, input, g, oy, cols, cols8);
+        } else
+#endif
+        {
+            gather_row(h, input, g, oy, cols8);
+            if ((void *)cols != (void *)cols8)
+                for (size_t e = 0; e < n; e++) cols[e] = cols8[e];
+        }
         int8_t *y = output + (size_t)oy * (size_t)g.out_w * (size_t)h->out_channels;
         if (h->fast) row_fast(h, base, cols, g.out_w, y, scratch);
         else row_general(h, base, cols, g.out_w, y, scratch);
