@@ -36,27 +36,31 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
         return (PatchFeatureMatrix(count: planes.width * planes.height, dimension: bins.count, values: rows), planes.width, planes.height)
     }
 
-    /// The features of either precision's activations.
-    public func aggregate(_ taps: TapActivations) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+    /// The features of either precision's activations; int8 taps are worked on through `loop`
+    /// when there is one.
+    public func aggregate(_ taps: TapActivations, loop: ConcurrentLoop? = nil) throws
+        -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
         switch taps {
         case .fp32(let maps): try aggregate(maps)
-        case .int8(let maps): try aggregate(maps)
+        case .int8(let maps): try aggregate(maps, loop: loop)
         }
     }
 
     /// The same features from int8 taps (finest first), without dequantising them: see
     /// ``QuantizedTapColumns``. Equal to ``aggregate(_:)`` of the dequantised taps up to Float
-    /// rounding.
-    public func aggregate(_ taps: [QuantizedTensor]) throws -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
-        try aggregateQuantized(taps) { columns, tap, rows, stride, column in
+    /// rounding. With a `loop`, the taps' columns are written at the same time (the same bits).
+    public func aggregate(_ taps: [QuantizedTensor], loop: ConcurrentLoop? = nil) throws
+        -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
+        try aggregateQuantized(taps, loop: loop) { columns, tap, rows, stride, column in
             columns.write(tap, into: rows, rowStride: stride, column: column)
         }
     }
 
-    /// The taps' columns side by side on the finest grid (`write` fills one tap's), then pooled
-    /// over ``channelBins(_:)``'s overall bins when they are not one column each.
-    func aggregateQuantized(_ taps: [QuantizedTensor],
-                            write: (QuantizedTapColumns, QuantizedTensor, UnsafeMutableBufferPointer<Float>, Int, Int) -> Void) throws
+    /// The taps' columns side by side on the finest grid (`write` fills one tap's, each tap
+    /// through `loop` when there is one: they write disjoint columns), then pooled over
+    /// ``channelBins(_:)``'s overall bins when they are not one column each.
+    func aggregateQuantized(_ taps: [QuantizedTensor], loop: ConcurrentLoop? = nil,
+                            write: @Sendable (QuantizedTapColumns, QuantizedTensor, UnsafeMutableBufferPointer<Float>, Int, Int) -> Void) throws
         -> (features: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
         guard let finest = taps.first else { throw KernelError.shapeMismatch("no feature taps to aggregate") }
         guard taps.allSatisfy({ $0.width > 0 && $0.height > 0 && $0.channels > 0 }) else {
@@ -64,16 +68,25 @@ public struct PatchFeatureAggregator: Sendable, Equatable {
         }
         let (tapBins, bins) = try channelBins(taps.map(\.channels))
         let positions = finest.width * finest.height, stride = tapBins.count
-        // Every column of every row is written: tap after tap, each its own bins.
+        // Every column of every row is written, each tap its own bins: disjoint columns, so the taps
+        // may be written at the same time.
+        var jobs: [(columns: QuantizedTapColumns, tap: QuantizedTensor, first: Int)] = []
+        var (first, c0) = (0, 0)   // the tap's first column and first concatenated channel
+        for tap in taps {
+            let own = tapBins[first..<(first + Self.binCount(channels: tap.channels, tapDimension: tapDimension))]
+            let local = QuantizedTapColumns(bins: own.map { ($0.lowerBound - c0)..<($0.upperBound - c0) },
+                                            neighbourhood: neighbourhood, gridWidth: finest.width, gridHeight: finest.height)
+            jobs.append((local, tap, first))
+            first += own.count
+            c0 += tap.channels
+        }
+        let work = jobs
         let columns = [Float](unsafeUninitializedCapacity: positions * stride) { rows, initialized in
-            var (first, c0) = (0, 0)   // the tap's first column and first concatenated channel
-            for tap in taps {
-                let own = tapBins[first..<(first + Self.binCount(channels: tap.channels, tapDimension: tapDimension))]
-                let local = QuantizedTapColumns(bins: own.map { ($0.lowerBound - c0)..<($0.upperBound - c0) },
-                                                neighbourhood: neighbourhood, gridWidth: finest.width, gridHeight: finest.height)
-                write(local, tap, rows, stride, first)
-                first += own.count
-                c0 += tap.channels
+            if let loop, work.count > 1 {
+                let shared = SharedBuffer(rows)
+                loop(work.count) { i in write(work[i].columns, work[i].tap, shared.pointer, stride, work[i].first) }
+            } else {
+                for job in work { write(job.columns, job.tap, rows, stride, job.first) }
             }
             initialized = positions * stride
         }

@@ -74,7 +74,7 @@ public struct PatchCoreExpert: Sendable {
 
     /// Stage 2: PatchCore's locally aware patch features on the finest tap's grid.
     public func patchFeatures(taps: TapActivations) throws -> (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int) {
-        let (features, w, h) = try aggregator.aggregate(taps)
+        let (features, w, h) = try aggregator.aggregate(taps, loop: workerLoop)
         return (features, w, h)
     }
 

@@ -1,3 +1,4 @@
+import Imaging
 import Kernels
 import XCTest
 @testable import PatchCore
@@ -107,13 +108,19 @@ final class PatchFeatureAggregatorTests: XCTestCase {
         }
     }
 
-    /// The int8 path's C kernel gives the bits of its per-output twin.
+    /// The int8 path's C kernel gives the bits of its per-output twin, the taps written one after
+    /// the other or at the same time on two workers.
     func testInt8TapsMatchTheirReferenceBitForBit() throws {
+        let twoWorkers: ConcurrentLoop = { count, body in Parallel.forEach(count, workers: 2, body) }
         try quantizedTrials { aggregator, taps in
-            let fast = try aggregator.aggregate(taps), reference = try aggregator.aggregateReference(taps)
-            XCTAssertEqual([fast.gridWidth, fast.gridHeight], [reference.gridWidth, reference.gridHeight])
-            XCTAssertEqual(fast.features.dimension, reference.features.dimension)
-            XCTAssertEqual(fast.features.values.map(\.bitPattern), reference.features.values.map(\.bitPattern), "\(aggregator)")
+            let reference = try aggregator.aggregateReference(taps)
+            for loop in [nil, twoWorkers] {
+                let fast = try aggregator.aggregate(taps, loop: loop)
+                XCTAssertEqual([fast.gridWidth, fast.gridHeight], [reference.gridWidth, reference.gridHeight])
+                XCTAssertEqual(fast.features.dimension, reference.features.dimension)
+                XCTAssertEqual(fast.features.values.map(\.bitPattern), reference.features.values.map(\.bitPattern),
+                               "\(aggregator), \(loop == nil ? "one thread" : "two workers")")
+            }
         }
         XCTAssertThrowsError(try PatchFeatureAggregator().aggregate([QuantizedTensor]()))
         let empty = try QuantizedTensor(height: 0, width: 3, channels: 2, values: [], parameters: QuantizationParameters(scale: 1, zeroPoint: 0))
