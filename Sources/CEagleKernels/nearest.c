@@ -21,8 +21,8 @@
 // (scales are positive), and only rows whose bound, less a margin for float rounding, does not
 // exceed the best v found so far are scored in full, by the definition's formula. A pruned row's
 // v is then strictly above the best, so the result is the definition's, bit for bit. On bottle's
-// memory bank (1639 rows of 144 dimensions) 1-2 % of the rows are scored in full. The portable
-// path scores every row.
+// memory bank (1639 rows of 144 dimensions) 0.7 % of the rows are scored in full for the patches
+// of good parts, 1.6 % for those of defective ones. The portable path scores every row.
 // Unscreened, each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
 // with a strict `<`, so it holds the first minimum of its rows; the lanes are then merged by
 // value, the lowest index among equal values: the first minimum over all rows, which is what the
