@@ -23,11 +23,11 @@
 // v is then strictly above the best, so the result is the definition's, bit for bit. On bottle's
 // memory bank (1639 rows of 144 dimensions) 0.7 % of the rows are scored in full for the patches
 // of good parts, 1.6 % for those of defective ones. The portable path scores every row.
-// Unscreened, each SIMD lane keeps its own running minimum over the bank rows it sees, in increasing j and
-// with a strict `<`, so it holds the first minimum of its rows; the lanes are then merged by
-// value, the lowest index among equal values: the first minimum over all rows, which is what the
-// sequential definition finds. Padding columns have norm +inf and scale 0, so their v is +inf and
-// never replaces a best value (which starts at +inf, as in the definition).
+// Unscreened, each SIMD lane keeps its own running minimum over the bank rows it sees, in
+// increasing j and with a strict `<`, so it holds the first minimum of its rows; the lanes are
+// then merged by value, the lowest index among equal values: the first minimum over all rows,
+// which is what the sequential definition finds. Padding columns have norm +inf and scale 0, so
+// their v is +inf and never replaces a best value (which starts at +inf, as in the definition).
 #include "eagle_kernels.h"
 #include "pointwise_tiles.h"
 
@@ -43,9 +43,9 @@ typedef struct {
     int columns;
     const void *packed;                      // packed bank columns for the ISA's tile
     const int32_t *init;                     // AVX2: -32 * the column sums (padded to `columns`)
-    // AVX2 screening (see the top; screen == 0: none): the screened dimensions, -32 * the column
-    // sums over them, bs[j] * |m_B[j]|, the rows (original order, `row_stride` codes, zero padded)
-    // and the largest |bn[j]| and bs[j] * |m[j]| for the rounding margin.
+    // Screening (see the top; screen == 0: none): the screened dimensions, -32 * the column sums
+    // over them (AVX2), bs[j] * |m_B[j]|, the rows (original order, `row_stride` codes, zero
+    // padded) and the largest |bn[j]| and bs[j] * |m[j]| for the rounding margin.
     int screen, row_stride;
     const int32_t *screen_dims, *screen_init;
     const float *tails;
@@ -119,24 +119,13 @@ static inline void nn_offer(const nn_job *job, nn_screen_query *q, int j, int32_
     }
 }
 
-/// Queries [i0, i1) as `streams` runs of consecutive queries (neighbouring patches): stream r is
-/// [start[r], start[r] + length[r]). Returns the longest run.
-static int nn_streams(int i0, int i1, int streams, int *start, int *length) {
-    const int total = i1 - i0, per = (total + streams - 1) / streams;
-    for (int r = 0; r < streams; r++) {
-        start[r] = i0 + EAGLE_MIN(total, r * per);
-        length[r] = EAGLE_MIN(total, (r + 1) * per) - (start[r] - i0);
-    }
-    return per;
-}
-
 /// Starts query i (a placeholder of zeros when not `live`): its codes plus `offset` into `full`
 /// (zero padded to row_stride) and, in screened order, into `screened`; the query's margin; and
 /// |q_B|, its length over the other dimensions, returned.
 static float nn_screen_start(const nn_job *job, int i, int live, int offset, uint8_t *screened, uint8_t *full,
                              nn_screen_query *q) {
     const int d = job->dimension;
-    const int8_t *codes = job->queries + (size_t)i * (size_t)d;
+    const int8_t *codes = live ? job->queries + (size_t)i * (size_t)d : NULL;
     int32_t all = 0, part = 0;   // squared code lengths, exact (d * 31^2 < 2^31)
     memset(full, 0, (size_t)job->row_stride);
     for (int k = 0; live && k < d; k++) {
@@ -160,10 +149,70 @@ static float nn_screen_start(const nn_job *job, int i, int live, int offset, uin
     return sqrtf((float)(all - part));
 }
 
-/// Stores query i's result.
-static void nn_screen_finish(const nn_job *job, int i, const nn_screen_query *q) {
-    job->indices[i] = q->index;
-    job->distances[i] = nn_distance(q->best, job->query_norms[i]);
+enum { NN_SCREEN_MAX_STREAMS = 8 };
+
+/// sum_k q[k] * m[j][k] for the query codes as an ISA's search keeps them and bank row j.
+typedef int32_t (*nn_row_dot_function)(const nn_job *job, const void *codes, int j);
+
+/// A screened task's queries [i0, i1) as `count` streams of consecutive queries (neighbouring
+/// patches): stream r holds [start[r], start[r] + length[r]) and remembers the row its last query
+/// found nearest, which the next one scores first. Its queries' codes go to `screened` (rows of
+/// `screened_stride`, zeros beyond the screened dimensions) and `full` (rows of row_stride).
+typedef struct {
+    int count, steps, start[NN_SCREEN_MAX_STREAMS], length[NN_SCREEN_MAX_STREAMS];
+    int32_t hint[NN_SCREEN_MAX_STREAMS];
+    size_t screened_stride;
+    uint8_t *screened, *full;
+    long long scored;   // rows scored in full
+} nn_streams;
+
+static void nn_streams_open(const nn_job *job, int i0, int i1, int count, size_t screened_stride, nn_streams *s) {
+    const int total = i1 - i0, per = (total + count - 1) / count;
+    memset(s, 0, sizeof *s);
+    s->count = count;
+    s->steps = per;
+    for (int r = 0; r < count; r++) {
+        s->start[r] = i0 + EAGLE_MIN(total, r * per);
+        s->length[r] = EAGLE_MIN(total, (r + 1) * per) - (s->start[r] - i0);
+    }
+    s->screened_stride = screened_stride;
+    s->screened = calloc((size_t)count * screened_stride, 1);
+    s->full = malloc((size_t)count * (size_t)job->row_stride);
+    if (!s->screened || !s->full) abort();
+}
+
+/// Step t: each stream's next query started (nn_screen_start; a placeholder for a finished
+/// stream) with `offset` added to its codes, and scored first against its stream's hint; |q_B|
+/// of each in tail[r].
+static void nn_streams_begin(const nn_job *job, nn_streams *s, int t, int offset, nn_row_dot_function row_dot,
+                             nn_screen_query *q, float *tail) {
+    for (int r = 0; r < s->count; r++) {
+        const int live = t < s->length[r];
+        tail[r] = nn_screen_start(job, s->start[r] + t, live, offset, s->screened + (size_t)r * s->screened_stride,
+                                  s->full + (size_t)r * (size_t)job->row_stride, &q[r]);
+        if (live) {
+            nn_offer(job, &q[r], s->hint[r], row_dot(job, q[r].codes, s->hint[r]));
+            s->scored++;
+        }
+    }
+}
+
+/// Step t's results stored, and each answer kept as its stream's next hint.
+static void nn_streams_end(const nn_job *job, nn_streams *s, int t, const nn_screen_query *q) {
+    for (int r = 0; r < s->count; r++) {
+        if (t >= s->length[r]) continue;
+        const int i = s->start[r] + t;
+        job->indices[i] = q[r].index;
+        job->distances[i] = nn_distance(q[r].best, job->query_norms[i]);
+        s->hint[r] = q[r].index;
+    }
+}
+
+/// Frees the scratch; returns the rows scored in full.
+static long long nn_streams_close(nn_streams *s) {
+    free(s->screened);
+    free(s->full);
+    return s->scored;
 }
 #endif
 
@@ -326,37 +375,28 @@ X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_screen_query *q, __m256 
     return count;
 }
 
+X86_FN static int32_t nn_x86_row_dot_call(const nn_job *job, const void *codes, int j) { return nn_x86_row_dot(job, codes, j); }
+
 /// The screened search (see the top). The tile's four rows are four streams of consecutive
 /// queries, and each query first scores the row the previous query of its stream found nearest,
 /// which neighbouring patches mostly share: the limit is then tight from the start (any row's v
 /// would be a correct start, the best can only be lower). Returns the rows scored in full.
 X86_FN static long long nn_avx2_screened(const nn_job *job, int i0, int i1) {
-    const int ks = job->screen, np = job->columns, stride = job->row_stride;
-    uint8_t *screened = malloc((size_t)NN_X86_MR * (size_t)ks);
-    uint8_t *full = malloc((size_t)NN_X86_MR * (size_t)stride);
-    if (!screened || !full) abort();
-    int start[NN_X86_MR], length[NN_X86_MR];
-    int32_t hints[NN_X86_MR] = {0};
-    long long scored = 0;
-    const int per = nn_streams(i0, i1, NN_X86_MR, start, length);
-    for (int t = 0; t < per; t++) {
+    const int ks = job->screen, np = job->columns;
+    nn_streams s;
+    nn_streams_open(job, i0, i1, NN_X86_MR, (size_t)ks, &s);
+    for (int t = 0; t < s.steps; t++) {
         nn_screen_query q[NN_X86_MR];
+        float tail[NN_X86_MR];
+        nn_streams_begin(job, &s, t, 32, nn_x86_row_dot_call, q, tail);
         __m256 tail_length[NN_X86_MR];
-        for (int r = 0; r < NN_X86_MR; r++) {
-            const int live = t < length[r];
-            tail_length[r] = _mm256_set1_ps(nn_screen_start(job, start[r] + t, live, 32, screened + (size_t)r * (size_t)ks,
-                                                            full + (size_t)r * (size_t)stride, &q[r]));
-            if (live) {
-                nn_offer(job, &q[r], hints[r], nn_x86_row_dot(job, q[r].codes, hints[r]));
-                scored++;
-            }
-        }
+        for (int r = 0; r < NN_X86_MR; r++) tail_length[r] = _mm256_set1_ps(tail[r]);
         for (int c0 = 0; c0 < np; c0 += 16) {
             const int wide = np - c0 >= 16;
             const int8_t *tile = (const int8_t *)job->packed + (size_t)c0 * (size_t)ks;
             __m256i b0 = _mm256_loadu_si256((const __m256i *)(job->screen_init + c0));
-            x86_acc acc = wide ? nn_x86_dot(screened, ks, tile, b0, _mm256_loadu_si256((const __m256i *)(job->screen_init + c0 + 8)), 1)
-                               : nn_x86_dot(screened, ks, tile, b0, b0, 0);
+            x86_acc acc = wide ? nn_x86_dot(s.screened, ks, tile, b0, _mm256_loadu_si256((const __m256i *)(job->screen_init + c0 + 8)), 1)
+                               : nn_x86_dot(s.screened, ks, tile, b0, b0, 0);
             // Usually no lane of the 4 x 16 may win: one test for all of them.
             __m256 m[NN_X86_MR][2], any = _mm256_setzero_ps();
             for (int r = 0; r < NN_X86_MR; r++) {
@@ -366,17 +406,11 @@ X86_FN static long long nn_avx2_screened(const nn_job *job, int i0, int i1) {
             }
             if (_mm256_testz_ps(any, any)) continue;
             for (int r = 0; r < NN_X86_MR; r++)
-                if (t < length[r]) scored += nn_x86_score_lanes(job, &q[r], m[r][0], m[r][1], c0);
+                if (t < s.length[r]) s.scored += nn_x86_score_lanes(job, &q[r], m[r][0], m[r][1], c0);
         }
-        for (int r = 0; r < NN_X86_MR; r++) {
-            if (t >= length[r]) continue;
-            nn_screen_finish(job, start[r] + t, &q[r]);
-            hints[r] = q[r].index;
-        }
+        nn_streams_end(job, &s, t, q);
     }
-    free(screened);
-    free(full);
-    return scored;
+    return nn_streams_close(&s);
 }
 #endif
 
@@ -424,9 +458,7 @@ NEON_FN static void nn_neon(const nn_job *job, int i0, int i1) {
     }
     if (rows != stack_rows) free(rows);
 }
-#endif
 
-#ifdef EAGLE_HAVE_NEON_PATH
 /// sum_k q[k] * m[j][k] over one query's codes (`row_stride` of them, a multiple of 16, zeros
 /// beyond the dimension) and bank row j.
 NEON_INLINE int32_t nn_neon_row_dot(const nn_job *job, const int8_t *q, int j) {
@@ -444,34 +476,25 @@ NEON_INLINE uint32x4_t nn_neon_candidates(const nn_job *job, const nn_screen_que
     return vmvnq_u32(vcgtq_f32(bound, vdupq_n_f32(q->limit)));
 }
 
+NEON_FN static int32_t nn_neon_row_dot_call(const nn_job *job, const void *codes, int j) { return nn_neon_row_dot(job, codes, j); }
+
 /// The screened search on NEON: nn_avx2_screened's method with the sdot tiles (8 streams, 8
 /// columns per tile). Returns the rows scored in full.
 NEON_FN static long long nn_neon_screened(const nn_job *job, int i0, int i1) {
-    const int ks = job->screen, kp16 = eagle_round_up(ks, 16), groups = ks / 4, np = job->columns, stride = job->row_stride;
+    const int ks = job->screen, kp16 = eagle_round_up(ks, 16), groups = ks / 4, np = job->columns;
     const size_t tile_stride = (size_t)groups * 32;   // bytes of one packed 8-column tile
-    int8_t *screened = calloc((size_t)NEON_MR * (size_t)kp16, 1);   // zeros beyond ks stay
-    int8_t *full = malloc((size_t)NEON_MR * (size_t)stride);
-    if (!screened || !full) abort();
     static const int32_t zeros[8] = {0};
     int32_t acc[NEON_MR][8];
-    int start[NEON_MR], length[NEON_MR];
-    int32_t hints[NEON_MR] = {0};
-    long long scored = 0;
-    const int per = nn_streams(i0, i1, NEON_MR, start, length);
-    for (int t = 0; t < per; t++) {
+    nn_streams s;
+    nn_streams_open(job, i0, i1, NEON_MR, (size_t)kp16, &s);
+    for (int t = 0; t < s.steps; t++) {
         nn_screen_query q[NEON_MR];
+        float tail[NEON_MR];
+        nn_streams_begin(job, &s, t, 0, nn_neon_row_dot_call, q, tail);
         float32x4_t tail_length[NEON_MR];
-        for (int r = 0; r < NEON_MR; r++) {
-            const int live = t < length[r];
-            tail_length[r] = vdupq_n_f32(nn_screen_start(job, start[r] + t, live, 0, (uint8_t *)(screened + (size_t)r * (size_t)kp16),
-                                                         (uint8_t *)(full + (size_t)r * (size_t)stride), &q[r]));
-            if (live) {
-                nn_offer(job, &q[r], hints[r], nn_neon_row_dot(job, q[r].codes, hints[r]));
-                scored++;
-            }
-        }
+        for (int r = 0; r < NEON_MR; r++) tail_length[r] = vdupq_n_f32(tail[r]);
         for (int c0 = 0; c0 < np; c0 += 8) {
-            neon_tile_8x8(screened, kp16, groups, (const int8_t *)job->packed + (size_t)(c0 / 8) * tile_stride, zeros, acc);
+            neon_tile_8x8((const int8_t *)s.screened, kp16, groups, (const int8_t *)job->packed + (size_t)(c0 / 8) * tile_stride, zeros, acc);
             uint32x4_t m[NEON_MR][2], any = vdupq_n_u32(0);
             for (int r = 0; r < NEON_MR; r++) {
                 m[r][0] = nn_neon_candidates(job, &q[r], vld1q_s32(acc[r]), tail_length[r], c0);
@@ -480,7 +503,7 @@ NEON_FN static long long nn_neon_screened(const nn_job *job, int i0, int i1) {
             }
             if (vmaxvq_u32(any) == 0) continue;
             for (int r = 0; r < NEON_MR; r++) {
-                if (t >= length[r]) continue;
+                if (t >= s.length[r]) continue;
                 uint32_t lanes[8];
                 vst1q_u32(lanes, m[r][0]);
                 vst1q_u32(lanes + 4, m[r][1]);
@@ -488,19 +511,13 @@ NEON_FN static long long nn_neon_screened(const nn_job *job, int i0, int i1) {
                     const int j = c0 + l;
                     if (!lanes[l] || j >= job->bank_count) continue;
                     nn_offer(job, &q[r], j, nn_neon_row_dot(job, q[r].codes, j));
-                    scored++;
+                    s.scored++;
                 }
             }
         }
-        for (int r = 0; r < NEON_MR; r++) {
-            if (t >= length[r]) continue;
-            nn_screen_finish(job, start[r] + t, &q[r]);
-            hints[r] = q[r].index;
-        }
+        nn_streams_end(job, &s, t, q);
     }
-    free(screened);
-    free(full);
-    return scored;
+    return nn_streams_close(&s);
 }
 #endif
 

@@ -19,8 +19,9 @@ import CEagleKernels
 /// ``search(_:in:)`` runs the C kernel `eagle_nearest_search_packed` on the ``InstructionSet``
 /// in use (int8 tiles of the 1x1 convolution's matrix product, the epilogue above in SIMD), split
 /// over ``int8ThreadCount`` workers by queries. With AVX2 or NEON a bank of 64 or more dimensions
-/// is first screened on a third of them: a Cauchy-Schwarz lower bound rules out the rows that cannot be
-/// nearest, and only the others are scored by the definition, so the result stays bit for bit.
+/// is first screened on a third of them: a Cauchy-Schwarz lower bound rules out the rows that
+/// cannot be nearest, and only the others are scored by the definition, so the result stays bit
+/// for bit.
 public enum NearestNeighbour {
     /// The largest query code.
     public static let queryCodeLimit = 31
