@@ -58,11 +58,11 @@ final class NearestNeighbourTests: XCTestCase {
         }
     }
 
-    /// Memory-bank-like data, where the AVX2 kernel's screen rules most rows out: clustered rows,
-    /// queries near rows, and queries that copy a row the bank holds twice (equal distances, so the
-    /// lower index must win), at dimensions on both sides of the screen's threshold (64). Bit for
-    /// bit the twin; with AVX2 or NEON from 64 dimensions most pairs are never scored in full, on
-    /// the portable path or below 64 all are.
+    /// Memory-bank-like data, where the AVX2 and NEON kernels' screen rules most rows out:
+    /// clustered rows, queries near rows, and queries that copy a row the bank holds twice (equal
+    /// distances, so the lower index must win), at dimensions on both sides of the screen's
+    /// threshold (64). Bit for bit the twin; with AVX2 or NEON from 64 dimensions most pairs are
+    /// never scored in full, on the portable path or below 64 all are.
     func testScreenedSearchMatchesReferenceOnClusteredBanks() throws {
         var rng = SeededGenerator(seed: 0x9B3)
         let bankCount = 400, queryCount = 150
