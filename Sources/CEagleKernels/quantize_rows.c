@@ -9,21 +9,38 @@
 // |v| <= limit * (1 + 2^-23) by the choice of scale. The clamp comes before the truncating
 // conversion, which changes nothing for values inside [-limit, limit] and maps NaN to -limit.
 #include "eagle_kernels.h"
+#include "requantize.h"
 
 #include <math.h>
 
-void eagle_quantize_rows(const float *rows, int count, int dimension, int limit, int8_t *codes, float *scales,
-                         float *squared_norms) {
+/// The largest |x[k]| (0 for none), NaNs skipped. Eight running maxima, not one: a single chain
+/// of dependent comparisons was most of the time of a frame's 784 x 144 queries (the vectorized
+/// division was not). The maximum of maxima is the same number in any order.
+EAGLE_INLINE float qr_largest(const float *x, int dimension) {
+    float lanes[8] = {0};
+    int k = 0;
+    for (; k + 8 <= dimension; k += 8)
+        for (int j = 0; j < 8; j++) {
+            float a = fabsf(x[k + j]);
+            lanes[j] = a > lanes[j] ? a : lanes[j];
+        }
+    float largest = 0.0f;
+    for (int j = 0; j < 8; j++) largest = lanes[j] > largest ? lanes[j] : largest;
+    for (; k < dimension; k++) {
+        float a = fabsf(x[k]);
+        if (a > largest) largest = a;
+    }
+    return largest;
+}
+
+EAGLE_INLINE void qr_rows(const float *rows, int count, int dimension, int limit, int8_t *codes, float *scales,
+                          float *squared_norms) {
     const float almost_half = 0x1.fffffep-2f;   // 0.5 - 2^-25
     const float top = (float)limit;
     for (int r = 0; r < count; r++) {
         const float *x = rows + (size_t)r * (size_t)dimension;
         int8_t *q = codes + (size_t)r * (size_t)dimension;
-        float largest = 0.0f;
-        for (int k = 0; k < dimension; k++) {
-            float a = fabsf(x[k]);
-            if (a > largest) largest = a;
-        }
+        float largest = qr_largest(x, dimension);
         float scale = largest > 0.0f ? largest / top : 1.0f;
         int32_t sum = 0;   // exact: at most 127^2 per code, and dimensions stay far below 2^31 / 127^2
         for (int k = 0; k < dimension; k++) {
@@ -38,4 +55,23 @@ void eagle_quantize_rows(const float *rows, int count, int dimension, int limit,
         scales[r] = scale;
         squared_norms[r] = (scale * scale) * (float)sum;
     }
+}
+
+#if defined(__x86_64__)
+// The same operations on 8 lanes (no FMA: nothing here may be contracted differently).
+__attribute__((target("avx2"))) static void qr_rows_avx2(const float *rows, int count, int dimension, int limit,
+                                                          int8_t *codes, float *scales, float *squared_norms) {
+    qr_rows(rows, count, dimension, limit, codes, scales, squared_norms);
+}
+#endif
+
+void eagle_quantize_rows(const float *rows, int count, int dimension, int limit, int8_t *codes, float *scales,
+                         float *squared_norms) {
+#if defined(__x86_64__)
+    if (eagle_simd_enabled()) {
+        qr_rows_avx2(rows, count, dimension, limit, codes, scales, squared_norms);
+        return;
+    }
+#endif
+    qr_rows(rows, count, dimension, limit, codes, scales, squared_norms);
 }

@@ -222,15 +222,18 @@ final class NearestNeighbourTests: XCTestCase {
         }
         cases.append((ties, 1, ties.count))
         cases.append(([0.49999997, -0.49999997, 0.5, -0.5, 1.4999999, 126.5, 127, 0, -0.0], 1, 9))
-        for (values, count, d) in cases {
-            for limit in [127, 63] {
-                let fast = try QuantizedRows(values, count: count, dimension: d, codeLimit: limit)
-                let reference = try QuantizedRows.reference(values, count: count, dimension: d, codeLimit: limit)
-                let what = "\(count) x \(d), limit \(limit)"
-                XCTAssertEqual(fast.values, reference.values, what)
-                XCTAssertEqual(fast.scales.map(\.bitPattern), reference.scales.map(\.bitPattern), what)
-                XCTAssertEqual(fast.squaredNorms.map(\.bitPattern), reference.squaredNorms.map(\.bitPattern), what)
-                XCTAssertLessThanOrEqual(fast.values.map { abs(Int($0)) }.max() ?? 0, limit, what)
+        // Each instruction set's C path (x86-64: AVX2 and the SSE2 baseline) against the twin.
+        try forEachInstructionSet(threads: [1]) { isa, _ in
+            for (values, count, d) in cases {
+                for limit in [127, 63] {
+                    let fast = try QuantizedRows(values, count: count, dimension: d, codeLimit: limit)
+                    let reference = try QuantizedRows.reference(values, count: count, dimension: d, codeLimit: limit)
+                    let what = "\(isa): \(count) x \(d), limit \(limit)"
+                    XCTAssertEqual(fast.values, reference.values, what)
+                    XCTAssertEqual(fast.scales.map(\.bitPattern), reference.scales.map(\.bitPattern), what)
+                    XCTAssertEqual(fast.squaredNorms.map(\.bitPattern), reference.squaredNorms.map(\.bitPattern), what)
+                    XCTAssertLessThanOrEqual(fast.values.map { abs(Int($0)) }.max() ?? 0, limit, what)
+                }
             }
         }
         let tieCodes = try QuantizedRows(ties, count: 1, dimension: ties.count).values
