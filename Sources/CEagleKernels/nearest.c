@@ -15,14 +15,32 @@
 //   multiplies, not four; the accumulators start at -32 * sum_k m[j][k], so they end at
 //   sum_k q m exactly. The codes are padded to a multiple of 8 with zeros on both sides.
 // The AVX2 and NEON paths screen the bank first when the dimension is large enough
-// (NN_SCREEN_MIN_DIMENSION): the dimensions A where the bank varies most (a third of them, picked
-// at pack time) give each row a lower bound on its v by Cauchy-Schwarz over the other ones, B,
-//     dot <= dot_A + |q_B| |m_B|,   so   v[j] >= bn[j] - (2 * qs[i]) * bs[j] * (dot_A + |q_B| |m_B|)
-// (scales are positive), and only rows whose bound, less a margin for float rounding, does not
-// exceed the best v found so far are scored in full, by the definition's formula. A pruned row's
-// v is then strictly above the best, so the result is the definition's, bit for bit. On bottle's
-// memory bank (1639 rows of 144 dimensions) 0.7 % of the rows are scored in full for the patches
-// of good parts, 1.6 % for those of defective ones. The portable path scores every row.
+// (NN_SCREEN_MIN_DIMENSION): each row gets a lower bound on its v, and only rows whose bound, less
+// a margin for float rounding, does not exceed the best v found so far are scored in full, by
+// the definition's formula. A pruned row's v is then strictly above the best, so the result is
+// the definition's, bit for bit. The portable path scores every row.
+// * NEON (the per-dimension screen): the dimensions A where the bank varies most (a third of
+//   them, picked at pack time) bound the rest, B, by Cauchy-Schwarz (scales are positive):
+//     dot <= dot_A + |q_B| |m_B|,   so   v[j] >= bn[j] - (2 * qs[i]) * bs[j] * (dot_A + |q_B| |m_B|).
+//   On bottle's bank (1639 rows of 144 dimensions) it scores 0.7 % of the rows in full for the
+//   patches of good parts, 1.6 % for defective ones.
+// * AVX2 (the rotated screen): R, 16 orthonormal directions near the bank's principal ones
+//   (found at pack time), stored as int16 with 14 fractional bits; R' = R_int / 2^14 and
+//   g >= ||R' R'^T - I|| (Frobenius, exact from the integers). In code units, with A = R_int q
+//   (int32, exact) and a = A / 2^14, the parts outside R' satisfy, for q_perp = q - R'^T a,
+//     q . m = a_q . a_m - a_q^T G a_m + q_perp . m_perp,   |q_perp|^2 <= |q|^2 - |a_q|^2 + g |a_q|^2.
+//   A is kept as 16 int16 codes c = round(A / 2^t) (|c| <= 2^13; t per query, one for the bank)
+//   with the exact error e = A - 2^t c, so the code dot product D = c_q . c_m gives
+//     q . m <= 2^(t_q + t_m) D / 2^28 + (2^t_q |c_q| |e_m| + (|e_q| + g |A_q|) |A_m|) / 2^28 + |q_perp| |m_perp|,
+//   the largest |e_m| and |A_m| over the bank standing in for the row's (they are tiny terms).
+//   The bank's columns are ordered into tiles of 16 similar rows (a k-d split of the rotated
+//   vectors), and each tile keeps the centre and radius of its rows' real rotated vectors
+//   bs R' m; by the triangle inequality (with the identity above) no row of a tile has
+//     v < max(|qs R' q - centre| - radius, 0)^2 - |qs q|^2 - g (|qs R' q| + reach)^2,
+//   so a query screens only the tiles this bound does not rule out, most promising first,
+//   then the rows of those tiles by D. On bottle's bank a patch of a good part screens 14.5 of
+//   the 103 tiles and scores 11.8 rows (0.7 %) in full; of a defective part, 22.3 tiles and 18.4
+//   rows (1.1 %).
 // Unscreened, each SIMD lane keeps its own running minimum over the bank rows it sees, in
 // increasing j and with a strict `<`, so it holds the first minimum of its rows; the lanes are
 // then merged by value, the lowest index among equal values: the first minimum over all rows,
@@ -33,6 +51,15 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+// The rotated screen: its dimensions, the rotation's fixed point (entries R * 2^14 in int16) and
+// the largest code of a rotated vector (2^13, so 16 products of two add up below 2^31).
+enum { NN_ROTATED_DIMS = 16, NN_ROTATION_BITS = 14, NN_ROTATED_CODE_BITS = 13 };
+// Up to here A = R q fits int32 for the queries' 6-bit codes: 31 * 2^14 * 4096 < 2^31.
+enum { NN_ROTATED_MAX_DIMENSION = 4096 };
+// Orthogonal iterations that turn the starting axes towards the bank's principal directions (any
+// orthonormal rows give a valid bound; closer ones rule out more rows).
+enum { NN_ROTATION_ITERATIONS = 30 };
 
 typedef struct {
     const int8_t *queries;
@@ -47,7 +74,23 @@ typedef struct {
     // over them (AVX2), bs[j] * |m_B[j]|, the rows (original order, `row_stride` codes, zero
     // padded) and the largest |bn[j]| and bs[j] * |m[j]| for the rounding margin.
     int screen, row_stride;
-    const int32_t *screen_dims, *screen_init;
+    const int32_t *screen_dims;
+    // The rotated screen (AVX2, see the top): the rotation's packed int16 columns, each bank
+    // column's tail bound (code units), g >= ||R R^T - I||, the bank codes' scale 2^t / 2^14 and
+    // the largest |e| and |A| / 2^14 over the bank.
+    // Its columns are the bank rows in tiles of similar rows (so that a query's candidates share
+    // tiles): `order` gives each column's row; the tails, norms and scales follow that order.
+    int rotated;
+    const int16_t *rotation;
+    const float *rotated_tails, *rotated_norms, *rotated_scales;
+    const int32_t *order;
+    float g, bank_weight, largest_error, largest_rotated;
+    // Per tile of 16 columns: the centre of its rows' rotated vectors bs[j] R m[j] (16 floats per
+    // tile, dimension-major: centres[i * tile_stride + tile]), the largest distance of a row from
+    // it and the largest |bs[j] R m[j]|; the largest of those over the bank.
+    int tiles, tile_stride;
+    const float *centres, *radii, *reaches;
+    float largest_reach;
     const float *tails;
     const int8_t *rows;
     float largest_norm, largest_length;
@@ -132,7 +175,7 @@ static float nn_screen_start(const nn_job *job, int i, int live, int offset, uin
         all += (int32_t)codes[k] * codes[k];
         full[k] = (uint8_t)(codes[k] + offset);
     }
-    for (int k = 0; k < job->screen; k++) {
+    for (int k = 0; !job->rotated && k < job->screen; k++) {   // the rotated screen's codes come later
         int8_t code = live ? codes[job->screen_dims[k]] : 0;
         part += (int32_t)code * code;
         screened[k] = (uint8_t)(code + offset);
@@ -350,15 +393,6 @@ X86_INLINE int32_t nn_x86_row_dot(const nn_job *job, const uint8_t *u, int j) {
     return (int32_t)((uint32_t)_mm_cvtsi128_si32(h) + (uint32_t)job->init[j]);
 }
 
-/// The bounds of 8 columns j0... from their dot products over the screened dimensions, compared
-/// with the query's limit: all ones in the lanes whose row may beat the best (NaN included).
-X86_INLINE __m256 nn_x86_candidates(const nn_job *job, const nn_screen_query *q, __m256i acc, __m256 tail_length, int j0) {
-    __m256 inner = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(job->bank_scales + j0), _mm256_cvtepi32_ps(acc)),
-                                 _mm256_mul_ps(tail_length, _mm256_loadu_ps(job->tails + j0)));
-    __m256 bound = _mm256_sub_ps(_mm256_loadu_ps(job->bank_norms + j0), _mm256_mul_ps(_mm256_set1_ps(q->twice), inner));
-    return _mm256_cmp_ps(bound, _mm256_set1_ps(q->limit), _CMP_NGT_UQ);
-}
-
 /// Scores the real rows among the lanes set in `low` (columns j0...j0+7) and `high` (j0+8...):
 /// their dot products first, independent of each other, then the offers. Returns their number.
 X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_screen_query *q, __m256 low, __m256 high, int j0) {
@@ -368,7 +402,7 @@ X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_screen_query *q, __m256 
     while (keep) {
         const int j = j0 + __builtin_ctz(keep);
         keep &= keep - 1;
-        if (j < job->bank_count) rows[count++] = j;
+        if (j < job->bank_count) rows[count++] = job->order[j];
     }
     for (int c = 0; c < count; c++) dots[c] = nn_x86_row_dot(job, q->codes, rows[c]);
     for (int c = 0; c < count; c++) nn_offer(job, q, rows[c], dots[c]);
@@ -377,39 +411,214 @@ X86_INLINE int nn_x86_score_lanes(const nn_job *job, nn_screen_query *q, __m256 
 
 X86_FN static int32_t nn_x86_row_dot_call(const nn_job *job, const void *codes, int j) { return nn_x86_row_dot(job, codes, j); }
 
-/// The screened search (see the top). The tile's four rows are four streams of consecutive
-/// queries, and each query first scores the row the previous query of its stream found nearest,
-/// which neighbouring patches mostly share: the limit is then tight from the start (any row's v
-/// would be a correct start, the best can only be lower). Returns the rows scored in full.
-X86_FN static long long nn_avx2_screened(const nn_job *job, int i0, int i1) {
-    const int ks = job->screen, np = job->columns;
-    nn_streams s;
-    nn_streams_open(job, i0, i1, NN_X86_MR, (size_t)ks, &s);
-    for (int t = 0; t < s.steps; t++) {
-        nn_screen_query q[NN_X86_MR];
-        float tail[NN_X86_MR];
-        nn_streams_begin(job, &s, t, 32, nn_x86_row_dot_call, q, tail);
-        __m256 tail_length[NN_X86_MR];
-        for (int r = 0; r < NN_X86_MR; r++) tail_length[r] = _mm256_set1_ps(tail[r]);
-        for (int c0 = 0; c0 < np; c0 += 16) {
-            const int wide = np - c0 >= 16;
-            const int8_t *tile = (const int8_t *)job->packed + (size_t)c0 * (size_t)ks;
-            __m256i b0 = _mm256_loadu_si256((const __m256i *)(job->screen_init + c0));
-            x86_acc acc = wide ? nn_x86_dot(s.screened, ks, tile, b0, _mm256_loadu_si256((const __m256i *)(job->screen_init + c0 + 8)), 1)
-                               : nn_x86_dot(s.screened, ks, tile, b0, b0, 0);
-            // Usually no lane of the 4 x 16 may win: one test for all of them.
-            __m256 m[NN_X86_MR][2], any = _mm256_setzero_ps();
-            for (int r = 0; r < NN_X86_MR; r++) {
-                m[r][0] = nn_x86_candidates(job, &q[r], acc.v[r][0], tail_length[r], c0);
-                m[r][1] = wide ? nn_x86_candidates(job, &q[r], acc.v[r][1], tail_length[r], c0 + 8) : _mm256_setzero_ps();
-                any = _mm256_or_ps(any, _mm256_or_ps(m[r][0], m[r][1]));
+/// One query's side of the rotated screen's bound (see the top), broadcast: the scale of the
+/// code dot product, the tail bound, the rounding terms, 2 qs and the limit.
+typedef struct { __m256 w, tail, rest, twice, limit; } nn_x86_rotated_query;
+
+/// The smallest t >= 0 with every |A_i| < 2^(13+t) (of `count` values), so A / 2^t rounds to
+/// codes within 2^13.
+static int nn_rotated_shift(const int64_t *a, size_t count) {
+    int64_t largest = 0;
+    for (size_t i = 0; i < count; i++) largest = EAGLE_MAX(largest, a[i] < 0 ? -a[i] : a[i]);
+    int t = 0;
+    while (largest >= ((int64_t)1 << (NN_ROTATED_CODE_BITS + t))) t++;
+    return t;
+}
+
+/// c = A / 2^t rounded half away from zero and e = A - 2^t c, exactly; the squared lengths of c,
+/// e and A in `sq`.
+static void nn_rotated_codes(const int64_t *a, int t, int16_t *c, __int128 sq[3]) {
+    sq[0] = sq[1] = sq[2] = 0;
+    for (int i = 0; i < NN_ROTATED_DIMS; i++) {
+        int64_t magnitude = a[i] < 0 ? -a[i] : a[i];
+        int64_t code = t > 0 ? (magnitude + ((int64_t)1 << (t - 1))) >> t : magnitude;
+        if (a[i] < 0) code = -code;
+        int64_t e = a[i] - code * ((int64_t)1 << t);
+        c[i] = (int16_t)code;
+        sq[0] += (__int128)(code * code);
+        sq[1] += (__int128)e * e;
+        sq[2] += (__int128)a[i] * a[i];
+    }
+}
+
+/// 2^e exactly, for |e| < 64, without a libm call (ldexp was visible per query).
+static inline double nn_power2(int e) { return e >= 0 ? (double)(1ull << e) : 1.0 / (double)(1ull << -e); }
+
+/// The smallest float not below the non-negative `x`.
+static float nn_float_up(double x) {
+    float f = (float)x;
+    return (double)f < x ? nextafterf(f, INFINITY) : f;
+}
+
+/// Upper bound on the length of the part of a vector of code length^2 `all` outside the rotation,
+/// from its rotated A (length^2 `a2`), in code units: |x_perp|^2 <= (all 2^28 - |A|^2 + g |A|^2) / 2^28.
+static float nn_rotated_tail(int64_t all, __int128 a2, float g) {
+    __int128 exact = (__int128)all * ((__int128)1 << (2 * NN_ROTATION_BITS)) - a2;   // |x|^2 - |a|^2, times 2^28
+    double bound = (double)exact + (double)g * (double)a2 * (1 + 1e-12);
+    return nn_float_up(sqrt(bound > 0 ? bound : 0) * nn_power2(-NN_ROTATION_BITS) * (1 + 1e-12));
+}
+
+/// The bounds of 8 columns j0... on the rotated screen, compared with the query's limit: all ones
+/// in the lanes whose row may beat the best (NaN included).
+X86_INLINE __m256 nn_x86_rotated_candidates(const nn_job *job, const nn_x86_rotated_query *r, __m256i dot, int j0) {
+    __m256 x = _mm256_fmadd_ps(r->tail, _mm256_loadu_ps(job->rotated_tails + j0), r->rest);
+    x = _mm256_fmadd_ps(r->w, _mm256_cvtepi32_ps(dot), x);
+    __m256 bound = _mm256_fnmadd_ps(r->twice, _mm256_mul_ps(_mm256_loadu_ps(job->rotated_scales + j0), x),
+                                    _mm256_loadu_ps(job->rotated_norms + j0));
+    return _mm256_cmp_ps(bound, r->limit, _CMP_NGT_UQ);
+}
+
+
+/// A lower bound on the v of every row of each tile, from the triangle inequality in the rotated
+/// space (see the top): with L = max(|qs R q - centre| - radius, 0),
+///     v >= L^2 - |q|^2 - g (|qs R q| + reach)^2,
+/// less a margin for float rounding. Stores the bound of each tile that may hold a row whose v is
+/// not above `limit` in bounds[tile], the tiles in `live` order in `tiles`; returns how many.
+X86_INLINE int nn_x86_tile_bounds(const nn_job *job, const float *rotated_query, float length, float query_norm,
+                                  float limit, float *bounds, int32_t *tiles) {
+    // The distances and lengths are within a few float roundings (2^-24 relative) of their real
+    // values, at most |q| + the largest reach; 1e-5 of its square covers their effect on L^2.
+    const float reach = sqrtf(query_norm) + job->largest_reach, margin = 1e-5f * reach * reach;
+    const __m256 g = _mm256_set1_ps(job->g), zero = _mm256_setzero_ps(), length_v = _mm256_set1_ps(length);
+    const __m256 cut = _mm256_set1_ps(limit + query_norm + margin);   // L^2 - g (...)^2 above this: no row can win
+    int live = 0;
+    for (int t0 = 0; t0 < job->tiles; t0 += 8) {
+        __m256 distance2 = zero;
+        for (int k = 0; k < NN_ROTATED_DIMS; k++) {
+            __m256 difference = _mm256_sub_ps(_mm256_set1_ps(rotated_query[k]), _mm256_loadu_ps(job->centres + (size_t)k * (size_t)job->tile_stride + (size_t)t0));
+            distance2 = _mm256_fmadd_ps(difference, difference, distance2);
+        }
+        __m256 gap = _mm256_max_ps(_mm256_sub_ps(_mm256_sqrt_ps(distance2), _mm256_loadu_ps(job->radii + t0)), zero);
+        __m256 spread = _mm256_add_ps(length_v, _mm256_loadu_ps(job->reaches + t0));
+        __m256 bound = _mm256_fnmadd_ps(_mm256_mul_ps(g, spread), spread, _mm256_mul_ps(gap, gap));
+        unsigned keep = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(bound, cut, _CMP_NGT_UQ));
+        float values[8];
+        _mm256_storeu_ps(values, bound);
+        while (keep) {
+            const int lane = __builtin_ctz(keep);
+            keep &= keep - 1;
+            if (t0 + lane >= job->tiles) break;
+            bounds[live] = values[lane] - query_norm - margin;   // a lower bound on v, comparable with the limit
+            tiles[live++] = t0 + lane;
+        }
+    }
+    // The most promising tile first, so the limit tightens early (sorting them all cost more than
+    // it saved).
+    int first = 0;
+    for (int l = 1; l < live; l++) first = bounds[l] < bounds[first] ? l : first;
+    if (first > 0) {
+        const float b = bounds[0];
+        const int32_t tile = tiles[0];
+        bounds[0] = bounds[first];
+        tiles[0] = tiles[first];
+        bounds[first] = b;
+        tiles[first] = tile;
+    }
+    return live;
+}
+
+/// Screens the `live` tiles of one query (nn_x86_tile_bounds' order) against its rotated codes
+/// and scores the candidates; stops at the first tile whose bound is above the limit. Returns the
+/// rows scored in full.
+X86_INLINE long long nn_x86_rotated_tiles(const nn_job *job, nn_screen_query *q, nn_x86_rotated_query *rq, const int16_t *codes,
+                                          const float *bounds, const int32_t *tiles, int live) {
+    __m256i pairs[NN_ROTATED_DIMS / 2];
+    for (int p = 0; p < NN_ROTATED_DIMS / 2; p++) pairs[p] = x86_pair(codes + 2 * p);
+    long long scored = 0;
+    for (int l = 0; l < live; l++) {
+        if (bounds[l] > q->limit) continue;
+        const int c0 = 16 * tiles[l], full = job->columns - c0 >= 16;
+        const int16_t *w = (const int16_t *)job->packed + (size_t)c0 * NN_ROTATED_DIMS;
+        __m256i low = _mm256_setzero_si256(), high = _mm256_setzero_si256();
+        if (full) {
+            for (int p = 0; p < NN_ROTATED_DIMS / 2; p++) {
+                low = _mm256_add_epi32(low, _mm256_madd_epi16(pairs[p], _mm256_loadu_si256((const __m256i *)(w + 32 * p))));
+                high = _mm256_add_epi32(high, _mm256_madd_epi16(pairs[p], _mm256_loadu_si256((const __m256i *)(w + 32 * p + 16))));
             }
-            if (_mm256_testz_ps(any, any)) continue;
-            for (int r = 0; r < NN_X86_MR; r++)
-                if (t < s.length[r]) s.scored += nn_x86_score_lanes(job, &q[r], m[r][0], m[r][1], c0);
+        } else {
+            for (int p = 0; p < NN_ROTATED_DIMS / 2; p++)
+                low = _mm256_add_epi32(low, _mm256_madd_epi16(pairs[p], _mm256_loadu_si256((const __m256i *)(w + 16 * p))));
+        }
+        __m256 m0 = nn_x86_rotated_candidates(job, rq, low, c0);
+        __m256 m1 = full ? nn_x86_rotated_candidates(job, rq, high, c0 + 8) : _mm256_setzero_ps();
+        if (_mm256_testz_ps(_mm256_or_ps(m0, m1), _mm256_or_ps(m0, m1))) continue;
+        scored += nn_x86_score_lanes(job, q, m0, m1, c0);
+        rq->limit = _mm256_set1_ps(q->limit);
+    }
+    return scored;
+}
+
+/// The rotated screen (see the top): nn_avx2_screened's streams, six of them (the 1x1
+/// convolution's 6 x 16 int16 tile), each step's queries rotated by that tile too.
+X86_FN static long long nn_avx2_rotated(const nn_job *job, int i0, int i1) {
+    const int d = job->dimension, kp = eagle_round_up(d, 2);
+    const __m256i zero = _mm256_setzero_si256();
+    int16_t *wide = malloc(sizeof(int16_t) * X86_MR * (size_t)kp);
+    if (!wide) abort();
+    nn_streams s;
+    nn_streams_open(job, i0, i1, X86_MR, sizeof(int16_t) * NN_ROTATED_DIMS, &s);
+    float *bounds = malloc(sizeof(float) * (size_t)job->tile_stride);
+    int32_t *tiles = malloc(sizeof(int32_t) * (size_t)job->tile_stride);
+    if (!bounds || !tiles) abort();
+    for (int t = 0; t < s.steps; t++) {
+        nn_screen_query q[X86_MR];
+        float unused[X86_MR];
+        nn_streams_begin(job, &s, t, 32, nn_x86_row_dot_call, q, unused);
+        int64_t all[X86_MR];
+        for (int r = 0; r < X86_MR; r++) {
+            int16_t *o = wide + (size_t)r * (size_t)kp;
+            memset(o, 0, sizeof(int16_t) * (size_t)kp);
+            all[r] = 0;
+            if (t >= s.length[r]) continue;
+            const int8_t *codes = job->queries + (size_t)(s.start[r] + t) * (size_t)d;
+            for (int k = 0; k < d; k++) {
+                o[k] = codes[k];
+                all[r] += (int32_t)codes[k] * codes[k];
+            }
+        }
+        // A = R q in int32, exactly (|A_i| <= 31 * 2^14 * d < 2^31 for the dimensions packed).
+        x86_acc rotated = x86_dot_6x16(wide, kp, job->rotation, zero, zero);
+        nn_x86_rotated_query rq[X86_MR];
+        for (int r = 0; r < X86_MR; r++) {
+            int32_t lanes[NN_ROTATED_DIMS];
+            int64_t a[NN_ROTATED_DIMS];
+            __int128 sq[3];
+            _mm256_storeu_si256((__m256i *)lanes, rotated.v[r][0]);
+            _mm256_storeu_si256((__m256i *)(lanes + 8), rotated.v[r][1]);
+            for (int i = 0; i < NN_ROTATED_DIMS; i++) a[i] = lanes[i];
+            const int shift = nn_rotated_shift(a, NN_ROTATED_DIMS);
+            nn_rotated_codes(a, shift, (int16_t *)(void *)(s.screened + (size_t)r * s.screened_stride), sq);
+            // 2^t |c| |e_m| + (|e_q| + g |A_q|) |A_m|, over 2^28, with the bank's largest |e_m|, |A_m|.
+            const double rest = sqrt((double)sq[0]) * nn_power2(shift - NN_ROTATION_BITS) * job->largest_error +
+                                (sqrt((double)sq[1]) + (double)job->g * sqrt((double)sq[2])) * nn_power2(-NN_ROTATION_BITS) * job->largest_rotated;
+            rq[r].w = _mm256_set1_ps((float)(job->bank_weight * nn_power2(shift - NN_ROTATION_BITS)));
+            rq[r].tail = _mm256_set1_ps(nn_rotated_tail(all[r], sq[2], job->g));
+            rq[r].rest = _mm256_set1_ps(nn_float_up(rest * (1 + 1e-9)));
+            rq[r].twice = _mm256_set1_ps(q[r].twice);
+            rq[r].limit = _mm256_set1_ps(q[r].limit);
+        }
+        for (int r = 0; r < X86_MR; r++) {
+            if (t >= s.length[r]) continue;
+            const int i = s.start[r] + t;
+            const int16_t *codes = (const int16_t *)(const void *)(s.screened + (size_t)r * s.screened_stride);
+            // The query's rotated vector qs R q (real units) and its tile bounds.
+            float rotated_query[NN_ROTATED_DIMS];
+            int32_t lanes[NN_ROTATED_DIMS];
+            _mm256_storeu_si256((__m256i *)lanes, rotated.v[r][0]);
+            _mm256_storeu_si256((__m256i *)(lanes + 8), rotated.v[r][1]);
+            double length2 = 0;
+            for (int k = 0; k < NN_ROTATED_DIMS; k++) {
+                rotated_query[k] = job->query_scales[i] * ((float)lanes[k] * (1.0f / (1 << NN_ROTATION_BITS)));
+                length2 += (double)rotated_query[k] * rotated_query[k];
+            }
+            const int live = nn_x86_tile_bounds(job, rotated_query, (float)sqrt(length2), job->query_norms[i], q[r].limit, bounds, tiles);
+            s.scored += nn_x86_rotated_tiles(job, &q[r], &rq[r], codes, bounds, tiles, live);
         }
         nn_streams_end(job, &s, t, q);
     }
+    free(wide);
+    free(bounds);
+    free(tiles);
     return nn_streams_close(&s);
 }
 #endif
@@ -530,7 +739,7 @@ static void nn_task(void *context, int index) {
     switch (job->isa) {
 #ifdef EAGLE_HAVE_AVX2_PATH
     case EAGLE_ISA_AVX2:
-        if (job->screen > 0) scored = nn_avx2_screened(job, i0, i1);
+        if (job->rotated) scored = nn_avx2_rotated(job, i0, i1);
         else nn_avx2(job, i0, i1);
         break;
 #endif
@@ -549,19 +758,23 @@ static void nn_task(void *context, int index) {
 
 enum { NN_MAGIC = 0x3262414E };
 
-// AVX2 and NEON screen banks of at least this many dimensions, on a third of them rounded up to 8.
+// AVX2 and NEON screen banks of at least this many dimensions (AVX2 up to
+// NN_ROTATED_MAX_DIMENSION): AVX2 with the rotated screen, NEON on a third of the dimensions
+// rounded up to 8.
 enum { NN_SCREEN_MIN_DIMENSION = 64 };
 
 // A packed bank: this header, then the padded scales, norms and column inits (`columns` each),
-// then the bank in the ISA's column layout (the rows as they are for the portable path): all of
-// it for the portable and NEON paths, the screened dimensions for a screened AVX2 bank, which
-// also keeps the screen's sections. Sections start on 64 bytes.
+// the screen's sections if it has one (the rows for full scoring among them), then the bank in
+// the ISA's column layout (the rows as they are for the portable path), of the screen's codes if
+// screened. Sections start on 64 bytes.
 typedef struct {
     int32_t magic, isa, bank_count, dimension, columns;
-    int32_t screen, row_stride, unused;
+    int32_t screen, row_stride, rotated;
     int64_t scales_offset, norms_offset, init_offset, bank_offset, total;
-    int64_t screen_dims_offset, screen_init_offset, tails_offset, rows_offset;
-    float largest_norm, largest_length;
+    int64_t screen_dims_offset, tails_offset, rows_offset;
+    int64_t rotation_offset, rotated_constants_offset, centres_offset, radii_offset, reaches_offset;
+    int32_t tiles, tile_stride;
+    float largest_norm, largest_length, g, bank_weight, largest_error, largest_rotated, largest_reach;
 } nn_header;
 
 static int nn_columns(eagle_isa isa, int bank_count) {
@@ -607,23 +820,36 @@ static nn_header nn_layout(eagle_isa isa, int bank_count, int dimension) {
     h.bank_count = bank_count;
     h.dimension = dimension;
     h.columns = nn_columns(isa, bank_count);
-    if ((isa == EAGLE_ISA_AVX2 || isa == EAGLE_ISA_NEON_DOT) && dimension >= NN_SCREEN_MIN_DIMENSION) {
+    if (isa == EAGLE_ISA_AVX2 && dimension >= NN_SCREEN_MIN_DIMENSION && dimension <= NN_ROTATED_MAX_DIMENSION) {
+        h.rotated = 1;
+        h.screen = NN_ROTATED_DIMS;
+        h.row_stride = eagle_round_up(dimension, 32);   // the row dot's vectors
+    } else if (isa == EAGLE_ISA_NEON_DOT && dimension >= NN_SCREEN_MIN_DIMENSION) {
         h.screen = eagle_round_up((dimension + 2) / 3, 8);
-        h.row_stride = eagle_round_up(dimension, isa == EAGLE_ISA_AVX2 ? 32 : 16);   // the row dots' vectors
+        h.row_stride = eagle_round_up(dimension, 16);   // the row dot's vectors
     }
     size_t words = 4 * (size_t)h.columns;   // a section of floats or int32
     int64_t at = eagle_round_up((int)sizeof h, 64);
     h.scales_offset = nn_section(&at, words);
     h.norms_offset = nn_section(&at, words);
     h.init_offset = nn_section(&at, words);
-    if (h.screen > 0) {
+    if (h.rotated) {
+        h.rows_offset = nn_section(&at, (size_t)bank_count * (size_t)h.row_stride);
+        h.rotation_offset = nn_section(&at, sizeof(int16_t) * NN_ROTATED_DIMS * (size_t)eagle_round_up(dimension, 2));
+        h.rotated_constants_offset = nn_section(&at, 4 * words);   // tails, norms, scales, order
+        h.tiles = (bank_count + 15) / 16;
+        h.tile_stride = eagle_round_up(EAGLE_MAX(h.tiles, 1), 8);
+        h.centres_offset = nn_section(&at, 4 * NN_ROTATED_DIMS * (size_t)h.tile_stride);
+        h.radii_offset = nn_section(&at, 4 * (size_t)h.tile_stride);
+        h.reaches_offset = nn_section(&at, 4 * (size_t)h.tile_stride);
+    } else if (h.screen > 0) {
         h.screen_dims_offset = nn_section(&at, 4 * (size_t)h.screen);
-        h.screen_init_offset = nn_section(&at, words);
         h.tails_offset = nn_section(&at, words);
         h.rows_offset = nn_section(&at, (size_t)bank_count * (size_t)h.row_stride);
     }
     h.bank_offset = at;
-    h.total = at + (int64_t)nn_bank_bytes(isa, h.screen > 0 ? h.screen : dimension, h.columns);
+    h.total = at + (int64_t)(h.rotated ? sizeof(int16_t) * NN_ROTATED_DIMS * (size_t)h.columns
+                                        : nn_bank_bytes(isa, h.screen > 0 ? h.screen : dimension, h.columns));
     return h;
 }
 
@@ -632,17 +858,13 @@ size_t eagle_nearest_packed_size(eagle_isa isa, int bank_count, int dimension) {
 }
 
 #if defined(EAGLE_HAVE_AVX2_PATH) || defined(EAGLE_HAVE_NEON_PATH)
-/// The screen's sections of a packed AVX2 or NEON bank: the third of the dimensions where the
-/// dequantized bank varies most (ties to the lower dimension), their column inits (AVX2) and
-/// packed columns, the rows for full scoring, each row's scale times its length over the other
-/// dimensions, and the largest norm and scaled length.
-static void nn_pack_screen(nn_header *h, char *base, const int8_t *bank, const float *bank_scales, const float *bank_norms) {
-    const int n = h->bank_count, d = h->dimension, ks = h->screen;
-    int32_t *dims = (int32_t *)(void *)(base + h->screen_dims_offset);
+/// The `count` dimensions where the dequantized bank varies most, most first (ties to the lower
+/// dimension).
+static void nn_widest_dimensions(const nn_header *h, const int8_t *bank, const float *bank_scales, int count, int32_t *dims) {
+    const int n = h->bank_count, d = h->dimension;
     double *spread = calloc((size_t)d, sizeof(double));
     char *chosen = calloc((size_t)d, 1);
-    int8_t *screened = malloc((size_t)EAGLE_MAX(n, 1) * (size_t)ks);
-    if (!spread || !chosen || !screened) abort();
+    if (!spread || !chosen) abort();
     for (int k = 0; k < d; k++) {
         double sum = 0, squares = 0;
         for (int j = 0; j < n; j++) {
@@ -652,48 +874,275 @@ static void nn_pack_screen(nn_header *h, char *base, const int8_t *bank, const f
         }
         spread[k] = n > 0 ? squares / n - (sum / n) * (sum / n) : 0;
     }
-    for (int s = 0; s < ks; s++) {
+    for (int s = 0; s < count; s++) {
         int pick = -1;
         for (int k = 0; k < d; k++)
             if (!chosen[k] && (pick < 0 || spread[k] > spread[pick])) pick = k;
         chosen[pick] = 1;
         dims[s] = pick;
     }
-    int32_t *screen_init = (int32_t *)(void *)(base + h->screen_init_offset);
-    float *tails = (float *)(void *)(base + h->tails_offset);
+    free(spread);
+    free(chosen);
+}
+
+/// What every screen keeps: the rows for full scoring (`row_stride` codes, zero padded) and the
+/// largest |bn[j]| and bs[j] * |m[j]| for the rounding margin.
+static void nn_pack_rows(nn_header *h, char *base, const int8_t *bank, const float *bank_scales, const float *bank_norms) {
+    const int n = h->bank_count, d = h->dimension;
     int8_t *rows = (int8_t *)(base + h->rows_offset);
     h->largest_norm = 0;
     h->largest_length = 0;
     for (int j = 0; j < n; j++) {
         const int8_t *m = bank + (size_t)j * (size_t)d;
-        int32_t sum = 0, all = 0, part = 0;
-        for (int s = 0; s < ks; s++) {
-            int8_t code = m[dims[s]];
-            screened[(size_t)j * (size_t)ks + (size_t)s] = code;
-            sum += code;
-            part += (int32_t)code * code;
-        }
+        int32_t all = 0;
         for (int k = 0; k < d; k++) all += (int32_t)m[k] * m[k];
-        screen_init[j] = -32 * sum;
-        tails[j] = bank_scales[j] * sqrtf((float)(all - part));
         memcpy(rows + (size_t)j * (size_t)h->row_stride, m, (size_t)d);
         if (fabsf(bank_norms[j]) > h->largest_norm) h->largest_norm = fabsf(bank_norms[j]);
         float length = bank_scales[j] * sqrtf((float)all);
         if (length > h->largest_length) h->largest_length = length;
     }
-    int8_t *columns = (int8_t *)(base + h->bank_offset);
-    switch ((eagle_isa)h->isa) {
-#ifdef EAGLE_HAVE_AVX2_PATH
-    case EAGLE_ISA_AVX2: nn_x86_pack_columns(screened, ks, n, ks, h->columns, columns); break;
+}
+
 #endif
+
 #ifdef EAGLE_HAVE_NEON_PATH
-    case EAGLE_ISA_NEON_DOT: neon_pack_columns(screened, ks, n, ks, h->columns, columns); break;
-#endif
-    default: break;   // nn_layout screens for the two above only
+/// The per-dimension screen's sections of a packed NEON bank: the third of the dimensions where
+/// the dequantized bank varies most, their packed columns, and each row's scale times its length
+/// over the other dimensions.
+static void nn_pack_screen(nn_header *h, char *base, const int8_t *bank, const float *bank_scales, const float *bank_norms) {
+    const int n = h->bank_count, d = h->dimension, ks = h->screen;
+    int32_t *dims = (int32_t *)(void *)(base + h->screen_dims_offset);
+    int8_t *screened = malloc((size_t)EAGLE_MAX(n, 1) * (size_t)ks);
+    if (!screened) abort();
+    nn_widest_dimensions(h, bank, bank_scales, ks, dims);
+    nn_pack_rows(h, base, bank, bank_scales, bank_norms);
+    float *tails = (float *)(void *)(base + h->tails_offset);
+    for (int j = 0; j < n; j++) {
+        const int8_t *m = bank + (size_t)j * (size_t)d;
+        int32_t all = 0, part = 0;
+        for (int s = 0; s < ks; s++) {
+            int8_t code = m[dims[s]];
+            screened[(size_t)j * (size_t)ks + (size_t)s] = code;
+            part += (int32_t)code * code;
+        }
+        for (int k = 0; k < d; k++) all += (int32_t)m[k] * m[k];
+        tails[j] = bank_scales[j] * sqrtf((float)(all - part));
     }
-    free(spread);
-    free(chosen);
+    neon_pack_columns(screened, ks, n, ks, h->columns, (int8_t *)(base + h->bank_offset));
     free(screened);
+}
+#endif
+
+#ifdef EAGLE_HAVE_AVX2_PATH
+/// Makes the `k` rows of `basis` (each of `d`) orthonormal, in order, by Gram-Schmidt done twice;
+/// a row that (nearly) lies in the span of those before it is replaced by the first axis that
+/// does not, so the result always has k orthonormal rows (k <= d).
+static void nn_orthonormalize(double *basis, int k, int d) {
+    for (int r = 0, axis = 0; r < k; r++) {
+        double *x = basis + (size_t)r * (size_t)d;
+        for (;;) {
+            double before = 0, after = 0;
+            for (int c = 0; c < d; c++) before += x[c] * x[c];
+            for (int pass = 0; pass < 2; pass++)
+                for (int p = 0; p < r; p++) {
+                    const double *y = basis + (size_t)p * (size_t)d;
+                    double dot = 0;
+                    for (int c = 0; c < d; c++) dot += x[c] * y[c];
+                    for (int c = 0; c < d; c++) x[c] -= dot * y[c];
+                }
+            for (int c = 0; c < d; c++) after += x[c] * x[c];
+            if (after > 1e-12 * before && after > 0) {
+                const double scale = 1 / sqrt(after);
+                for (int c = 0; c < d; c++) x[c] *= scale;
+                break;
+            }
+            memset(x, 0, sizeof(double) * (size_t)d);
+            x[axis++ % d] = 1;
+        }
+    }
+}
+
+/// Sorts `items` rows [begin, end) of `order` by `key` (ascending, ties by row): a merge sort, so
+/// the order is the same on every platform.
+static void nn_sort_rows(int32_t *items, const double *key, int32_t *scratch, int count) {
+    if (count < 2) return;
+    const int half = count / 2;
+    nn_sort_rows(items, key, scratch, half);
+    nn_sort_rows(items + half, key, scratch, count - half);
+    int a = 0, b = half, o = 0;
+    while (a < half || b < count) {
+        const int take_a = b >= count || (a < half && (key[items[a]] < key[items[b]] ||
+                                                       (key[items[a]] == key[items[b]] && items[a] < items[b])));
+        scratch[o++] = take_a ? items[a++] : items[b++];
+    }
+    memcpy(items, scratch, sizeof(int32_t) * (size_t)count);
+}
+
+/// Orders the rows order[begin, end) into tiles of 16 similar ones: split in two along the rotated
+/// coordinate (A, 16 per row) that varies most among them, the first part a multiple of 16 rows,
+/// each part again, down to one tile (a k-d tree's leaves, left to right).
+static void nn_tile_order(const int64_t *rotated, int32_t *order, int begin, int end) {
+    const int count = end - begin;
+    if (count <= 16) return;
+    int widest = 0;
+    double widest_spread = -1;
+    for (int i = 0; i < NN_ROTATED_DIMS; i++) {
+        double sum = 0, squares = 0;
+        for (int c = begin; c < end; c++) {
+            const double x = (double)rotated[(size_t)order[c] * NN_ROTATED_DIMS + (size_t)i];
+            sum += x;
+            squares += x * x;
+        }
+        const double spread = squares - sum * sum / count;
+        if (spread > widest_spread) { widest_spread = spread; widest = i; }
+    }
+    int32_t largest = 0;
+    for (int c = begin; c < end; c++) largest = EAGLE_MAX(largest, order[c]);
+    double *key = malloc(sizeof(double) * ((size_t)largest + 1));
+    int32_t *scratch = malloc(sizeof(int32_t) * (size_t)count);
+    if (!key || !scratch) abort();
+    for (int c = begin; c < end; c++) key[order[c]] = (double)rotated[(size_t)order[c] * NN_ROTATED_DIMS + (size_t)widest];
+    nn_sort_rows(order + begin, key, scratch, count);
+    free(key);
+    free(scratch);
+    const int middle = begin + eagle_round_up(count / 2, 16);
+    nn_tile_order(rotated, order, begin, middle);
+    nn_tile_order(rotated, order, middle, end);
+}
+
+/// The rotated screen's sections of a packed AVX2 bank (see the top): the rotation R, 16
+/// orthonormal directions near the bank's principal ones (orthogonal iteration on the second
+/// moment of the dequantized rows, from the axes where the bank varies most) in int16 with 14
+/// fractional bits; g >= ||R R^T - I|| (Frobenius); per row the codes c of A = R m and the
+/// constants of its side of the bound; the rows for full scoring.
+static void nn_pack_rotated(nn_header *h, char *base, const int8_t *bank, const float *bank_scales, const float *bank_norms) {
+    const int n = h->bank_count, d = h->dimension, k = NN_ROTATED_DIMS, kp = eagle_round_up(d, 2);
+    const size_t columns = (size_t)h->columns;
+    double *moment = calloc((size_t)d * (size_t)d, sizeof(double));
+    double *basis = calloc((size_t)k * (size_t)d, sizeof(double)), *next = calloc((size_t)k * (size_t)d, sizeof(double));
+    double *row = malloc(sizeof(double) * (size_t)d);
+    int16_t *fixed = malloc(sizeof(int16_t) * (size_t)k * (size_t)d);
+    int16_t *codes = calloc(columns * (size_t)k, sizeof(int16_t));
+    int32_t dims[NN_ROTATED_DIMS];
+    if (!moment || !basis || !next || !row || !fixed || !codes) abort();
+    nn_pack_rows(h, base, bank, bank_scales, bank_norms);
+    nn_widest_dimensions(h, bank, bank_scales, k, dims);
+    for (int j = 0; j < n; j++) {
+        for (int c = 0; c < d; c++) row[c] = (double)bank_scales[j] * bank[(size_t)j * (size_t)d + (size_t)c];
+        for (int a = 0; a < d; a++)
+            for (int b = a; b < d; b++) moment[(size_t)a * (size_t)d + (size_t)b] += row[a] * row[b];
+    }
+    for (int a = 0; a < d; a++)
+        for (int b = 0; b < a; b++) moment[(size_t)a * (size_t)d + (size_t)b] = moment[(size_t)b * (size_t)d + (size_t)a];
+    for (int r = 0; r < k; r++) basis[(size_t)r * (size_t)d + (size_t)dims[r]] = 1;
+    for (int iteration = 0; iteration < NN_ROTATION_ITERATIONS; iteration++) {
+        for (int r = 0; r < k; r++)
+            for (int a = 0; a < d; a++) {
+                double sum = 0;
+                for (int b = 0; b < d; b++) sum += moment[(size_t)a * (size_t)d + (size_t)b] * basis[(size_t)r * (size_t)d + (size_t)b];
+                next[(size_t)r * (size_t)d + (size_t)a] = sum;
+            }
+        nn_orthonormalize(next, k, d);
+        double *swap = basis;
+        basis = next;
+        next = swap;
+    }
+    for (size_t i = 0; i < (size_t)k * (size_t)d; i++) fixed[i] = (int16_t)lrint(basis[i] * (1 << NN_ROTATION_BITS));
+    // g: products of int16 entries sum exactly in int64, so G is exact before the square root.
+    double frobenius = 0;
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++) {
+            int64_t dot = 0;
+            for (int c = 0; c < d; c++) dot += (int32_t)fixed[(size_t)a * (size_t)d + (size_t)c] * fixed[(size_t)b * (size_t)d + (size_t)c];
+            double entry = ldexp((double)dot, -2 * NN_ROTATION_BITS) - (a == b);
+            frobenius += entry * entry;
+        }
+    h->g = nn_float_up(sqrt(frobenius) * (1 + 1e-9) + 1e-12);
+    // The rotation as the 6 x 16 tile's packed int16 columns: [kp / 2][16][2].
+    int16_t *rotation = (int16_t *)(void *)(base + h->rotation_offset);
+    for (int p = 0; p < kp / 2; p++)
+        for (int i = 0; i < k; i++)
+            for (int half = 0; half < 2; half++) {
+                int c = 2 * p + half;
+                rotation[((size_t)p * (size_t)k + (size_t)i) * 2 + (size_t)half] = c < d ? fixed[(size_t)i * (size_t)d + (size_t)c] : 0;
+            }
+    // A = R m of every row, exactly; one shift for the whole bank, so the code dot product has one
+    // scale per query.
+    int64_t *rotated = malloc(sizeof(int64_t) * (size_t)EAGLE_MAX(n, 1) * (size_t)k);
+    if (!rotated) abort();
+    for (int j = 0; j < n; j++)
+        for (int i = 0; i < k; i++) {
+            int64_t sum = 0;
+            for (int c = 0; c < d; c++) sum += (int32_t)fixed[(size_t)i * (size_t)d + (size_t)c] * bank[(size_t)j * (size_t)d + (size_t)c];
+            rotated[(size_t)j * (size_t)k + (size_t)i] = sum;
+        }
+    const int shift = nn_rotated_shift(rotated, (size_t)n * (size_t)k);
+    float *tail = (float *)(void *)(base + h->rotated_constants_offset), *norms = tail + columns, *scales = norms + columns;
+    int32_t *order = (int32_t *)(void *)(scales + columns);
+    for (int c = 0; c < n; c++) order[c] = c;
+    nn_tile_order(rotated, order, 0, n);
+    double largest_error = 0, largest_rotated = 0;
+    for (int c = 0; c < n; c++) {
+        const int j = order[c];
+        const int8_t *m = bank + (size_t)j * (size_t)d;
+        int64_t all = 0;
+        __int128 sq[3];
+        for (int i = 0; i < d; i++) all += (int32_t)m[i] * m[i];
+        nn_rotated_codes(rotated + (size_t)j * (size_t)k, shift, codes + (size_t)c * (size_t)k, sq);
+        largest_error = fmax(largest_error, sqrt((double)sq[1]));
+        largest_rotated = fmax(largest_rotated, sqrt((double)sq[2]));
+        tail[c] = nn_rotated_tail(all, sq[2], h->g);
+        norms[c] = bank_norms[j];
+        scales[c] = bank_scales[j];
+    }
+    for (size_t c = (size_t)n; c < columns; c++) { norms[c] = INFINITY; scales[c] = 0; order[c] = 0; }
+    // Each tile's centre (rounded to float: the radius is measured from the stored centre), radius
+    // and reach, in real units, rounded up.
+    float *centres = (float *)(void *)(base + h->centres_offset), *radii = (float *)(void *)(base + h->radii_offset);
+    float *reaches = (float *)(void *)(base + h->reaches_offset);
+    h->largest_reach = 0;
+    for (int tile = 0; tile < h->tiles; tile++) {
+        const int c0 = 16 * tile, c1 = EAGLE_MIN(n, c0 + 16);
+        double centre[NN_ROTATED_DIMS] = {0}, radius = 0, reach = 0;
+        for (int c = c0; c < c1; c++)
+            for (int i = 0; i < k; i++) centre[i] += (double)bank_scales[order[c]] * ldexp((double)rotated[(size_t)order[c] * (size_t)k + (size_t)i], -NN_ROTATION_BITS);
+        for (int i = 0; i < k; i++) {
+            centres[(size_t)i * (size_t)h->tile_stride + (size_t)tile] = (float)(centre[i] / (c1 - c0));
+            centre[i] = (double)centres[(size_t)i * (size_t)h->tile_stride + (size_t)tile];
+        }
+        for (int c = c0; c < c1; c++) {
+            double distance2 = 0, length2 = 0;
+            for (int i = 0; i < k; i++) {
+                const double x = (double)bank_scales[order[c]] * ldexp((double)rotated[(size_t)order[c] * (size_t)k + (size_t)i], -NN_ROTATION_BITS);
+                distance2 += (x - centre[i]) * (x - centre[i]);
+                length2 += x * x;
+            }
+            radius = fmax(radius, sqrt(distance2));
+            reach = fmax(reach, sqrt(length2));
+        }
+        radii[tile] = nn_float_up(radius * (1 + 1e-9));
+        reaches[tile] = nn_float_up(reach * (1 + 1e-9));
+        h->largest_reach = fmaxf(h->largest_reach, reaches[tile]);
+    }
+    h->bank_weight = ldexpf(1.0f, shift - NN_ROTATION_BITS);
+    h->largest_error = nn_float_up(ldexp(largest_error, -NN_ROTATION_BITS) * (1 + 1e-12));
+    h->largest_rotated = nn_float_up(ldexp(largest_rotated, -NN_ROTATION_BITS) * (1 + 1e-12));
+    free(rotated);
+    // Padding columns: tail 0 and codes 0, so their bound is +inf (norm +inf, scale 0).
+    int16_t *packed = (int16_t *)(void *)(base + h->bank_offset);
+    for (size_t c0 = 0; c0 < columns; c0 += 16) {
+        const size_t width = EAGLE_MIN(16, columns - c0);
+        for (int p = 0; p < k / 2; p++)
+            for (size_t j = 0; j < width; j++)
+                for (int half = 0; half < 2; half++)
+                    *packed++ = codes[(c0 + j) * (size_t)k + (size_t)(2 * p + half)];
+    }
+    free(moment);
+    free(basis);
+    free(next);
+    free(row);
+    free(fixed);
+    free(codes);
 }
 #endif
 
@@ -720,7 +1169,7 @@ void eagle_nearest_pack(eagle_isa isa, const int8_t *bank, const float *bank_sca
             for (int k = 0; k < dimension; k++) sum += bank[(size_t)j * (size_t)dimension + (size_t)k];
             init[j] = -32 * sum;
         }
-        if (h.screen > 0) nn_pack_screen(&h, base, bank, bank_scales, bank_norms);
+        if (h.rotated) nn_pack_rotated(&h, base, bank, bank_scales, bank_norms);
         else nn_x86_pack_columns(bank, dimension, bank_count, dimension, h.columns, columns);
         break;
     }
@@ -756,14 +1205,22 @@ long long eagle_nearest_search_packed(const void *packed, const int8_t *queries,
         .packed = base + h.bank_offset, .distances = distances, .indices = indices, .isa = (eagle_isa)h.isa,
         .tile_rows = 1, .screen = h.screen, .row_stride = h.row_stride,
         .screen_dims = (const int32_t *)(const void *)(base + h.screen_dims_offset),
-        .screen_init = (const int32_t *)(const void *)(base + h.screen_init_offset),
         .tails = (const float *)(const void *)(base + h.tails_offset), .rows = (const int8_t *)(base + h.rows_offset),
         .largest_norm = h.largest_norm, .largest_length = h.largest_length, .scored = &scored,
+        .rotated = h.rotated, .rotation = (const int16_t *)(const void *)(base + h.rotation_offset),
+        .rotated_tails = (const float *)(const void *)(base + h.rotated_constants_offset),
+        .rotated_norms = (const float *)(const void *)(base + h.rotated_constants_offset) + h.columns,
+        .rotated_scales = (const float *)(const void *)(base + h.rotated_constants_offset) + 2 * (size_t)h.columns,
+        .order = (const int32_t *)(const void *)(base + h.rotated_constants_offset) + 3 * (size_t)h.columns, .g = h.g,
+        .bank_weight = h.bank_weight, .largest_error = h.largest_error, .largest_rotated = h.largest_rotated,
+        .tiles = h.tiles, .tile_stride = h.tile_stride, .centres = (const float *)(const void *)(base + h.centres_offset),
+        .radii = (const float *)(const void *)(base + h.radii_offset), .reaches = (const float *)(const void *)(base + h.reaches_offset),
+        .largest_reach = h.largest_reach,
     };
     // An empty bank: every query keeps the definition's start (+inf, index 0).
     if (h.bank_count == 0) job.isa = EAGLE_ISA_PORTABLE;
 #ifdef EAGLE_HAVE_AVX2_PATH
-    if (job.isa == EAGLE_ISA_AVX2) job.tile_rows = NN_X86_MR;
+    if (job.isa == EAGLE_ISA_AVX2) job.tile_rows = job.rotated ? X86_MR : NN_X86_MR;
 #endif
 #ifdef EAGLE_HAVE_NEON_PATH
     if (job.isa == EAGLE_ISA_NEON_DOT) job.tile_rows = NEON_MR;

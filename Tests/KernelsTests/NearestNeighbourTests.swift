@@ -100,6 +100,35 @@ final class NearestNeighbourTests: XCTestCase {
         }
     }
 
+    /// Banks the AVX2 screen's rotation must survive (its 16 principal directions do not all
+    /// exist): fewer rows than a tile, every row the same, rows along one axis, a zero row, one
+    /// row. The bits equal the twin's on every instruction set and thread count.
+    func testScreenedSearchOnDegenerateBanks() throws {
+        var rng = SeededGenerator(seed: 0x9B4)
+        let d = 80
+        let base = (0..<d).map { _ in rng.nextGaussian() }
+        let axis = (0..<d).map { $0 == 7 ? Float(1) : 0 }
+        let banks: [(String, [[Float]])] = [
+            ("five rows", (0..<5).map { _ in (0..<d).map { _ in rng.nextGaussian() } }),
+            ("one row repeated", Array(repeating: base, count: 40)),
+            ("along one axis", (0..<33).map { j in axis.map { $0 * Float(j - 16) } }),
+            ("with a zero row", (0..<17).map { j in j == 3 ? [Float](repeating: 0, count: d) : (0..<d).map { _ in rng.nextGaussian() } }),
+            ("one row", [base]),
+        ]
+        let queryFloats = (0..<(30 * d)).map { _ in rng.nextGaussian() } + base + axis + [Float](repeating: 0, count: d)
+        let queries = try NearestNeighbour.queries(queryFloats, count: 33, dimension: d)
+        for (name, rows) in banks {
+            let bank = try QuantizedRows(rows.flatMap { $0 }, count: rows.count, dimension: d)
+            let reference = NearestNeighbour.searchReference(queries, in: bank)
+            forEachInstructionSet { isa, threads in
+                let found = NearestNeighbour.search(queries, in: NearestNeighbour.PackedBank(bank))
+                XCTAssertEqual(found.indices, reference.indices, "\(name) on \(isa), \(threads) threads")
+                XCTAssertEqual(found.squaredDistances.map(\.bitPattern), reference.squaredDistances.map(\.bitPattern),
+                               "\(name) on \(isa), \(threads) threads")
+            }
+        }
+    }
+
     /// Against fp32 brute force on the float rows the codes came from: the int8 winner's true
     /// distance is within a small relative tolerance of the true minimum, and so is the distance
     /// the search reports.
