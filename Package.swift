@@ -45,7 +45,7 @@ let package = Package(
 
         // MARK: base
         .target(name: "EagleLog"),
-        .target(name: "Imaging", dependencies: ["CEagleShims", "CPNG"]),
+        .target(name: "Imaging", dependencies: ["CEagleShims", "CEagleKernels", "CPNG"]),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CEagleKernels"]),
         .target(name: "Storage", dependencies: ["CEagleShims", "CSQLite"]),
 
@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         // MARK: tests
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Kernels"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Kernels", "CEagleKernels"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels"]),

@@ -1,3 +1,4 @@
+import CEagleKernels
 import Glibc
 
 /// A single-channel Float image: anomaly maps, patch-score grids, masks as 0/1.
@@ -166,40 +167,12 @@ public struct FloatPlane: Sendable, Equatable {
 
     /// target[x] = ((0 + w[0] * s0[x]) + w[1] * s1[x]) + ... for x in 0..<count: the same
     /// products and sums, in the same order, as accumulating tap by tap into the target (the
-    /// blur's results did not change), but 32 outputs at a time are held in four SIMD8
-    /// accumulators across all taps, so each tap costs a load and a multiply-add per 8 outputs
-    /// and no store, and the four independent chains hide the additions' latency.
+    /// blur's results did not change), in the C kernel `eagle_weighted_row_sum` (AVX2 when the
+    /// CPU has it: Swift's SIMD8 compiled to pairs of SSE instructions on x86-64).
     private static func weightedRowSum(_ sources: [UnsafePointer<Float>?], _ w: UnsafeBufferPointer<Float>, _ count: Int,
                                        _ target: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD8<Float>
-        func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         sources.withUnsafeBufferPointer { s in
-            var x = 0
-            while x + 32 <= count {
-                var a0 = V(), a1 = V(), a2 = V(), a3 = V()
-                for k in 0..<w.count {
-                    let wk = V(repeating: w[k]), p = s[k].unsafelyUnwrapped + x
-                    a0 += wk * load(p)
-                    a1 += wk * load(p + 8)
-                    a2 += wk * load(p + 16)
-                    a3 += wk * load(p + 24)
-                }
-                store(a0, target + x); store(a1, target + x + 8); store(a2, target + x + 16); store(a3, target + x + 24)
-                x += 32
-            }
-            while x + 8 <= count {
-                var a = V()
-                for k in 0..<w.count { a += V(repeating: w[k]) * load(s[k].unsafelyUnwrapped + x) }
-                store(a, target + x)
-                x += 8
-            }
-            while x < count {
-                var a: Float = 0
-                for k in 0..<w.count { a += w[k] * s[k].unsafelyUnwrapped[x] }
-                target[x] = a
-                x += 1
-            }
+            eagle_weighted_row_sum(s.baseAddress, w.baseAddress, Int32(w.count), Int32(count), target)
         }
     }
 

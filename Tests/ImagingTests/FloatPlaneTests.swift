@@ -1,4 +1,5 @@
 import Dispatch
+import CEagleKernels
 import XCTest
 @testable import Imaging
 
@@ -64,6 +65,38 @@ final class FloatPlaneTests: XCTestCase {
             }
             XCTAssertEqual(shared.values.map(\.bitPattern), fast.map(\.bitPattern), "\(w)x\(h) sigma \(sigma)")
             XCTAssertEqual(bandsRun, h > 1 ? 2 * min(h, concurrentBands) : 0, "both passes go through the loop")
+        }
+    }
+
+    /// The blur's row sums (a C kernel, AVX2 when the CPU has it) give the bits of the plain
+    /// separable sequence ((0 + w0 s0) + w1 s1) + ..., one Float output at a time: on the
+    /// detected instruction set and on the portable path.
+    func testSeparableBlurHasTheBitsOfThePlainSequence() throws {
+        defer { _ = eagle_kernels_force_isa(eagle_kernels_detected_isa()) }
+        var rng = SeededGenerator(seed: 45)
+        for (w, h, sigma) in [(224, 6, Float(4)), (45, 37, 4), (9, 7, 1), (1, 3, 2)] {
+            let plane = try FloatPlane(width: w, height: h, values: (0..<(w * h)).map { _ in Float.random(in: -2...5, using: &rng) })
+            let kernel = FloatPlane.gaussianKernel(sigma: sigma), r = kernel.count / 2
+            var rows = [Float](repeating: 0, count: w * h), twin = rows
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sum: Float = 0
+                    for (t, weight) in kernel.enumerated() { sum += weight * plane.values[y * w + FloatPlane.reflect(x + t - r, w)] }
+                    rows[y * w + x] = sum
+                }
+            }
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sum: Float = 0
+                    for (t, weight) in kernel.enumerated() { sum += weight * rows[FloatPlane.reflect(y + t - r, h) * w + x] }
+                    twin[y * w + x] = sum
+                }
+            }
+            for isa in [eagle_kernels_detected_isa(), EAGLE_ISA_PORTABLE] {
+                XCTAssertEqual(eagle_kernels_force_isa(isa), 0)
+                XCTAssertEqual(plane.gaussianBlurred(sigma: sigma).values.map(\.bitPattern), twin.map(\.bitPattern),
+                               "\(w)x\(h) sigma \(sigma), \(String(cString: eagle_isa_name(isa)))")
+            }
         }
     }
 

@@ -172,6 +172,10 @@ void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int chan
                             const int32_t *y_taps, const float *y_weights,
                             int32_t *int_scratch, float *float_scratch, float *output, int row_stride, int column);
 
+/// target[x] = ((0 + w[0] * sources[0][x]) + w[1] * sources[1][x]) + ... for x in 0..<count, in
+/// Float, in that order, without FMA (FloatPlane's blur passes; AVX2 when enabled, same bits).
+void eagle_weighted_row_sum(const float *const *sources, const float *weights, int taps, int count, float *target);
+
 #ifdef __cplusplus
 }
 #endif
