@@ -222,6 +222,18 @@ X86_INLINE void x86_store(int8_t *y, __m128i codes, int count) {
     memcpy(y, tmp, (size_t)count);
 }
 
+/// Two rows' 16 scaled values each (a0: row a's channels 0-7, a1: 8-15; b likewise) to their 32
+/// codes, row a in the low half: + zero point (saturating 16-bit), clamped in int8, as
+/// eagle_rq_pack16_natural_avx2 does for one row. The packs interleave 4-code groups across the
+/// 128-bit lanes (a 0-3, a 8-11, b 0-3, b 8-11 | a 4-7, a 12-15, b 4-7, b 12-15); one vpermd
+/// restores the order.
+X86_INLINE __m256i x86_rq_pack32(__m256i a0, __m256i a1, __m256i b0, __m256i b1, __m256i zero_point16, __m256i low, __m256i high) {
+    __m256i a = _mm256_adds_epi16(_mm256_packs_epi32(a0, a1), zero_point16);
+    __m256i b = _mm256_adds_epi16(_mm256_packs_epi32(b0, b1), zero_point16);
+    __m256i codes = _mm256_min_epi8(_mm256_max_epi8(_mm256_packs_epi16(a, b), low), high);
+    return _mm256_permutevar8x32_epi32(codes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
 X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) {
     const pw_header *h = &job->h;
     const int32_t *bias = (const int32_t *)(const void *)(job->base + h->params_offset);
@@ -233,6 +245,7 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
     __m256i low = _mm256_set1_epi32(h->low), high = _mm256_set1_epi32(h->high), zero = _mm256_setzero_si256();
     __m256i zp16 = _mm256_set1_epi16((int16_t)h->zero_point);
     __m128i low8 = _mm_set1_epi8((int8_t)h->low), high8 = _mm_set1_epi8((int8_t)h->high);
+    __m256i low32 = _mm256_set1_epi8((int8_t)h->low), high32 = _mm256_set1_epi8((int8_t)h->high);
     for (int p = p0; p < p1; p += X86_MR) {
         int count = EAGLE_MIN(X86_MR, p1 - p);
         x86_widen_rows(job->input + (size_t)p * (size_t)k, (size_t)k, count, k, kp, rows);
@@ -250,6 +263,18 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
                 __m256i m0 = _mm256_loadu_si256((const __m256i *)g->multiplier), m1 = _mm256_loadu_si256((const __m256i *)g1->multiplier);
                 __m256i r0 = _mm256_loadu_si256((const __m256i *)g->fast_round), r1 = _mm256_loadu_si256((const __m256i *)g1->fast_round);
                 __m256i s0 = _mm256_loadu_si256((const __m256i *)g->fast_shift), s1 = _mm256_loadu_si256((const __m256i *)g1->fast_shift);
+                if (count == X86_MR && stored == 16) {
+                    // A whole tile: two rows per narrowing, the accumulators straight from registers.
+                    for (int r = 0; r < X86_MR; r += 2) {
+                        __m256i codes = x86_rq_pack32(eagle_rq_scale8_fast_avx2(acc.v[r][0], m0, r0, s0),
+                                                      eagle_rq_scale8_fast_avx2(acc.v[r][1], m1, r1, s1),
+                                                      eagle_rq_scale8_fast_avx2(acc.v[r + 1][0], m0, r0, s0),
+                                                      eagle_rq_scale8_fast_avx2(acc.v[r + 1][1], m1, r1, s1), zp16, low32, high32);
+                        _mm_storeu_si128((__m128i *)(y + (size_t)r * (size_t)n), _mm256_castsi256_si128(codes));
+                        _mm_storeu_si128((__m128i *)(y + (size_t)(r + 1) * (size_t)n), _mm256_extracti128_si256(codes, 1));
+                    }
+                    continue;
+                }
                 for (int r = 0; r < count; r++) {
                     __m256i q0 = eagle_rq_scale8_fast_avx2(acc.v[r][0], m0, r0, s0);
                     __m256i q1 = wide ? eagle_rq_scale8_fast_avx2(acc.v[r][1], m1, r1, s1) : zero;
