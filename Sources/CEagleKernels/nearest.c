@@ -59,7 +59,7 @@ enum { NN_ROTATED_DIMS = 16, NN_ROTATION_BITS = 14, NN_ROTATED_CODE_BITS = 13 };
 enum { NN_ROTATED_MAX_DIMENSION = 4096 };
 // Orthogonal iterations that turn the starting axes towards the bank's principal directions (any
 // orthonormal rows give a valid bound; closer ones rule out more rows).
-enum { NN_ROTATION_ITERATIONS = 30 };
+enum { NN_ROTATION_ITERATIONS = 30, NN_ROTATION_SAMPLE = 2048 };
 
 typedef struct {
     const int8_t *queries;
@@ -980,8 +980,9 @@ static void nn_sort_rows(int32_t *items, const double *key, int32_t *scratch, in
 
 /// Orders the rows order[begin, end) into tiles of 16 similar ones: split in two along the rotated
 /// coordinate (A, 16 per row) that varies most among them, the first part a multiple of 16 rows,
-/// each part again, down to one tile (a k-d tree's leaves, left to right).
-static void nn_tile_order(const int64_t *rotated, int32_t *order, int begin, int end) {
+/// each part again, down to one tile (a k-d tree's leaves, left to right). `key` (one per row) and
+/// `scratch` (one per row) are working space.
+static void nn_tile_order(const int64_t *rotated, int32_t *order, int begin, int end, double *key, int32_t *scratch) {
     const int count = end - begin;
     if (count <= 16) return;
     int widest = 0;
@@ -996,18 +997,11 @@ static void nn_tile_order(const int64_t *rotated, int32_t *order, int begin, int
         const double spread = squares - sum * sum / count;
         if (spread > widest_spread) { widest_spread = spread; widest = i; }
     }
-    int32_t largest = 0;
-    for (int c = begin; c < end; c++) largest = EAGLE_MAX(largest, order[c]);
-    double *key = malloc(sizeof(double) * ((size_t)largest + 1));
-    int32_t *scratch = malloc(sizeof(int32_t) * (size_t)count);
-    if (!key || !scratch) abort();
     for (int c = begin; c < end; c++) key[order[c]] = (double)rotated[(size_t)order[c] * NN_ROTATED_DIMS + (size_t)widest];
     nn_sort_rows(order + begin, key, scratch, count);
-    free(key);
-    free(scratch);
     const int middle = begin + eagle_round_up(count / 2, 16);
-    nn_tile_order(rotated, order, begin, middle);
-    nn_tile_order(rotated, order, middle, end);
+    nn_tile_order(rotated, order, begin, middle, key, scratch);
+    nn_tile_order(rotated, order, middle, end, key, scratch);
 }
 
 /// The rotated screen's sections of a packed AVX2 bank (see the top): the rotation R, 16
@@ -1027,7 +1021,11 @@ static void nn_pack_rotated(nn_header *h, char *base, const int8_t *bank, const 
     if (!moment || !basis || !next || !row || !fixed || !codes) abort();
     nn_pack_rows(h, base, bank, bank_scales, bank_norms);
     nn_widest_dimensions(h, bank, bank_scales, k, dims);
-    for (int j = 0; j < n; j++) {
+    // The second moment of at most NN_ROTATION_SAMPLE rows spread over the bank: the directions
+    // only need to be near the principal ones, and a large bank would otherwise cost n d^2 here.
+    const int sample = EAGLE_MIN(n, NN_ROTATION_SAMPLE);
+    for (int s = 0; s < sample; s++) {
+        const int j = (int)((int64_t)s * n / sample);
         for (int c = 0; c < d; c++) row[c] = (double)bank_scales[j] * bank[(size_t)j * (size_t)d + (size_t)c];
         for (int a = 0; a < d; a++)
             for (int b = a; b < d; b++) moment[(size_t)a * (size_t)d + (size_t)b] += row[a] * row[b];
@@ -1080,7 +1078,12 @@ static void nn_pack_rotated(nn_header *h, char *base, const int8_t *bank, const 
     float *tail = (float *)(void *)(base + h->rotated_constants_offset), *norms = tail + columns, *scales = norms + columns;
     int32_t *order = (int32_t *)(void *)(scales + columns);
     for (int c = 0; c < n; c++) order[c] = c;
-    nn_tile_order(rotated, order, 0, n);
+    double *key = malloc(sizeof(double) * (size_t)EAGLE_MAX(n, 1));
+    int32_t *scratch = malloc(sizeof(int32_t) * (size_t)EAGLE_MAX(n, 1));
+    if (!key || !scratch) abort();
+    nn_tile_order(rotated, order, 0, n, key, scratch);
+    free(key);
+    free(scratch);
     double largest_error = 0, largest_rotated = 0;
     for (int c = 0; c < n; c++) {
         const int j = order[c];
