@@ -70,16 +70,20 @@ typedef struct {
     int columns;
     const void *packed;                      // packed bank columns for the ISA's tile
     const int32_t *init;                     // AVX2: -32 * the column sums (padded to `columns`)
-    // Screening (see the top; screen == 0: none): the screened dimensions, -32 * the column sums
-    // over them (AVX2), bs[j] * |m_B[j]|, the rows (original order, `row_stride` codes, zero
-    // padded) and the largest |bn[j]| and bs[j] * |m[j]| for the rounding margin.
+    // Screening (see the top; screen == 0: none): the screened dimensions (NEON: that many; AVX2:
+    // the rotation's 16), the rows for full scoring (original order, `row_stride` codes, zero
+    // padded), the largest |bn[j]| and bs[j] * |m[j]| for the rounding margin, and for NEON the
+    // dimensions screened and bs[j] * |m_B[j]|.
     int screen, row_stride;
+    const int8_t *rows;
+    float largest_norm, largest_length;
     const int32_t *screen_dims;
+    const float *tails;
     // The rotated screen (AVX2, see the top): the rotation's packed int16 columns, each bank
     // column's tail bound (code units), g >= ||R R^T - I||, the bank codes' scale 2^t / 2^14 and
-    // the largest |e| and |A| / 2^14 over the bank.
-    // Its columns are the bank rows in tiles of similar rows (so that a query's candidates share
-    // tiles): `order` gives each column's row; the tails, norms and scales follow that order.
+    // the largest |e| and |A| / 2^14 over the bank. Its columns are the bank rows in tiles of
+    // similar rows (so that a query's candidates share tiles): `order` gives each column's row;
+    // the tails, norms and scales follow that order.
     int rotated;
     const int16_t *rotation;
     const float *rotated_tails, *rotated_norms, *rotated_scales;
@@ -91,9 +95,6 @@ typedef struct {
     int tiles, tile_stride;
     const float *centres, *radii, *reaches;
     float largest_reach;
-    const float *tails;
-    const int8_t *rows;
-    float largest_norm, largest_length;
     long long *scored;                       // rows scored in full, summed over the tasks
     float *distances;
     int32_t *indices;
@@ -468,12 +469,11 @@ X86_INLINE __m256 nn_x86_rotated_candidates(const nn_job *job, const nn_x86_rota
     return _mm256_cmp_ps(bound, r->limit, _CMP_NGT_UQ);
 }
 
-
 /// A lower bound on the v of every row of each tile, from the triangle inequality in the rotated
 /// space (see the top): with L = max(|qs R q - centre| - radius, 0),
 ///     v >= L^2 - |q|^2 - g (|qs R q| + reach)^2,
-/// less a margin for float rounding. Stores the bound of each tile that may hold a row whose v is
-/// not above `limit` in bounds[tile], the tiles in `live` order in `tiles`; returns how many.
+/// less a margin for float rounding. Each tile that may hold a row whose v is not above `limit`
+/// goes to tiles[l] with its bound in bounds[l], the most promising first; returns how many.
 X86_INLINE int nn_x86_tile_bounds(const nn_job *job, const float *rotated_query, float length, float query_norm,
                                   float limit, float *bounds, int32_t *tiles) {
     // The distances and lengths are within a few float roundings (2^-24 relative) of their real
@@ -518,8 +518,8 @@ X86_INLINE int nn_x86_tile_bounds(const nn_job *job, const float *rotated_query,
 }
 
 /// Screens the `live` tiles of one query (nn_x86_tile_bounds' order) against its rotated codes
-/// and scores the candidates; stops at the first tile whose bound is above the limit. Returns the
-/// rows scored in full.
+/// and scores the candidates, skipping the tiles whose bound has come to exceed the limit.
+/// Returns the rows scored in full.
 X86_INLINE long long nn_x86_rotated_tiles(const nn_job *job, nn_screen_query *q, nn_x86_rotated_query *rq, const int16_t *codes,
                                           const float *bounds, const int32_t *tiles, int live) {
     __m256i pairs[NN_ROTATED_DIMS / 2];
@@ -548,8 +548,11 @@ X86_INLINE long long nn_x86_rotated_tiles(const nn_job *job, nn_screen_query *q,
     return scored;
 }
 
-/// The rotated screen (see the top): nn_avx2_screened's streams, six of them (the 1x1
-/// convolution's 6 x 16 int16 tile), each step's queries rotated by that tile too.
+/// The rotated screen (see the top). The task's queries are six streams of consecutive ones
+/// (nn_streams: each first scores the row its predecessor found nearest, which neighbouring
+/// patches mostly share, so the limit is tight from the start); each step's six queries are
+/// rotated together by the 1x1 convolution's 6 x 16 int16 tile, then screened one by one.
+/// Returns the rows scored in full.
 X86_FN static long long nn_avx2_rotated(const nn_job *job, int i0, int i1) {
     const int d = job->dimension, kp = eagle_round_up(d, 2);
     const __m256i zero = _mm256_setzero_si256();
@@ -687,8 +690,9 @@ NEON_INLINE uint32x4_t nn_neon_candidates(const nn_job *job, const nn_screen_que
 
 NEON_FN static int32_t nn_neon_row_dot_call(const nn_job *job, const void *codes, int j) { return nn_neon_row_dot(job, codes, j); }
 
-/// The screened search on NEON: nn_avx2_screened's method with the sdot tiles (8 streams, 8
-/// columns per tile). Returns the rows scored in full.
+/// The per-dimension screen on NEON (see the top). The tile's 8 rows are 8 streams of consecutive
+/// queries (nn_streams: each first scores the row its predecessor found nearest), 8 columns per
+/// `sdot` tile. Returns the rows scored in full.
 NEON_FN static long long nn_neon_screened(const nn_job *job, int i0, int i1) {
     const int ks = job->screen, kp16 = eagle_round_up(ks, 16), groups = ks / 4, np = job->columns;
     const size_t tile_stride = (size_t)groups * 32;   // bytes of one packed 8-column tile
