@@ -176,6 +176,12 @@ void eagle_tap_feature_rows(const int8_t *codes, int height, int width, int chan
 /// Float, in that order, without FMA (FloatPlane's blur passes; AVX2 when enabled, same bits).
 void eagle_weighted_row_sum(const float *const *sources, const float *weights, int taps, int count, float *target);
 
+/// distances[i] = |queries[i] - bank[rows[i]]| for `count` float rows of `dimension` (the int8
+/// search's re-rank): eight lane sums in block order, added in order, then the tail, no FMA, the
+/// bits of the Swift twin; shared over `threads` workers of the pool.
+void eagle_rerank_distances(const float *queries, const float *bank, int dimension, const int32_t *rows, int count,
+                            float *distances, int threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+import CEagleKernels
 import Kernels
 
 /// The memory bank of nominal patch features and exact nearest-neighbour search against it.
@@ -40,14 +41,31 @@ public struct MemoryBank: Sendable, Equatable {
             // As the fp32 search: no bank row, every query infinitely far (and no row to re-rank).
             guard count > 0 else { return ([Float](repeating: .infinity, count: queries.count), [Int](repeating: 0, count: queries.count)) }
             let q = try NearestNeighbour.queries(queries.values, count: queries.count, dimension: queries.dimension)
-            let indices = NearestNeighbour.search(q, in: quantized).indices.map(Int.init)
-            return (floatDistances(queries, to: indices), indices)
+            let rows = NearestNeighbour.search(q, in: quantized).indices
+            return (floatDistances(queries, to: rows), rows.map(Int.init))
         }
     }
 
-    /// The fp32 distance from each query row to the bank row chosen for it (squares summed in
-    /// eight interleaved partial sums).
-    func floatDistances(_ queries: PatchFeatureMatrix, to rows: [Int]) -> [Float] {
+    /// The fp32 distance from each query row to the bank row chosen for it: the C kernel
+    /// `eagle_rerank_distances` on the int8 kernels' workers (each chosen row is a cache miss
+    /// that one thread used to wait on alone), the bits of ``floatDistancesReference(_:to:)``.
+    func floatDistances(_ queries: PatchFeatureMatrix, to rows: [Int32]) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows.count) { out, initialized in
+            queries.values.withUnsafeBufferPointer { q in
+                features.values.withUnsafeBufferPointer { m in
+                    rows.withUnsafeBufferPointer { r in
+                        eagle_rerank_distances(q.baseAddress, m.baseAddress, Int32(dimension), r.baseAddress, Int32(rows.count),
+                                               out.baseAddress, Int32(int8ThreadCount))
+                    }
+                }
+            }
+            initialized = rows.count
+        }
+    }
+
+    /// The plain twin of ``floatDistances(_:to:)``: squares summed in eight interleaved partial
+    /// sums (dimension k to lane k % 8), the lanes added in order, then the tail.
+    func floatDistancesReference(_ queries: PatchFeatureMatrix, to rows: [Int]) -> [Float] {
         let d = dimension, blocks = d / 8
         return queries.values.withUnsafeBufferPointer { q in
             features.values.withUnsafeBufferPointer { m in

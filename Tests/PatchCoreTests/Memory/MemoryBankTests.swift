@@ -53,6 +53,31 @@ final class MemoryBankTests: XCTestCase {
         XCTAssertEqual(bank.distances(from: [2]), [2, 1, 1, 8])
     }
 
+    /// The int8 search's re-rank (a C kernel on the int8 workers) gives the bits of its Swift twin,
+    /// on every instruction set and thread count, for dimensions with and without a tail past the
+    /// last block of 8.
+    func testReRankHasTheBitsOfItsTwin() {
+        var rng = SplitMix64(seed: 8)
+        defer {
+            _ = InstructionSet.force(InstructionSet.detected)
+            setThreadCount(1)
+        }
+        for d in [144, 150, 5] {
+            let bank = MemoryBank(features: randomMatrix(300, d, &rng))
+            let queries = randomMatrix(700, d, &rng)
+            let rows = (0..<queries.count).map { _ in Int32(rng.next() % 300) }
+            let twin = bank.floatDistancesReference(queries, to: rows.map(Int.init))
+            for isa in Set([InstructionSet.detected, .portable]) {
+                XCTAssertTrue(InstructionSet.force(isa))
+                for threads in [1, 2] {
+                    setThreadCount(threads)
+                    XCTAssertEqual(bank.floatDistances(queries, to: rows).map(\.bitPattern), twin.map(\.bitPattern),
+                                   "d \(d) on \(isa), \(threads) threads")
+                }
+            }
+        }
+    }
+
     /// The int8 search picks a row whose fp32 distance is within a small tolerance of the true
     /// nearest one, and reports that row's fp32 distance.
     func testInt8SearchReRanksItsWinnerInFloat() throws {
