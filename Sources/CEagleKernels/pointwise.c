@@ -264,7 +264,8 @@ X86_INLINE void pw_avx2_rows(const pw_job *job, int p0, int p1, const int fast) 
                 __m256i r0 = _mm256_loadu_si256((const __m256i *)g->fast_round), r1 = _mm256_loadu_si256((const __m256i *)g1->fast_round);
                 __m256i s0 = _mm256_loadu_si256((const __m256i *)g->fast_shift), s1 = _mm256_loadu_si256((const __m256i *)g1->fast_shift);
                 if (count == X86_MR && stored == 16) {
-                    // A whole tile: two rows per narrowing, the accumulators straight from registers.
+                    // A whole tile: two rows per narrowing (clang still keeps the accumulators on the
+                    // stack for this loop, as for the one below).
                     for (int r = 0; r < X86_MR; r += 2) {
                         __m256i codes = x86_rq_pack32(eagle_rq_scale8_fast_avx2(acc.v[r][0], m0, r0, s0),
                                                       eagle_rq_scale8_fast_avx2(acc.v[r][1], m1, r1, s1),
