@@ -150,6 +150,7 @@ typedef struct {
     const void *codes;   // the query's codes as the ISA's row dot reads them, `row_stride` of them
     float twice, margin, best, limit;
     int32_t index;
+    int32_t length2;     // sum of the squared codes (0 for a placeholder)
 } nn_screen_query;
 
 /// Offers row j, whose dot product with the query is `dot`: the definition's rule in any order
@@ -190,6 +191,7 @@ static float nn_screen_start(const nn_job *job, int i, int live, int offset, uin
     q->best = INFINITY;
     q->index = 0;
     q->limit = live ? INFINITY : -INFINITY;
+    q->length2 = all;
     return sqrtf((float)(all - part));
 }
 
@@ -567,35 +569,30 @@ X86_FN static long long nn_avx2_rotated(const nn_job *job, int i0, int i1) {
         nn_screen_query q[X86_MR];
         float unused[X86_MR];
         nn_streams_begin(job, &s, t, 32, nn_x86_row_dot_call, q, unused);
-        int64_t all[X86_MR];
         for (int r = 0; r < X86_MR; r++) {
             int16_t *o = wide + (size_t)r * (size_t)kp;
             memset(o, 0, sizeof(int16_t) * (size_t)kp);
-            all[r] = 0;
             if (t >= s.length[r]) continue;
             const int8_t *codes = job->queries + (size_t)(s.start[r] + t) * (size_t)d;
-            for (int k = 0; k < d; k++) {
-                o[k] = codes[k];
-                all[r] += (int32_t)codes[k] * codes[k];
-            }
+            for (int k = 0; k < d; k++) o[k] = codes[k];
         }
         // A = R q in int32, exactly (|A_i| <= 31 * 2^14 * d < 2^31 for the dimensions packed).
         x86_acc rotated = x86_dot_6x16(wide, kp, job->rotation, zero, zero);
         nn_x86_rotated_query rq[X86_MR];
+        int32_t lanes[X86_MR][NN_ROTATED_DIMS];
         for (int r = 0; r < X86_MR; r++) {
-            int32_t lanes[NN_ROTATED_DIMS];
             int64_t a[NN_ROTATED_DIMS];
             __int128 sq[3];
-            _mm256_storeu_si256((__m256i *)lanes, rotated.v[r][0]);
-            _mm256_storeu_si256((__m256i *)(lanes + 8), rotated.v[r][1]);
-            for (int i = 0; i < NN_ROTATED_DIMS; i++) a[i] = lanes[i];
+            _mm256_storeu_si256((__m256i *)lanes[r], rotated.v[r][0]);
+            _mm256_storeu_si256((__m256i *)(lanes[r] + 8), rotated.v[r][1]);
+            for (int i = 0; i < NN_ROTATED_DIMS; i++) a[i] = lanes[r][i];
             const int shift = nn_rotated_shift(a, NN_ROTATED_DIMS);
             nn_rotated_codes(a, shift, (int16_t *)(void *)(s.screened + (size_t)r * s.screened_stride), sq);
             // 2^t |c| |e_m| + (|e_q| + g |A_q|) |A_m|, over 2^28, with the bank's largest |e_m|, |A_m|.
             const double rest = sqrt((double)sq[0]) * nn_power2(shift - NN_ROTATION_BITS) * job->largest_error +
                                 (sqrt((double)sq[1]) + (double)job->g * sqrt((double)sq[2])) * nn_power2(-NN_ROTATION_BITS) * job->largest_rotated;
             rq[r].w = _mm256_set1_ps((float)(job->bank_weight * nn_power2(shift - NN_ROTATION_BITS)));
-            rq[r].tail = _mm256_set1_ps(nn_rotated_tail(all[r], sq[2], job->g));
+            rq[r].tail = _mm256_set1_ps(nn_rotated_tail(q[r].length2, sq[2], job->g));
             rq[r].rest = _mm256_set1_ps(nn_float_up(rest * (1 + 1e-9)));
             rq[r].twice = _mm256_set1_ps(q[r].twice);
             rq[r].limit = _mm256_set1_ps(q[r].limit);
@@ -606,12 +603,9 @@ X86_FN static long long nn_avx2_rotated(const nn_job *job, int i0, int i1) {
             const int16_t *codes = (const int16_t *)(const void *)(s.screened + (size_t)r * s.screened_stride);
             // The query's rotated vector qs R q (real units) and its tile bounds.
             float rotated_query[NN_ROTATED_DIMS];
-            int32_t lanes[NN_ROTATED_DIMS];
-            _mm256_storeu_si256((__m256i *)lanes, rotated.v[r][0]);
-            _mm256_storeu_si256((__m256i *)(lanes + 8), rotated.v[r][1]);
             double length2 = 0;
             for (int k = 0; k < NN_ROTATED_DIMS; k++) {
-                rotated_query[k] = job->query_scales[i] * ((float)lanes[k] * (1.0f / (1 << NN_ROTATION_BITS)));
+                rotated_query[k] = job->query_scales[i] * ((float)lanes[r][k] * (1.0f / (1 << NN_ROTATION_BITS)));
                 length2 += (double)rotated_query[k] * rotated_query[k];
             }
             const int live = nn_x86_tile_bounds(job, rotated_query, (float)sqrt(length2), job->query_norms[i], q[r].limit, bounds, tiles);
