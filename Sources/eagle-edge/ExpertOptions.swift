@@ -1,3 +1,4 @@
+import Appliance
 import ArgumentParser
 import Imaging
 import Kernels
@@ -8,8 +9,8 @@ struct BackboneOptions: ParsableArguments {
     @Option(help: "The converted EfficientNet-Lite0 weights (default: $EAGLE_WEIGHTS, .cache/weights/ in the checkout, /usr/share/eagle-edge/).")
     var weights: String?
 
-    @Option(help: "Threads for the convolutions and the coreset.")
-    var threads: Int = 2
+    @Option(help: "Threads for the convolutions and the coreset, as expert.threads.")
+    var threads = ExpertConfig().threads
 
     /// Loads the network or fails the command with one sentence.
     func network() -> EfficientNetLite0 {
@@ -23,49 +24,52 @@ struct BackboneOptions: ParsableArguments {
     }
 }
 
-/// How the model is taught: the design choices the README's study measured.
+/// How the model is taught: the design choices measured in docs/expert.md. Defaults are
+/// ``PatchCoreSettings``' own.
 struct TeachOptions: ParsableArguments {
+    private static let defaults = PatchCoreSettings()
+
     @Option(help: "Comma-separated feature taps, finest first (e.g. block4,block10 or block5.expand,block10).")
-    var taps = "block3,block4,block10"
+    var taps = defaults.taps.map(\.description).joined(separator: ",")
 
     @Option(help: "crop<N> (shorter side to N, centre crop) or stretch (resize to the input size).")
-    var fit = "crop256"
+    var fit = defaults.fit.storedName
 
     @Option(help: "Backbone input as WIDTHxHEIGHT.")
-    var input = "224x224"
+    var input = "\(defaults.inputWidth)x\(defaults.inputHeight)"
 
     @Option(help: "Patch feature channels after pooling (default: all tap channels).")
     var dimension: Int?
 
     @Option(help: "Channels each tap is pooled to before concatenation; 0 keeps all of them.")
-    var tapDimension = 64
+    var tapDimension = defaults.tapDimension ?? 0
 
     @Option(help: "Share of teach patches kept in the memory bank.")
-    var coresetRatio = 0.01
+    var coresetRatio = defaults.coresetRatio
 
     @Option(help: "Threshold = mean + k * std of held-out good scores.")
-    var sigmas = 3.0
+    var sigmas = defaults.thresholdSigmas
 
     @Flag(help: "Re-weight the image score by the bank density around its nearest patch (paper eq. 7).")
-    var reweight = false
+    var reweight = defaults.reweighting
 
     @Option(help: "Seed of the coreset selection.")
-    var seed: UInt64 = 0
+    var seed = defaults.seed
 
     @Option(help: "Backbone arithmetic: int8 (fixed point, the appliance's) or fp32 (the reference); eval takes a list, e.g. int8,fp32.")
-    var precision = "int8"
+    var precision = defaults.precision.rawValue
 
     @Option(help: "int8 activation ranges: minmax, mse (the range of least expected int8 error), or pF to clip the F and 1 - F quantiles per image (e.g. p0.0001).")
-    var ranges = "minmax"
+    var ranges = defaults.rangeEstimator.storedName
 
     @Option(help: "int8: how many teach images (spread over the set) set the activation ranges and the bias corrections.")
-    var quantizationImages = PatchCoreSettings().quantizationImages
+    var quantizationImages = defaults.quantizationImages
 
     @Flag(inversion: .prefixedNo, help: "int8: measure per-channel bias corrections at teach time (sequential, on the range images) and store them in the model.")
-    var biasCorrection = true
+    var biasCorrection = defaults.biasCorrection
 
     @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
-    var referenceCoreset = true
+    var referenceCoreset = defaults.referenceCoreset
 
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {

@@ -1,3 +1,4 @@
+import Appliance
 import ArgumentParser
 import Foundation
 import Imaging
@@ -16,8 +17,8 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The model file written by teach.")
     var model: String
 
-    @Option(help: "Half-width of the unsure band around the normalised threshold 0.5.")
-    var unsureBand = 0.05
+    @Option(help: "Half-width of the unsure band around the normalised threshold 0.5, as decision.unsure_band.")
+    var unsureBand = DecisionConfig().unsureBand
 
     @Option(help: "Write an overlay (heatmap and boxes) per image into this folder.")
     var heatmaps: String?

@@ -1,13 +1,7 @@
+import PatchCore
+
 /// How the PatchCore anomaly expert runs (`expert.*`).
 public struct ExpertConfig: Sendable, Equatable {
-    /// Arithmetic of the backbone.
-    public enum Precision: String, CaseIterable, Sendable {
-        /// Fixed-point int8 kernels: the production path (NEON sdot on the board).
-        case int8
-        /// Float kernels: the reference, slower.
-        case fp32
-    }
-
     /// Arithmetic of the backbone.
     public var precision: Precision
     /// Worker threads for the backbone, 1...64.

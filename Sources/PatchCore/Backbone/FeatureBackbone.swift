@@ -3,11 +3,13 @@ import Kernels
 
 /// The arithmetic the backbone runs in, fixed when a model is taught (its bank holds features of
 /// that precision) and stored in the model file.
+/// The one definition: the configuration's `expert.precision` and the CLI's `--precision` use it.
 public enum Precision: String, Sendable, CaseIterable, Equatable {
-    /// Float32 with OpenBLAS: the reference the int8 path is measured against.
-    case fp32
-    /// int8 weights and activations, int32 accumulators: the appliance's default.
+    /// int8 weights and activations, int32 accumulators: the appliance's default (NEON sdot on
+    /// the board, AVX2 on x86-64).
     case int8
+    /// Float32 with OpenBLAS: the reference the int8 path is measured against, slower.
+    case fp32
 }
 
 /// The network that turns a preprocessed crop into PatchCore's feature taps, in one precision.
