@@ -2,7 +2,8 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-/// `eagle-edge check-config [PATH]`: validates a configuration file the way `run` will load it.
+/// `eagle-edge check-config [PATH]`: validates a configuration file and says which of its
+/// sections this build acts on.
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
@@ -10,7 +11,8 @@ struct CheckConfigCommand: ParsableCommand {
         discussion: """
             Reads PATH (default: \(defaultPath), or the built-in defaults when that file does not \
             exist), resolves secrets from their files or environment variables, and reports every \
-            problem with its key path. Exit status 0 when valid, 1 otherwise.
+            problem with its key path. Each section is marked in effect or reserved (validated, \
+            but read by a part not built yet). Exit status 0 when valid, 1 otherwise.
             """
     )
 
@@ -41,6 +43,7 @@ struct CheckConfigCommand: ParsableCommand {
         if !quiet {
             print("configuration OK: \(source)")
             print(config.summary)
+            if let note = ApplianceConfig.reservedSectionsNote { print(note) }
         }
     }
 }

@@ -121,29 +121,60 @@ final class DefaultConfigTests: XCTestCase {
     }
 
     func testSummaryOfTheDefaults() {
+        let line = "reserved for the line (eagle-edge run), not built yet"
         XCTAssertEqual(ApplianceConfig().summary, """
-            line      demo-line, station station-1
-            camera    synthetic, 640x480 at 30 fps
+            line      \(line)
+                      demo-line, station station-1
+            camera    \(line)
+                      synthetic, 640x480 at 30 fps
                       seed 42, defect rate 0.1
-            recipe    demo, model /var/lib/eagle-edge/models/demo.eagle
+            recipe    \(line)
+                      demo, model /var/lib/eagle-edge/models/demo.eagle
                       roi whole frame
-            expert    int8, 2 threads, input 224 px
-            decision  unsure band 0.45...0.55 -> reject, budget 100 ms
-            reject    disabled, pulse 50 ms, 500 ms after capture
+            expert    \(line)
+                      int8, 2 threads, input 224 px
+            decision  \(line)
+                      unsure band 0.45...0.55 -> reject, budget 100 ms
+            reject    reserved for the GPIO reject actuator, not built yet
+                      disabled, pulse 50 ms, 500 ms after capture
                       output pinctrl-rp1/GPIO17
                       photo-eye none, encoder none
-            mqtt      disabled, localhost:1883 without TLS
+            mqtt      reserved for MQTT publishing, not built yet
+                      disabled, localhost:1883 without TLS
                       client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s
                       user none, password not set
                       spool at most 64 MiB
-            mllm      disabled, endpoint not set, model not set
+            mllm      reserved for the MLLM explainer, not built yet
+                      disabled, endpoint not set, model not set
                       api key not set
                       timeout 30 s, 1 at once, queue 16, 256 tokens
-            storage   journal /var/lib/eagle-edge/journal.sqlite
+            storage   \(line)
+                      journal /var/lib/eagle-edge/journal.sqlite
                       images /var/lib/eagle-edge/images
                       keep 30 days, at most 2048 MiB
-            logging   level info
+            logging   \(line)
+                      level info
             """)
+    }
+
+    /// The shipped file's section headings say what the code's section table says: in effect,
+    /// or reserved for the part that will read it; the table names every section the loader reads.
+    func testShippedFileSaysWhichSectionsTakeEffect() throws {
+        let loaderSections = ApplianceConfig.knownKeys.compactMap { key in
+            key.path.contains(".") ? nil : key.path
+        }
+        XCTAssertEqual(ConfigSection.all.map(\.name), loaderSections)
+        let lines = try String(contentsOfFile: shippedConfigPath, encoding: .utf8).components(separatedBy: "\n")
+        for section in ConfigSection.all {
+            let heading = try XCTUnwrap(lines.first { $0.hasPrefix("# --- \(section.name) ") || $0.hasPrefix("# --- \(section.name):") },
+                                        "Config/eagle-edge.yaml has no '# --- \(section.name)' heading")
+            switch section.use {
+            case .reserved(let part):
+                XCTAssertTrue(heading.contains("[reserved]"), "\(section.name) is reserved for \(part): \(heading)")
+            case .inEffect:
+                XCTAssertFalse(heading.contains("[reserved]"), "\(section.name) is in effect: \(heading)")
+            }
+        }
     }
 
     /// Key paths written in the document, not descending into free-form maps.

@@ -25,12 +25,21 @@ extension ApplianceConfig {
         let width = sections.map(\.0.count).max() ?? 0
         var lines: [String] = []
         for (name, details) in sections {
-            for (index, detail) in details.enumerated() {
+            let use = ConfigSection.named(name).map { [$0.useDescription] } ?? []
+            for (index, detail) in (use + details).enumerated() {
                 let label = index == 0 ? name : ""
                 lines.append("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(detail)")
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What check-config adds after the summary: which sections this build does not act on yet.
+    public static var reservedSectionsNote: String? {
+        let reserved = ConfigSection.all.filter { !$0.isInEffect }.map(\.name)
+        guard !reserved.isEmpty else { return nil }
+        return "note: \(reserved.count) of \(ConfigSection.all.count) sections are validated but not acted on by this build"
+            + " (\(reserved.joined(separator: ", "))): the parts that read them are not built yet"
     }
 
     private var cameraSummary: [String] {
