@@ -45,46 +45,43 @@ let package = Package(
 
         // MARK: base
         .target(name: "EagleLog"),
+        .target(name: "SeededRandom"),
         .target(name: "Imaging", dependencies: ["CEagleShims", "CEagleKernels", "CPNG"]),
         .target(name: "Kernels", dependencies: ["COpenBLAS", "CEagleKernels"]),
         .target(name: "Storage", dependencies: ["CEagleShims", "CSQLite"]),
+        // The linked C libraries' versions, for `eagle-edge version` and support reports.
+        .target(name: "LinkedLibraries", dependencies: ["CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite"]),
 
         // MARK: domain
-        .target(name: "PatchCore", dependencies: ["CEagleKernels", "Kernels", "Imaging", "Storage", "EagleLog"]),
+        .target(name: "PatchCore", dependencies: ["CEagleKernels", "Kernels", "Imaging", "Storage", "SeededRandom"]),
 
         // MARK: adapters
-        // Kernels only for SplitMix64, the project's one seeded generator (the synthetic line).
-        .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "Kernels"]),
+        .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "SeededRandom"]),
 
         // MARK: app
         .target(
             name: "Appliance",
-            dependencies: [
-                "EagleLog", "Imaging", "PatchCore", "CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite",
-                .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["EagleLog", "Imaging", "PatchCore", .product(name: "Yams", package: "Yams")]
         ),
 
         // MARK: cli
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Kernels", "PatchCore",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Kernels", "LinkedLibraries", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: tests
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Kernels", "CEagleKernels"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CEagleKernels", "SeededRandom"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "SeededRandom"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels"]),
-        .testTarget(
-            name: "ApplianceTests",
-            dependencies: ["Appliance", "CEagleShims", .product(name: "Yams", package: "Yams")]
-        ),
+        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels", "Storage", "SeededRandom"]),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "Kernels", "EagleLog", "CEagleShims", "CV4L2"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,6 +13,12 @@ trap 'rm -rf "$logs"' EXIT
 "$root/Packaging/host-dependencies.sh"
 "$root/Packaging/weights/fetch.sh"
 
+# Package.swift declares exactly what each Swift target imports (seconds; before the long build).
+if ! python3 "$root/Packaging/checks/manifest.py" "$root"; then
+    echo "total: 0 passed, 1 failed"
+    exit 1
+fi
+
 # XCTest's last "Executed N tests, with M failures" line is the whole run's total.
 summary() { grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$1" | tail -1 || true; }
 counts() { # prints "N M" from an XCTest summary line, or nothing

@@ -1,4 +1,4 @@
-import Appliance
+import LinkedLibraries
 import ArgumentParser
 
 /// `eagle-edge version`: this build and the C libraries it runs on.

@@ -1,5 +1,5 @@
 import Imaging
-import Kernels
+import SeededRandom
 import XCTest
 @testable import Capture
 

@@ -1,5 +1,5 @@
 import Foundation
-import Kernels
+import SeededRandom
 import XCTest
 @testable import Imaging
 

@@ -17,7 +17,7 @@ final class Int8KernelBenchmarks: XCTestCase {
         super.tearDown()
     }
 
-    /// The best of `runs` timings of `body`, in seconds (the VM is shared: the minimum is the
+    /// The best of `runs` timings of `body`, in seconds (the machine is shared: the minimum is the
     /// figure least disturbed by other work).
     private func best(_ runs: Int, _ body: () -> Void) -> Double {
         body()

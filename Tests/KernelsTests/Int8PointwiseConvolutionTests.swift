@@ -35,7 +35,7 @@ final class Int8PointwiseConvolutionTests: XCTestCase {
         print("int8 kernels: detected \(InstructionSet.detected.rawValue), current \(InstructionSet.current.rawValue), testing \(int8InstructionSets.map(\.rawValue))")
         XCTAssertEqual(InstructionSet.current, InstructionSet.detected)
         #if arch(x86_64)
-        // This VM and every x86-64 board candidate have AVX2; a portable-only run would test less.
+        // Every build and test machine and every x86-64 board candidate has AVX2; a portable-only run would test less.
         XCTAssertEqual(InstructionSet.detected, .avx2)
         #elseif arch(arm64)
         XCTAssertEqual(InstructionSet.detected, .neonDot)

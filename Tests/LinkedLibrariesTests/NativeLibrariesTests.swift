@@ -1,6 +1,6 @@
 import CEagleShims
 import XCTest
-@testable import Appliance
+@testable import LinkedLibraries
 
 final class NativeLibrariesTests: XCTestCase {
     func testEveryLibraryReportsARealVersion() {

@@ -1,4 +1,4 @@
-import Kernels
+import SeededRandom
 
 /// The synthetic line's random numbers: SplitMix64 streams keyed by (seed, part, purpose), so
 /// any part can be rendered on its own and the defect draws never shift the look of the part.

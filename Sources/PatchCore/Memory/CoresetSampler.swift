@@ -1,4 +1,5 @@
 import Kernels
+import SeededRandom
 
 /// Greedy k-center coreset selection (Roth et al. 2022, section 3.2, after Sener & Savarese):
 /// repeatedly add the patch farthest from everything chosen so far, so a small bank covers the

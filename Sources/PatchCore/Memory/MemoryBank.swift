@@ -47,8 +47,9 @@ public struct MemoryBank: Sendable, Equatable {
     }
 
     /// The fp32 distance from each query row to the bank row chosen for it: the C kernel
-    /// `eagle_rerank_distances` on the int8 kernels' workers (each chosen row is a cache miss
-    /// that one thread used to wait on alone), the bits of ``floatDistancesReference(_:to:)``.
+    /// `eagle_rerank_distances` on the int8 kernels' workers (each chosen row is a cache miss,
+    /// better spread over the workers than waited on by one thread), the bits of
+    /// ``floatDistancesReference(_:to:)``.
     func floatDistances(_ queries: PatchFeatureMatrix, to rows: [Int32]) -> [Float] {
         [Float](unsafeUninitializedCapacity: rows.count) { out, initialized in
             queries.values.withUnsafeBufferPointer { q in

@@ -1,4 +1,4 @@
-import Kernels
+import SeededRandom
 @testable import PatchCore
 
 /// Small labeled maps whose metrics are worked out by hand in the tests that use them.

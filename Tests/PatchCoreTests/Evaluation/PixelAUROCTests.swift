@@ -1,7 +1,7 @@
 import Imaging
-@testable import PatchCore
-import Kernels
+import SeededRandom
 import XCTest
+@testable import PatchCore
 
 final class PixelAUROCTests: XCTestCase {
     func testTwoRegionHandCase() throws {

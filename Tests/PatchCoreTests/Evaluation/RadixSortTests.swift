@@ -1,6 +1,6 @@
-@testable import PatchCore
-import Kernels
+import SeededRandom
 import XCTest
+@testable import PatchCore
 
 final class RadixSortTests: XCTestCase {
     func testScoreKeysAscendAsScoresDescend() {

@@ -1,5 +1,6 @@
 import Imaging
 import Kernels
+import SeededRandom
 import XCTest
 @testable import PatchCore
 

@@ -1,4 +1,4 @@
-import Kernels
+import SeededRandom
 import XCTest
 @testable import PatchCore
 

@@ -1,6 +1,7 @@
 import Foundation
-import Storage
 import Kernels
+import SeededRandom
+import Storage
 import XCTest
 @testable import PatchCore
 

@@ -1,4 +1,5 @@
 import Kernels
+import SeededRandom
 import XCTest
 @testable import PatchCore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Kernels
+import SeededRandom
 import XCTest
 @testable import PatchCore
 
