@@ -9,7 +9,7 @@ EfficientNet-Lite0 as an ONNX graph from <repo>/.cache/weights/efficientnet-lite
 (BatchNorm folded with eps 1e-3, ReLU6 as Clip(0, 6), TensorFlow "same" padding as explicit
 Conv pads, exactly as Sources/Kernels/SamePadding.swift computes them), then:
 
-  1. checks the whole network on the two ImageNet sanity photos (top 3, DESIGN.md section 3);
+  1. checks the whole network on the two ImageNet sanity photos (top 3, docs/expert.md);
   2. builds the benchmarked sub-network, stem through block 10 (the output of block 10 after its
      residual add, 112 x 14 x 14), in fp32 and as a static int8 QDQ per-channel model calibrated
      (MinMax) on the first 32 MVTec AD bottle train/good images;
@@ -48,7 +48,7 @@ SANITY_IMAGES = [DATA / "imagenet-sanity/chelsea.png", DATA / "imagenet-sanity/c
 BOTTLE = DATA / "mvtec_ad/bottle"
 WORK_DIR = Path(os.environ.get("EAGLE_CACHE", Path.home() / ".cache/eagle-edge")) / "ort"
 
-# (expand ratio, kernel, stride, in channels, out channels), one row per block (DESIGN.md 3).
+# (expand ratio, kernel, stride, in channels, out channels), one row per block (docs/expert.md).
 BLOCKS = [
     (1, 3, 1, 32, 16),
     (6, 3, 2, 16, 24), (6, 3, 1, 24, 24),

@@ -53,7 +53,7 @@ class ConversionError(Exception):
 
 # --------------------------------------------------------------------------- architecture
 
-# (expand ratio, kernel, stride, in channels, out channels), one row per block (DESIGN.md 3).
+# (expand ratio, kernel, stride, in channels, out channels), one row per block (docs/expert.md).
 BLOCKS = [
     (1, 3, 1, 32, 16),
     (6, 3, 2, 16, 24),

@@ -1,4 +1,4 @@
-/// The architecture the weights must fit, as data: the block table of DESIGN.md section 3 and the
+/// The architecture the weights must fit, as data: the block table in docs/expert.md and the
 /// tensor table derived from it. The converter (Packaging/weights/convert_pth.py) derives the same
 /// table from the same block list; both refuse a file that does not match it.
 extension EfficientNetLite0Weights {
