@@ -53,6 +53,8 @@ let package = Package(
         .target(name: "LinkedLibraries", dependencies: ["CEagleShims", "CJPEG", "CPNG", "COpenBLAS", "CMosquitto", "CSQLite"]),
 
         // MARK: domain
+        // The part record every adapter reads (no dependencies, so adapters never need the app).
+        .target(name: "Inspection"),
         .target(name: "PatchCore", dependencies: ["CEagleKernels", "Kernels", "Imaging", "Storage", "SeededRandom"]),
 
         // MARK: adapters
@@ -61,14 +63,14 @@ let package = Package(
         // MARK: app
         .target(
             name: "Appliance",
-            dependencies: ["EagleLog", "Imaging", "PatchCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["EagleLog", "Imaging", "Inspection", "PatchCore", .product(name: "Yams", package: "Yams")]
         ),
 
         // MARK: cli
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Kernels", "LinkedLibraries", "PatchCore",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "ApplianceTests", dependencies: ["Appliance", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
     ],

@@ -2,6 +2,7 @@ import Appliance
 import ArgumentParser
 import Foundation
 import Imaging
+import Inspection
 import PatchCore
 
 /// `eagle-edge inspect --model M IMAGES...`: the expert's verdict on image files.
