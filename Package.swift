@@ -63,7 +63,7 @@ let package = Package(
         // MARK: app
         .target(
             name: "Appliance",
-            dependencies: ["EagleLog", "Imaging", "Inspection", "PatchCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", .product(name: "Yams", package: "Yams")]
         ),
 
         // MARK: cli

@@ -1,9 +1,9 @@
-/// How frames are captured: the Capture module's mirror of the appliance's `camera.*`
-/// configuration (`Appliance.CameraConfig`), which the app layer maps onto it field by field.
+/// How frames are captured. The appliance's `camera.*` configuration section is this type
+/// (`Appliance.CameraConfig`), so these defaults are the shipped configuration's.
 public struct CaptureSettings: Sendable, Equatable {
     /// The kind of frame source.
     public enum Source: String, CaseIterable, Sendable {
-        /// ``SyntheticLine``: generated parts with seeded defects.
+        /// ``SyntheticLine``: generated parts with seeded defects, the demo line; no hardware needed.
         case synthetic
         /// ``V4L2Camera`` at ``CaptureSettings/device``.
         case v4l2
@@ -13,7 +13,8 @@ public struct CaptureSettings: Sendable, Equatable {
 
     /// The pixel format asked of a V4L2 camera.
     public enum FormatPreference: String, CaseIterable, Sendable {
-        /// MJPEG on USB cameras when offered, else YUYV, else GREY (see ``FormatChoice``).
+        /// MJPEG on USB cameras when offered (less USB bandwidth), else YUYV, else GREY (see
+        /// ``FormatChoice``).
         case auto
         case mjpeg
         case yuyv
@@ -59,7 +60,7 @@ public struct CaptureSettings: Sendable, Equatable {
     public var loop: Bool
     public var synthetic: Synthetic
 
-    /// The defaults of `Appliance.CameraConfig`: synthetic VGA at 30 fps.
+    /// The demo line's camera: synthetic VGA at 30 fps.
     public init(source: Source = .synthetic, device: String? = nil, format: FormatPreference = .auto,
                 width: Int = 640, height: Int = 480, fps: Int = 30, buffers: Int = 4, timeoutMs: Int = 2000,
                 controls: [String: Int] = [:], folder: String? = nil, loop: Bool = false,

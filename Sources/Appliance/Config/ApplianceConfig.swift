@@ -1,3 +1,5 @@
+import Capture
+
 /// The whole typed configuration of one EagleEdge appliance.
 ///
 /// `ApplianceConfig()` is the embedded default the appliance runs on when there is no file:
