@@ -28,10 +28,3 @@ enum ImageList {
         return out
     }
 }
-
-/// Formatting of figures for people.
-extension Double {
-    func rounded(_ digits: Int) -> String {
-        String(format: "%.\(digits)f", self)
-    }
-}
