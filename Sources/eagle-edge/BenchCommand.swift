@@ -1,8 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Imaging
-import Kernels
 import PatchCore
 
 /// `eagle-edge bench --model A --model B IMAGES...`: per-stage frame times of the expert, every
@@ -45,8 +43,6 @@ struct BenchCommand: ParsableCommand {
     @Argument(help: "Folders and/or image files to use as frames (at most 32 distinct frames are kept).")
     var images: [String]
 
-    static let stages = ["decode", "resize+crop", "backbone", "features", "search", "map+blur", "expert", "frame"]
-
     func run() throws {
         guard !model.isEmpty else { Diagnostics.fail("give at least one --model") }
         let counts = threadCounts.split(separator: ",").compactMap { Int($0) }
@@ -55,24 +51,26 @@ struct BenchCommand: ParsableCommand {
         }
         let jpegs = encodedFrames()
         let network = backbone.network()
-        var experts: [PatchCoreExpert] = []
+        var subjects: [ExpertStageTimer] = []
         for path in model {
-            do { experts.append(try PatchCoreExpert(network: network, model: ModelFile.load(path))) } catch { Diagnostics.fail("\(error)") }
-        }
-        var results: [BenchResult] = []
-        for threads in counts {
-            Kernels.setThreadCount(threads)
             do {
-                results += try measure(experts, paths: model, threads: threads, jpegs: jpegs)
+                subjects.append(try ExpertStageTimer(name: path, expert: PatchCoreExpert(network: network, model: ModelFile.load(path))))
             } catch {
                 Diagnostics.fail("\(error)")
             }
         }
-        let rss = ResourceUsage.peakResidentMiB()
+        let harness = BenchHarness(frames: frames, warmup: warmup)
+        let results: [BenchResult]
+        do {
+            results = try harness.measure(subjects, frames: jpegs, threadCounts: counts)
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+        let report = BenchReport(results: results, peakResidentMiB: ResourceUsage.peakResidentMiB(), harness: harness)
         if json {
-            print(try BenchReport.json(results, peakRSS: rss, frames: frames, warmup: warmup))
+            print(try report.json())
         } else {
-            BenchReport.print(results, peakRSS: rss, frames: frames, warmup: warmup)
+            print(report.text, terminator: "")
         }
     }
 
@@ -87,72 +85,4 @@ struct BenchCommand: ParsableCommand {
         guard !jpegs.isEmpty else { Diagnostics.fail("none of the images could be read") }
         return jpegs
     }
-
-    /// Rounds in which the models take turns (see the discussion).
-    static let rounds = 4
-
-    /// Every expert on the same frames at `threads`, taking turns in ``rounds`` rounds.
-    private func measure(_ experts: [PatchCoreExpert], paths: [String], threads: Int, jpegs: [[UInt8]]) throws -> [BenchResult] {
-        var samples = [[[UInt64]]](repeating: [[UInt64]](repeating: [], count: Self.stages.count), count: experts.count)
-        var scoreSums = [Double](repeating: 0, count: experts.count)
-        var frameCounts = [Int](repeating: 0, count: experts.count)
-        let decoder = try JPEGDecoder()
-        let rounds = min(Self.rounds, frames)
-        for round in 0..<rounds {
-            let timed = frames / rounds + (round < frames % rounds ? 1 : 0)
-            for m in experts.indices {
-                Thread.sleep(forTimeInterval: 0.2)
-                let untimed = round == 0 ? warmup : min(2, warmup)
-                for i in 0..<(untimed + timed) {
-                    let times: [UInt64], score: Double
-                    do {
-                        (times, score) = try timedFrame(experts[m], jpeg: jpegs[(frameCounts[m] + i) % jpegs.count], decoder: decoder)
-                    } catch {
-                        Diagnostics.fail("\(paths[m]): \(error)")
-                    }
-                    scoreSums[m] += score
-                    guard i >= untimed else { continue }
-                    for (s, v) in times.enumerated() { samples[m][s].append(v) }
-                    samples[m][6].append(times[2...5].reduce(0, +))
-                    samples[m][7].append(times.reduce(0, +))
-                }
-                frameCounts[m] += untimed + timed
-            }
-        }
-        return experts.indices.map { m in
-            BenchResult(modelPath: paths[m], precision: experts[m].model.settings.precision, threads: threads,
-                        stages: samples[m].map(BenchStatistics.init(nanoseconds:)), meanScore: scoreSums[m] / Double(max(1, frameCounts[m])))
-        }
-    }
-
-    /// One frame through the expert: the time of each stage up to the map (in ``stages`` order) and the score.
-    private func timedFrame(_ expert: PatchCoreExpert, jpeg: [UInt8], decoder: JPEGDecoder) throws -> ([UInt64], Double) {
-        var t = DispatchTime.now().uptimeNanoseconds
-        var times: [UInt64] = []
-        func lap() {
-            let now = DispatchTime.now().uptimeNanoseconds
-            times.append(now - t)
-            t = now
-        }
-        let image = try decoder.decodeRGB(jpeg); lap()
-        let crop = try expert.preprocess(image); lap()
-        let taps = try expert.tapFeatures(of: crop); lap()
-        let features = try expert.patchFeatures(taps: taps); lap()
-        let nearest = try expert.search(features.matrix); lap()
-        let result = try expert.result(crop: crop, features: features, nearest: nearest); lap()
-        return (times, result.score)
-    }
-}
-
-/// One model at one thread count.
-struct BenchResult {
-    let modelPath: String
-    let precision: Precision
-    let threads: Int
-    /// In the order of ``BenchCommand/stages``.
-    let stages: [BenchStatistics]
-    /// Keeps the work observable (and is a sanity figure: both precisions should be close).
-    let meanScore: Double
-
-    func stage(_ name: String) -> BenchStatistics { stages[BenchCommand.stages.firstIndex(of: name) ?? 0] }
 }

@@ -54,7 +54,7 @@ struct EvalCommand: ParsableCommand {
                 let results = try Evaluator(expert: expert).evaluate(data) { done, _ in bar.update(done) }
                 if let report {
                     let folder = runs.isEmpty ? report : report + "/" + precision.rawValue
-                    try HTMLReport.write(results, model: taught, expert: expert, to: folder)
+                    try EvaluationReportHTML.write(results, expert: expert, to: folder)
                 }
                 runs.append((expert, results))
             } catch {
@@ -72,14 +72,11 @@ struct EvalCommand: ParsableCommand {
             }
         }
         for (path, reason) in runs.first?.report.unreadable ?? [] { Diagnostics.warn("skipped \(path): \(reason)") }
+        let reports = runs.map { (report: $0.report, model: $0.expert.model) }
         if json {
-            print(try ReportJSON.render(runs.map { ($0.report, $0.expert.model) }, parity: parity))
+            print(try EvaluationReportJSON.render(reports, parity: parity))
         } else {
-            for (i, run) in runs.enumerated() {
-                if i > 0 { print("") }
-                ReportText.print(run.report, model: run.expert.model)
-            }
-            if let parity { ReportText.print(parity) }
+            print(EvaluationReportText.render(reports, parity: parity), terminator: "")
         }
     }
 

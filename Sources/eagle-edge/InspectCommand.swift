@@ -61,7 +61,7 @@ struct InspectCommand: ParsableCommand {
                     let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
                     let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
                     let name = (folder.isEmpty ? "" : folder + "_") + stem + "_overlay.png"
-                    try ImageFile.write(Overlay.render(result, regions: regions, calibration: expert.model.calibration),
+                    try ImageFile.write(AnomalyOverlay.render(result, regions: regions, calibration: expert.model.calibration),
                                         to: (heatmaps as NSString).appendingPathComponent(name))
                 }
             } catch {
@@ -79,16 +79,5 @@ struct InspectCommand: ParsableCommand {
         ]
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// The picture an operator looks at: the input crop, the anomaly map in jet colours over it
-/// (0...1 of the normalised score scale, so colours mean the same on every image) and the boxes.
-enum Overlay {
-    static func render(_ result: AnomalyResult, regions: [SuspectRegion], calibration: Calibration) throws -> RGBImage {
-        let normalized = result.anomalyMap.values.map { Float(calibration.normalized(Double($0))) }
-        var image = try Heatmap.overlay(normalized, on: result.input, range: 0...1, opacity: 0.45)
-        for region in regions { image.strokeRect(region.box, color: .red, thickness: 2) }
-        return image
     }
 }

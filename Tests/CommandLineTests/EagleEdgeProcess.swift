@@ -14,16 +14,34 @@ enum EagleEdgeProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The binary sits beside the test bundle in the build folder.
+    /// The binary was not built: a failure, not a skip, so a run that never exercised the
+    /// commands cannot pass for one that did.
+    struct MissingBinary: Error, CustomStringConvertible {
+        let searched: [String]
+        /// The build folder's name, "debug" or "release": the binary must come from the same one.
+        let configuration: String
+
+        var description: String {
+            "eagle-edge binary not found (looked for \(searched.joined(separator: ", "))). The command-line tests run "
+                + "the built binary: build it with the tests, `swift build -c \(configuration) --build-tests` "
+                + "(--build-tests builds the executables the tests depend on; Packaging/test.sh also passes "
+                + "-Xswiftc -enable-testing), or alone with `swift build -c \(configuration) --product eagle-edge`."
+        }
+    }
+
+    /// The binary sits beside the test executable in the build folder; where the test bundle is
+    /// a directory, the executable is up to three folders deeper.
     static func binary() throws -> URL {
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
+        var searched: [String] = []
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("eagle-edge")
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            searched.append(candidate.path)
             dir = dir.deletingLastPathComponent()
         }
-        throw XCTSkip("eagle-edge binary not found near \(exe.path)")
+        throw MissingBinary(searched: searched, configuration: exe.deletingLastPathComponent().lastPathComponent)
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {

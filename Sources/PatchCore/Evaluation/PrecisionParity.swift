@@ -51,3 +51,16 @@ public struct PrecisionParity: Sendable {
         images = compared
     }
 }
+
+extension PrecisionParity {
+    /// Figures already measured.
+    init(meanCosine: Double, minimumCosine: Double, imageAUROCDelta: Double, pixelAUROCDelta: Double?,
+         verdictAgreement: Double, images: Int) {
+        self.meanCosine = meanCosine
+        self.minimumCosine = minimumCosine
+        self.imageAUROCDelta = imageAUROCDelta
+        self.pixelAUROCDelta = pixelAUROCDelta
+        self.verdictAgreement = verdictAgreement
+        self.images = images
+    }
+}

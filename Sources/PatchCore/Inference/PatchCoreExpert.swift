@@ -65,7 +65,7 @@ public struct PatchCoreExpert: Sendable {
         return try result(crop: crop, features: features, nearest: search(features.matrix))
     }
 
-    // MARK: Stages (public so `bench` can time each)
+    // MARK: Stages (``ExpertStageTimer`` times each)
 
     /// Stage 1, the backbone: the activations at the model's taps.
     public func tapFeatures(of crop: RGBImage) throws -> TapActivations {

@@ -1,36 +1,44 @@
 import Foundation
 import Imaging
-import PatchCore
 
-/// `eval --report DIR`: one self-contained page (index.html, ROC curve as inline SVG) plus
-/// overlay PNGs of the worst misses, for the engineer deciding whether a model is fit for a line.
-enum HTMLReport {
-    /// Writes the report; the expert re-inspects the few images shown, since the evaluation keeps
-    /// no maps in memory.
-    static func write(_ r: EvaluationReport, model: PatchCoreModel, expert: PatchCoreExpert, to directory: String) throws {
+/// The report of `eval --report DIR`: one self-contained page (index.html, the ROC curve as
+/// inline SVG) plus overlay PNGs of the worst misses, for the engineer deciding whether a model
+/// is fit for a line.
+public enum EvaluationReportHTML {
+    /// Writes index.html and the overlays of ``WorstMiss/select(from:perKind:)`` into
+    /// `directory` (created if needed). The expert inspects the few images shown again, since
+    /// an evaluation keeps no anomaly maps.
+    public static func write(_ report: EvaluationReport, expert: PatchCoreExpert, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let calibration = expert.model.calibration
+        let misses = WorstMiss.select(from: report)
+        for miss in misses {
+            let result = try expert.inspect(ImageFile.readRGB(miss.image.sample.imagePath))
+            let regions = miss.image.score >= calibration.threshold
+                ? SuspectRegionFinder().regions(in: result.anomalyMap, floor: Float(calibration.threshold)) : []
+            try ImageFile.write(AnomalyOverlay.render(result, regions: regions, calibration: calibration),
+                                to: (directory as NSString).appendingPathComponent(miss.fileName))
+        }
+        let html = page(report, model: expert.model, misses: misses)
+        try Data(html.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("index.html")), options: .atomic)
+    }
+
+    /// The page: the figures as a table, the ROC curve, the per-defect-type table and a figure per
+    /// miss showing its overlay (``WorstMiss/fileName``, beside the page). Text from the data set
+    /// (names, paths, defect types) is escaped.
+    public static func page(_ r: EvaluationReport, model: PatchCoreModel, misses: [WorstMiss]) -> String {
         let threshold = model.calibration.threshold
-        // Worst misses: good parts scored highest, defects scored lowest.
-        let falseRejects = r.images.filter { !$0.sample.isAnomalous }.sorted { $0.score > $1.score }.prefix(4)
-        let escapes = r.images.filter { $0.sample.isAnomalous }.sorted { $0.score < $1.score }.prefix(4)
-        var figures: [String] = []
-        for (kind, group) in [("good part, highest score", falseRejects), ("defect, lowest score", escapes)] {
-            for (i, item) in group.enumerated() {
-                let result = try expert.inspect(ImageFile.readRGB(item.sample.imagePath))
-                let regions = item.score >= threshold
-                    ? SuspectRegionFinder().regions(in: result.anomalyMap, floor: Float(threshold)) : []
-                let name = (kind.hasPrefix("good") ? "good" : "defect") + "-\(i).png"
-                try ImageFile.write(Overlay.render(result, regions: regions, calibration: model.calibration),
-                                    to: (directory as NSString).appendingPathComponent(name))
-                let verdict = item.score >= threshold ? "rejected" : "passed"
-                figures.append("""
-                    <figure><img src="\(name)" alt="\(escape(item.sample.imagePath))">
-                    <figcaption>\(escape(kind)): \(escape(item.sample.defectType)), score \(format(item.score)) \
-                    (normalised \(format(item.normalizedScore))), \(verdict)<br><small>\(escape(item.sample.imagePath))</small></figcaption></figure>
-                    """)
-            }
+        let figures = misses.map { miss in
+            let item = miss.image
+            let verdict = item.score >= threshold ? "rejected" : "passed"
+            return """
+                <figure><img src="\(miss.fileName)" alt="\(escape(item.sample.imagePath))">
+                <figcaption>\(escape(miss.kindDescription)): \(escape(item.sample.defectType)), score \(format(item.score)) \
+                (normalised \(format(item.normalizedScore))), \(verdict)<br><small>\(escape(item.sample.imagePath))</small></figcaption></figure>
+                """
         }
         let t = r.atThreshold
+        let percent = EvaluationReportText.percent
         let rows: [(String, String)] = [
             ("data set", "\(r.dataset): \(r.split)"),
             ("image AUROC", format(r.imageAUROC)),
@@ -49,7 +57,7 @@ enum HTMLReport {
         let types = r.perDefectType.map {
             "<tr><td>\(escape($0.defectType))</td><td>\(format($0.auroc))</td><td>\($0.anomalousCount)</td></tr>"
         }.joined(separator: "\n")
-        let html = """
+        return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>EagleEdge evaluation: \(escape(r.dataset))</title>
             <style>body{font-family:sans-serif;margin:2em;max-width:1100px}th{text-align:left;padding-right:1em}
@@ -66,7 +74,6 @@ enum HTMLReport {
             \(figures.joined(separator: "\n"))
             </body></html>
             """
-        try Data(html.utf8).write(to: URL(fileURLWithPath: (directory as NSString).appendingPathComponent("index.html")), options: .atomic)
     }
 
     /// The ROC curve as an SVG polyline in a 300 x 300 box, with the chance diagonal.
@@ -85,12 +92,11 @@ enum HTMLReport {
             """
     }
 
+    /// `text` safe inside an element or a double-quoted attribute.
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     static func format(_ value: Double) -> String { value.rounded(4) }
-
-    static func percent(_ value: Double?) -> String { value.map { ($0 * 100).rounded(1) + " %" } ?? "n/a" }
 }

@@ -1,9 +1,10 @@
-import Capture
-
 /// The text form of `eagle-edge cameras`, laid out like `v4l2-ctl`'s listings so the two can
 /// be compared side by side.
-enum CameraListingText {
-    static func render(_ scan: CameraScan) -> String {
+public enum CameraListingText {
+    /// Each camera (path and card, driver, capabilities, stable ids, inputs, the format in
+    /// force, formats with sizes and intervals, controls) followed by a blank line, then a line
+    /// per node that is not a capture device. Nodes that failed are left to the caller.
+    public static func render(_ scan: CameraScan) -> String {
         var out = ""
         for camera in scan.cameras {
             describe(camera, into: &out)

@@ -1,16 +1,5 @@
 import Foundation
 
-/// Figures about this process for summaries.
-enum ResourceUsage {
-    /// Peak resident set size in MiB (VmHWM in /proc/self/status), nil if unavailable.
-    static func peakResidentMiB() -> Double? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
-        return kib / 1024
-    }
-}
-
 /// Expands folders into their JPEG/PNG files (name order); files are taken as given.
 enum ImageList {
     static func expand(_ arguments: [String]) -> [String] {
@@ -26,12 +15,5 @@ enum ImageList {
             }
         }
         return out
-    }
-}
-
-/// Formatting of figures for people.
-extension Double {
-    func rounded(_ digits: Int) -> String {
-        String(format: "%.\(digits)f", self)
     }
 }

@@ -1,23 +1,23 @@
-import Foundation
-import PatchCore
-
 /// The machine form of an evaluation, for scripts and CI dashboards.
-enum ReportJSON {
-    /// One object per precision under "runs" (in the order run), plus "parity" when both ran.
-    static func render(_ runs: [(EvaluationReport, PatchCoreModel)], parity: PrecisionParity?) throws -> String {
-        var object: [String: Any] = ["runs": runs.map { fields(of: $0.0, model: $0.1) }]
+public enum EvaluationReportJSON {
+    /// One object per run under "runs" (in the order given), plus "parity" when both precisions
+    /// ran; keys sorted, missing figures null.
+    public static func render(_ runs: [(report: EvaluationReport, model: PatchCoreModel)], parity: PrecisionParity?) throws -> String {
+        var object: [String: Any] = ["runs": runs.map { fields(of: $0.report, model: $0.model) }]
         if let p = parity {
             object["parity"] = [
                 "mean_feature_cosine": p.meanCosine, "min_feature_cosine": p.minimumCosine,
-                "image_auroc_delta": p.imageAUROCDelta, "pixel_auroc_delta": nullable(p.pixelAUROCDelta),
+                "image_auroc_delta": p.imageAUROCDelta, "pixel_auroc_delta": JSONDocument.nullable(p.pixelAUROCDelta),
                 "verdict_agreement": p.verdictAgreement, "images": p.images,
             ]
         }
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self)
+        return try JSONDocument.render(object)
     }
 
+    /// One run's object.
     static func fields(of r: EvaluationReport, model: PatchCoreModel) -> [String: Any] {
         let t = r.atThreshold
+        let nullable = JSONDocument.nullable
         return [
             "dataset": r.dataset,
             "split": r.split,
@@ -42,10 +42,5 @@ enum ReportJSON {
             ],
             "mean_inspect_ms": r.meanInspectMilliseconds,
         ]
-    }
-
-    /// JSON null for a missing figure.
-    private static func nullable(_ value: Double?) -> Any {
-        value.map { $0 as Any } ?? NSNull()
     }
 }

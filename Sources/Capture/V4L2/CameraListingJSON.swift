@@ -1,9 +1,10 @@
-import Capture
 import Foundation
 
 /// The machine form of `eagle-edge cameras`, for provisioning scripts.
-enum CameraListingJSON {
-    static func render(_ scan: CameraScan) throws -> String {
+public enum CameraListingJSON {
+    /// One object: "cameras" (everything the text form shows, controls without their class
+    /// headings), "other_nodes" and "errors"; keys sorted, values a camera does not report null.
+    public static func render(_ scan: CameraScan) throws -> String {
         let object: [String: Any] = [
             "cameras": scan.cameras.map(camera),
             "other_nodes": scan.otherNodes.map { ["path": $0.path, "description": $0.text] },

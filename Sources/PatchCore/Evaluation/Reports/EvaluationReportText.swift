@@ -1,0 +1,52 @@
+/// The human form of an evaluation: the figures `eagle-edge eval` prints.
+public enum EvaluationReportText {
+    /// Every run's figures, runs separated by a blank line, then the parity figures when both
+    /// precisions ran. Each line ends with a newline.
+    public static func render(_ runs: [(report: EvaluationReport, model: PatchCoreModel)], parity: PrecisionParity?) -> String {
+        var text = runs.map { render($0.report, model: $0.model) }.joined(separator: "\n")
+        if let parity { text += render(parity) }
+        return text
+    }
+
+    /// One run: data set, model, the metrics, the counts at the label-free threshold, the
+    /// per-defect-type AUROCs and the expert's time.
+    public static func render(_ r: EvaluationReport, model: PatchCoreModel) -> String {
+        let t = r.atThreshold
+        var lines = [
+            "data set        \(r.dataset): \(r.split)",
+            "model           taps \(model.settings.taps.map(\.description).joined(separator: ",")), "
+                + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)",
+            "image AUROC     \(figure(r.imageAUROC))",
+            "pixel AUROC     \(figure(r.pixelAUROC))",
+            "PRO (30 % FPR)  \(figure(r.pro))",
+            "image F1-max    \(figure(r.f1Max.f1)) at score \(figure(r.f1Max.threshold))",
+            "at threshold    \(figure(t.threshold)) (label-free): accuracy \(percent(t.accuracy)), F1 \(figure(t.f1)), "
+                + "false-reject \(percent(t.falseRejectRate)), escape \(percent(t.escapeRate))",
+            "                \(t.counts.truePositives) defects rejected, \(t.counts.falseNegatives) escaped, "
+                + "\(t.counts.falsePositives) good rejected, \(t.counts.trueNegatives) good passed",
+        ]
+        for type in r.perDefectType {
+            lines.append("  \(type.defectType.padding(toLength: 14, withPad: " ", startingAt: 0)) AUROC \(figure(type.auroc))"
+                         + "  (\(type.anomalousCount) vs \(type.goodCount) good)")
+        }
+        lines.append("expert          \(r.meanInspectMilliseconds.rounded(1)) ms per image (\(model.settings.precision.rawValue), decode excluded)")
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// How closely int8 followed fp32, after a blank line.
+    public static func render(_ p: PrecisionParity) -> String {
+        [
+            "",
+            "int8 vs fp32    on \(p.images) test images",
+            "  feature cosine  mean \(figure(p.meanCosine)), worst patch \(figure(p.minimumCosine))",
+            "  AUROC delta     image \(figure(p.imageAUROCDelta)), pixel \(figure(p.pixelAUROCDelta))",
+            "  verdicts        \((p.verdictAgreement * 100).rounded(1)) % agree at the label-free thresholds",
+        ].map { $0 + "\n" }.joined()
+    }
+
+    /// Four decimals, or "n/a" for a figure the data set cannot give.
+    static func figure(_ value: Double?) -> String { value.map { $0.rounded(4) } ?? "n/a" }
+
+    /// A share as a percentage with one decimal, or "n/a".
+    static func percent(_ value: Double?) -> String { value.map { ($0 * 100).rounded(1) + " %" } ?? "n/a" }
+}

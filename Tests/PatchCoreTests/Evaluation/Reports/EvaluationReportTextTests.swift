@@ -1,0 +1,47 @@
+import XCTest
+@testable import PatchCore
+
+final class EvaluationReportTextTests: XCTestCase {
+    func testOneRunListsItsFiguresLineByLine() throws {
+        let text = EvaluationReportText.render(try ReportFixtures.report(), model: ReportFixtures.model())
+        XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false), [
+            #"data set        bottle <&> "lot 7": test: all images"#,
+            "model           taps block3,block4,block10, bank 2x4, coreset 0.01, fit crop256",
+            "image AUROC     0.5000",
+            "pixel AUROC     n/a",
+            "PRO (30 % FPR)  n/a",
+            "image F1-max    0.6667 at score 5.0000",
+            "at threshold    3.0000 (label-free): accuracy 50.0 %, F1 0.5000, false-reject 50.0 %, escape 50.0 %",
+            "                1 defects rejected, 1 escaped, 1 good rejected, 1 good passed",
+            "  crack          AUROC 1.0000  (1 vs 2 good)",
+            "  scratch        AUROC 0.0000  (1 vs 2 good)",
+            "expert          12.3 ms per image (int8, decode excluded)",
+            "",
+        ])
+    }
+
+    func testRunsAreSeparatedByABlankLineAndParityComesLast() throws {
+        let int8 = ReportFixtures.model(), fp32 = ReportFixtures.model(precision: .fp32)
+        let runs = [(report: try ReportFixtures.report(model: int8), model: int8), (report: try ReportFixtures.report(model: fp32), model: fp32)]
+        let lines = EvaluationReportText.render(runs, parity: ReportFixtures.parity).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 11 + 1 + 11 + 1 + 4 + 1, "\(lines)")
+        XCTAssertEqual(lines[10], "expert          12.3 ms per image (int8, decode excluded)")
+        XCTAssertEqual(lines[11], "")
+        XCTAssertTrue(lines[12].hasPrefix("data set "), String(lines[12]))
+        XCTAssertEqual(lines[22], "expert          12.3 ms per image (fp32, decode excluded)")
+        XCTAssertEqual(Array(lines[23...]), [
+            "",
+            "int8 vs fp32    on 4 test images",
+            "  feature cosine  mean 0.9876, worst patch 0.5000",
+            "  AUROC delta     image -0.0125, pixel n/a",
+            "  verdicts        75.0 % agree at the label-free thresholds",
+            "",
+        ])
+    }
+
+    func testWithoutParityTheTextEndsWithTheLastRun() throws {
+        let model = ReportFixtures.model()
+        let text = EvaluationReportText.render([(report: try ReportFixtures.report(), model: model)], parity: nil)
+        XCTAssertEqual(text, EvaluationReportText.render(try ReportFixtures.report(), model: model))
+    }
+}
