@@ -1,5 +1,6 @@
 import Imaging
 import Kernels
+import SeededRandom
 @testable import PatchCore
 
 /// An fp32 expert small enough to run a frame in milliseconds, under qemu too: one tap
