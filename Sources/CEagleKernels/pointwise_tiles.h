@@ -1,5 +1,5 @@
 // Private to CEagleKernels: the int8 matrix-product tiles shared by the 1x1 convolution
-// (pointwise.c) and the nearest-neighbour search (nearest.c). A tile is rows x channels int32 dot
+// (pointwise.c) and the nearest-neighbour search (nearest_avx2.c, nearest_neon.c). A tile is rows x channels int32 dot
 // products of int8 rows (positions or queries) with int8 packed columns (weights or bank rows),
 // accumulated with wrap-around (exact for every sum that fits in int32).
 //
