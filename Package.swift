@@ -63,7 +63,10 @@ let package = Package(
         // MARK: app
         .target(
             name: "Appliance",
-            dependencies: ["Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
 
         // MARK: cli
@@ -76,11 +79,19 @@ let package = Package(
         ),
 
         // MARK: tests
+        // Fixtures several test targets share (a tiny expert); built only for the tests.
+        .target(name: "TestFixtures", dependencies: ["Imaging", "PatchCore", "SeededRandom"], path: "Tests/Fixtures"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CEagleKernels", "SeededRandom"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "SeededRandom"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels", "Storage", "SeededRandom"]),
-        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels", "Storage", "SeededRandom", "TestFixtures"]),
+        .testTarget(
+            name: "ApplianceTests",
+            dependencies: [
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "SeededRandom", "TestFixtures",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),

@@ -89,8 +89,9 @@ struct EvalCommand: ParsableCommand {
     private func teachModel(network: EfficientNetLite0, precision: Precision, data: InspectionDataset) -> PatchCoreModel {
         var settings = teach.settings()
         settings.precision = precision
-        let taught = TeachCommand.teach(network: network, settings: settings, files: data.teachImages,
-                                        source: dataset, threads: backbone.threads)
+        let files = data.teachImages
+        let taught = TeachCommand.teach(network: network, settings: settings, count: files.count,
+                                        source: dataset, threads: backbone.threads) { try ImageFile.readRGB(files[$0]) }
         if var path = saveModel {
             if teach.precisions().count > 1 { path = (path as NSString).deletingPathExtension + "-\(precision.rawValue).eagle" }
             do { try ModelFile.save(taught, to: path) } catch { Diagnostics.fail("\(error)") }

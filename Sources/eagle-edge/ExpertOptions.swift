@@ -14,6 +14,11 @@ struct BackboneOptions: ParsableArguments {
 
     /// Loads the network or fails the command with one sentence.
     func network() -> EfficientNetLite0 {
+        Self.network(weights: weights, threads: threads)
+    }
+
+    /// The network from `weights` (or the default place), with the kernels on `threads`.
+    static func network(weights: String?, threads: Int) -> EfficientNetLite0 {
         do {
             let path = try weights ?? WeightsLocation.defaultWeightsPath()
             Kernels.setThreadCount(threads)

@@ -28,8 +28,10 @@ struct TeachCommand: ParsableCommand {
         let settings = teach.settings()
         let files = ImageList.expand(images)
         guard !files.isEmpty else { Diagnostics.fail("no images found in \(images.joined(separator: ", "))") }
-        let model = Self.teach(network: backbone.network(), settings: settings, files: files,
-                               source: images.joined(separator: " "), threads: backbone.threads)
+        let model = Self.teach(network: backbone.network(), settings: settings, count: files.count,
+                               source: images.joined(separator: " "), threads: backbone.threads) {
+            try ImageFile.readRGB(files[$0])
+        }
         do {
             try ModelFile.save(model, to: out)
         } catch {
@@ -38,13 +40,14 @@ struct TeachCommand: ParsableCommand {
         Self.printSummary(model, path: out)
     }
 
-    /// Teaches with a progress bar; a teach image that cannot be read stops with its name.
-    static func teach(network: EfficientNetLite0, settings: PatchCoreSettings, files: [String], source: String,
-                      threads: Int) -> PatchCoreModel {
-        let bar = ProgressBar("teach", total: files.count)
+    /// Teaches on `count` images with a progress bar; an image that cannot be read stops with
+    /// its name.
+    static func teach(network: EfficientNetLite0, settings: PatchCoreSettings, count: Int, source: String,
+                      threads: Int, image: @escaping (Int) throws -> RGBImage) -> PatchCoreModel {
+        let bar = ProgressBar("teach", total: count)
         do {
             return try PatchCoreTeacher(network: network, settings: settings, threads: threads).teach(
-                count: files.count, source: source, image: { try ImageFile.readRGB(files[$0]) },
+                count: count, source: source, image: image,
                 progress: { step in
                     switch step {
                     case .extracting(let done, _): bar.update(done)

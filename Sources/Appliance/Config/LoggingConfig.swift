@@ -12,6 +12,11 @@ public struct LoggingConfig: Sendable, Equatable {
 }
 
 extension LoggingConfig {
+    /// A logger for `component` that writes from the configured level up.
+    public func logger(_ component: String) -> Logger {
+        Logger(label: component, minimumLevel: level)
+    }
+
     static func read(_ section: SectionReader) -> LoggingConfig {
         LoggingConfig(level: section.value("level", default: LoggingConfig().level, .choice))
     }

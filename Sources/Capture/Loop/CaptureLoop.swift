@@ -163,6 +163,7 @@ public final class CaptureLoop: @unchecked Sendable {
                     case .frame(let frame):
                         let missed = tracker.record(frame.sequence)
                         let image: RGBImage
+                        let decodeStart = MonotonicClock.now()
                         do {
                             image = try decoder.decode(frame)
                         } catch {
@@ -170,7 +171,9 @@ public final class CaptureLoop: @unchecked Sendable {
                             corruptLog.note("\(error)", logger: logger, source: opened.name)
                             continue events
                         }
-                        let replaced = mailbox.publish(CapturedFrame(frame: frame, image: image))
+                        let decoded = CapturedFrame(frame: frame, image: image,
+                                                    decodeNanoseconds: MonotonicClock.now() - decodeStart)
+                        let replaced = mailbox.publish(decoded)
                         count(missed: missed, busy: replaced)
                     case .corrupt(let sequence, let reason):
                         count(missed: sequence.map { tracker.record($0) } ?? 0, corrupt: true)

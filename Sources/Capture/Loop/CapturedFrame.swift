@@ -5,9 +5,12 @@ import Imaging
 public struct CapturedFrame: Sendable {
     public var frame: Frame
     public var image: RGBImage
+    /// How long decoding the payload to ``image`` took, in nanoseconds (on the capture thread).
+    public var decodeNanoseconds: UInt64
 
-    public init(frame: Frame, image: RGBImage) {
+    public init(frame: Frame, image: RGBImage, decodeNanoseconds: UInt64 = 0) {
         self.frame = frame
         self.image = image
+        self.decodeNanoseconds = decodeNanoseconds
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import TestFixtures
 import XCTest
 @testable import PatchCore
 

@@ -1,13 +1,12 @@
 import Imaging
-import Kernels
+import PatchCore
 import SeededRandom
-@testable import PatchCore
 
 /// An fp32 expert small enough to run a frame in milliseconds, under qemu too: one tap
-/// (block 3), a 64x64 stretched input and 16 random bank rows. Its scores mean nothing; the
-/// tests compare them with the expert's own.
-enum TinyExpert {
-    static let shared = Result { () throws -> PatchCoreExpert in
+/// (block 3), a 64x64 stretched input and 16 random bank rows. Its scores mean nothing; tests
+/// compare them with the expert's own, or run the line's machinery on it.
+public enum TinyExpert {
+    public static let shared = Result { () throws -> PatchCoreExpert in
         let network = try EfficientNetLite0.loadDefault()
         let settings = PatchCoreSettings(taps: [FeatureTap(block: 3)], fit: .stretch, inputWidth: 64, inputHeight: 64,
                                          tapDimension: nil, precision: .fp32)
@@ -22,7 +21,7 @@ enum TinyExpert {
     }
 
     /// A colour gradient with a bright square, `seed` moving the square.
-    static func image(width: Int = 80, height: Int = 72, seed: Int = 0) throws -> RGBImage {
+    public static func image(width: Int = 80, height: Int = 72, seed: Int = 0) throws -> RGBImage {
         var pixels: [UInt8] = []
         pixels.reserveCapacity(width * height * 3)
         for y in 0..<height {

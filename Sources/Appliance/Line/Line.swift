@@ -1,0 +1,217 @@
+import Capture
+import EagleLog
+import Foundation
+import Imaging
+import Inspection
+import PatchCore
+import Synchronization
+
+/// The inspection line, read top-down: the configured frame source feeds a capture thread,
+/// which decodes every frame and hands the newest to the inspection thread (the one that calls
+/// ``run(limits:observe:)``); there each frame becomes exactly one part record:
+///
+/// 1. the recipe's region of the frame (`recipe.roi`);
+/// 2. the backbone's input (resized and cropped as the model was taught);
+/// 3. the expert's score and anomaly map;
+/// 4. the decision (`decision.*`): pass, reject or unsure, or the fail-safe action when the
+///    frame came too late (`decision.budget_ms`) or the expert failed;
+/// 5. the evidence: the suspect regions, in camera pixels;
+/// 6. the record goes to the journal first (``PartRecorder``), then to whoever observes the
+///    line (the demo's tally; the publishers read the journal).
+///
+/// Frames the expert cannot take in time are dropped on purpose by the capture hand-off (it
+/// keeps only the newest) and counted there with driver gaps and corrupt frames; a frame taken
+/// too late becomes a part "not inspected (over budget)". Nothing is dropped silently.
+public final class Line: Sendable {
+    public let config: ApplianceConfig
+    let expert: PatchCoreExpert
+    let modelID: String
+    let rule: DecisionRule
+    let capture: CaptureLoop
+    let recorder: (any PartRecorder)?
+    let logger: Logger
+    private let finder = SuspectRegionFinder()
+    private let state: Mutex<State>
+
+    private struct State {
+        var stopRequested = false
+        var started: UInt64 = 0
+        var nextID = PartID(rawValue: 1)
+        var counters = LineCounters()
+        var latency = LatencyHistogram()
+        var recent = RecentRate()
+        /// The last expert or region failure, logged once per new message.
+        var lastFailure: String?
+    }
+
+    /// A line over the configured source (or `capture`, for tests) and the loaded expert.
+    /// - Parameters:
+    ///   - recorder: the journal; nil keeps records in memory only (counters, observers).
+    public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
+                capture: CaptureLoop? = nil, logger: Logger) throws {
+        self.config = config
+        self.expert = expert.expert
+        self.modelID = expert.modelID
+        self.rule = config.decision.rule
+        self.recorder = recorder
+        self.logger = logger
+        do {
+            self.capture = try capture ?? CaptureLoop(settings: config.camera, logger: logger.labeled("capture"))
+        } catch {
+            throw LineError.source("\(error)")
+        }
+        var initial = State()
+        initial.nextID = recorder?.nextPartID() ?? PartID(rawValue: 1)
+        self.state = Mutex(initial)
+    }
+
+    /// Runs the line on the calling thread until `limits` are reached, ``stop()`` is called or
+    /// the source ends; then stops capture and waits (up to 1.5 s) for the journal to commit
+    /// every record. `observe` sees each part and the frame it was decided on, on this thread.
+    @discardableResult
+    public func run(limits: RunLimits = RunLimits(),
+                    observe: ((Part, CapturedFrame?) -> Void)? = nil) -> LineStatus {
+        let started = MonotonicClock.now()
+        state.withLock { $0.started = started }
+        let deadline = limits.duration.map { started + UInt64(max($0, 0) * 1e9) }
+        logger.notice("line started", ["recipe": config.recipe.name, "model": modelID,
+                                       "source": config.camera.source.rawValue,
+                                       "precision": expert.model.settings.precision.rawValue])
+        capture.start()
+        while true {
+            let done = state.withLock { s in
+                s.stopRequested || limits.parts.map { s.counters.parts >= UInt64($0) } == true
+            }
+            if done { break }
+            if let deadline, MonotonicClock.now() >= deadline { break }
+            guard let frame = capture.nextFrame(timeout: 0.1) else {
+                if capture.waitUntilFinished(timeout: 0) { break } // the source ended
+                continue
+            }
+            let part = inspect(frame, id: takeID())
+            record(part)
+            observe?(part, frame)
+        }
+        capture.stop()
+        if let recorder, !recorder.flush(timeout: 1.5) {
+            logger.error("journal did not commit every part before the line stopped")
+        }
+        let final = status
+        logger.notice("line stopped", ["parts": "\(final.counters.parts)", "uptime_s": String(format: "%.1f", final.uptime)])
+        return final
+    }
+
+    /// Asks the running line to stop after the part in hand. Safe from any thread (a signal
+    /// handler's queue).
+    public func stop() {
+        state.withLock { $0.stopRequested = true }
+    }
+
+    /// The line now.
+    public var status: LineStatus {
+        let now = MonotonicClock.now()
+        let captureCounters = capture.counters
+        let health = capture.health
+        return state.withLock { s in
+            var counters = s.counters
+            counters.capture = captureCounters
+            return LineStatus(uptime: s.started == 0 ? 0 : Double(now - s.started) / 1e9, counters: counters,
+                              latency: s.latency, partsPerSecond: s.recent.perSecond(now: now),
+                              recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name)
+        }
+    }
+
+    // MARK: - One frame, one part
+
+    /// The part record of one captured frame: the steps of the type's description, in order.
+    func inspect(_ captured: CapturedFrame, id: PartID) -> Part {
+        let frame = captured.frame
+        let stamp = FrameStamp(sequence: UInt64(frame.sequence), monotonicNanoseconds: frame.timestamp)
+        let taken = MonotonicClock.now()
+        var timings = StageTimings(waitMs: Self.milliseconds(from: frame.timestamp, to: taken),
+                                   decodeMs: Double(captured.decodeNanoseconds) / 1e6)
+        func part(_ outcome: DecisionRule.Outcome, result: AnomalyResult? = nil, boxes: [SuspectBox] = []) -> Part {
+            Part(id: id, frame: stamp, decidedAt: Date(), recipe: config.recipe.name, modelID: modelID,
+                 score: result?.score, normalizedScore: result?.normalizedScore, verdict: outcome.verdict,
+                 reason: outcome.reason, action: outcome.action, boxes: boxes, timings: timings)
+        }
+        do {
+            // 1. The recipe's region of the frame.
+            let roi = config.recipe.roi ?? Rect(x: 0, y: 0, width: captured.image.width, height: captured.image.height)
+            let region = roi == Rect(x: 0, y: 0, width: captured.image.width, height: captured.image.height)
+                ? captured.image : try captured.image.cropped(to: roi)
+            // 2. The backbone's input.
+            var clock = MonotonicClock.now()
+            let input = try expert.preprocess(region)
+            timings.preprocessMs = Self.milliseconds(from: clock, to: MonotonicClock.now())
+            // 3. The expert.
+            clock = MonotonicClock.now()
+            let result = try expert.inspect(crop: input)
+            let decided = MonotonicClock.now()
+            timings.expertMs = Self.milliseconds(from: clock, to: decided)
+            timings.totalMs = Self.milliseconds(from: frame.timestamp, to: decided)
+            // 4. The decision: a verdict that comes after the budget is worth nothing at the actuator.
+            if let total = timings.totalMs, total > Double(config.decision.budgetMs) {
+                return part(rule.notInspected(because: .overBudget), result: result)
+            }
+            let outcome = rule.decide(normalizedScore: result.normalizedScore)
+            // 5. The evidence, for reject and unsure verdicts.
+            let boxes = outcome.verdict == .pass ? [] : suspectBoxes(result, roi: roi, region: region)
+            return part(outcome, result: result, boxes: boxes)
+        } catch {
+            noteFailure("\(error)")
+            timings.totalMs = Self.milliseconds(from: frame.timestamp, to: MonotonicClock.now())
+            return part(rule.notInspected(because: .expertFailed))
+        }
+    }
+
+    /// The expert's suspect regions on the frame: found on the anomaly map (the backbone's
+    /// input), mapped back through the resize and crop, then offset by the ROI.
+    private func suspectBoxes(_ result: AnomalyResult, roi: Rect, region: RGBImage) -> [SuspectBox] {
+        let calibration = expert.model.calibration
+        let geometry = InputGeometry(settings: expert.model.settings, sourceWidth: region.width, sourceHeight: region.height)
+        return finder.regions(in: result.anomalyMap, floor: Float(calibration.threshold)).map { found in
+            let box = geometry.sourceRect(found.box)
+            return SuspectBox(x: box.x + roi.x, y: box.y + roi.y, width: box.width, height: box.height,
+                              score: calibration.normalized(Double(found.peak)))
+        }
+    }
+
+    // MARK: - Bookkeeping
+
+    private func takeID() -> PartID {
+        state.withLock { s in
+            let id = s.nextID
+            s.nextID = id.next
+            return id
+        }
+    }
+
+    /// Journal first; then the counters the status shows.
+    private func record(_ part: Part) {
+        recorder?.record(part)
+        let now = MonotonicClock.now()
+        state.withLock { s in
+            s.counters.framesTaken += 1
+            s.counters.count(part)
+            if let total = part.timings.totalMs {
+                s.latency.record(total)
+                s.recent.record(at: now, latencyMs: total)
+            }
+        }
+    }
+
+    /// Logs a failure the first time its message is seen (a broken model fails every frame the
+    /// same way: one line, and the counters say how often).
+    private func noteFailure(_ message: String) {
+        let isNew = state.withLock { s in
+            defer { s.lastFailure = message }
+            return s.lastFailure != message
+        }
+        if isNew { logger.error("part not inspected: the expert failed", ["error": message]) }
+    }
+
+    private static func milliseconds(from start: UInt64, to end: UInt64) -> Double {
+        end >= start ? Double(end - start) / 1e6 : 0
+    }
+}

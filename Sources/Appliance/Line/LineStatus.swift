@@ -1,0 +1,27 @@
+import Foundation
+
+/// A snapshot of the running line, for the live status, the summary and (later) health topics.
+public struct LineStatus: Sendable {
+    /// Seconds since the line started.
+    public var uptime: Double
+    public var counters: LineCounters
+    /// Capture-to-verdict latency of every part recorded, in milliseconds.
+    public var latency: LatencyHistogram
+    /// Parts per second over the last few seconds.
+    public var partsPerSecond: Double
+    /// 99th percentile of the last ten seconds' latencies, in milliseconds.
+    public var recentP99Ms: Double?
+    /// The camera's state, as the capture loop reports it (`streaming`, `camera_lost: ...`).
+    public var camera: String
+
+    /// One line for a terminal: rate, latency, verdict counts and drops.
+    public var statusLine: String {
+        let c = counters
+        let drops = c.drops.filter { $0.count > 0 }.map { "\($0.cause) \($0.count)" }
+        return String(format: "%6.1f s  %5.1f parts/s  p99 %@ ms  ", uptime, partsPerSecond, recentP99Ms.map { String(format: "%.1f", $0) } ?? "-")
+            + "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
+            + (c.notInspectedTotal > 0 ? "  not inspected \(c.notInspectedTotal)" : "")
+            + "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
+            + (camera == "streaming" ? "" : "  camera \(camera)")
+    }
+}

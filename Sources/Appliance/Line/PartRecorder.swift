@@ -1,0 +1,13 @@
+import Inspection
+
+/// Where the line hands each part record, in order, the moment it is decided: the journal, which
+/// commits it before anything is published. It must not block the line for long.
+public protocol PartRecorder: AnyObject, Sendable {
+    /// The id the line gives its first part: one above the highest ever recorded.
+    func nextPartID() -> PartID
+    /// Takes one part record (queued; committed soon after).
+    func record(_ part: Part)
+    /// Returns once every part recorded so far is committed, or the timeout (seconds) passed;
+    /// false on timeout.
+    func flush(timeout seconds: Double) -> Bool
+}

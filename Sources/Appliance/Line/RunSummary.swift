@@ -1,0 +1,74 @@
+import Foundation
+
+/// The figures of one run of the line, for the end of `run` and `demo` and `--json-summary`.
+public struct RunSummary: Sendable, Equatable, Codable {
+    public var recipe: String
+    public var modelID: String
+    public var source: String
+    public var seconds: Double
+    public var partsPerSecond: Double
+    public var parts: UInt64
+    public var passed: UInt64
+    public var rejected: UInt64
+    public var unsure: UInt64
+    /// Parts the actuator rejects (rejected, unsure handled as reject, fail-safe).
+    public var actionReject: UInt64
+    /// Parts not inspected, by reason (`over_budget`, `expert_failed`, ...).
+    public var notInspected: [String: UInt64]
+    /// Frames dropped, by cause: `driver` (sequence gaps), `busy` (replaced while the expert
+    /// was busy), `corrupt`; over-budget frames are parts and count under ``notInspected``.
+    public var dropped: [String: UInt64]
+    public var cameraReopened: UInt64
+    /// Capture-to-verdict latency in milliseconds over the whole run.
+    public var latencyMs: Latency
+
+    public struct Latency: Sendable, Equatable, Codable {
+        public var p50: Double?
+        public var p90: Double?
+        public var p99: Double?
+        public var max: Double?
+        public var mean: Double?
+    }
+
+    public init(status: LineStatus, recipe: String, modelID: String, source: String) {
+        let c = status.counters
+        self.recipe = recipe
+        self.modelID = modelID
+        self.source = source
+        seconds = status.uptime
+        partsPerSecond = status.uptime > 0 ? Double(c.parts) / status.uptime : 0
+        parts = c.parts
+        passed = c.passed
+        rejected = c.rejected
+        unsure = c.unsure
+        actionReject = c.actionReject
+        notInspected = Dictionary(uniqueKeysWithValues: c.notInspected.map { ($0.key.rawValue, $0.value) })
+        dropped = ["driver": c.capture.droppedByDriver, "busy": c.capture.droppedBusy, "corrupt": c.capture.corrupt]
+        cameraReopened = c.capture.reopened
+        let l = status.latency
+        latencyMs = Latency(p50: l.percentile(0.5), p90: l.percentile(0.9), p99: l.percentile(0.99), max: l.maximum, mean: l.mean)
+    }
+
+    /// A few lines for people.
+    public var text: String {
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
+        let notInspectedText = notInspected.isEmpty ? "0"
+            : notInspected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return [
+            String(format: "parts       %llu in %.1f s (%.1f/s)", parts, seconds, partsPerSecond),
+            "verdicts    pass \(passed), reject \(rejected), unsure \(unsure); not inspected \(notInspectedText)",
+            "actuator    \(actionReject) rejected",
+            "dropped     driver \(dropped["driver"] ?? 0), busy \(dropped["busy"] ?? 0), corrupt \(dropped["corrupt"] ?? 0)"
+                + (cameraReopened > 0 ? "; camera reopened \(cameraReopened) times" : ""),
+            "latency     capture to verdict p50 \(ms(latencyMs.p50)) ms, p90 \(ms(latencyMs.p90)), p99 \(ms(latencyMs.p99)), max \(ms(latencyMs.max))",
+        ].joined(separator: "\n")
+    }
+
+    /// Pretty, key-sorted JSON.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(self)
+    }
+}
