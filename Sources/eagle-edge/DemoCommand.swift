@@ -58,7 +58,7 @@ struct DemoCommand: ParsableCommand {
 
         print("running the synthetic line at \(fps) parts/s for \(Int(duration)) s (Ctrl-C stops it)")
         let tally = TallyBox()
-        let summary = LineSession(config: config, weights: weights, limits: RunLimits(duration: duration),
+        let summary = LineSession(config: config, configPath: nil, weights: weights, limits: RunLimits(duration: duration),
                                   jsonSummary: jsonSummary).run { part, frame in tally.add(part, truth: frame?.frame.truth) }
         print(summary.text)
         print(tally.value.text)

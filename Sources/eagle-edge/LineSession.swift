@@ -6,9 +6,13 @@ import Foundation
 import Inspection
 
 /// Runs the line for `run` and `demo`: loads the expert, starts the line on this thread, stops
-/// it on SIGINT or SIGTERM (after the part in hand), shows a live status, and prints the summary.
+/// it on SIGINT or SIGTERM (after the part in hand), reloads the configuration on SIGHUP, shows
+/// a live status, keeps systemd informed (READY, STATUS, WATCHDOG) when it supervises, and
+/// returns the summary.
 struct LineSession {
     var config: ApplianceConfig
+    /// The file `config` came from, read again on SIGHUP; nil for the built-in defaults.
+    var configPath: String?
     var weights: String?
     var limits: RunLimits
     var jsonSummary: String?
@@ -25,10 +29,18 @@ struct LineSession {
             Diagnostics.fail("\(error)")
         }
         let signals = StopSignals { line.stop() }
+        let hangUp = ReloadSignal { self.reload(line, logger: logger) }
         let status = LiveStatus(logger: logger) { line.status }
+        let systemd = SystemdNotifier()
+        let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
         status.start()
+        watchdog.start()
+        systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
         let final = line.run(limits: limits, observe: observe)
+        systemd.stopping()
+        watchdog.stop()
         status.stop()
+        hangUp.restore()
         signals.restore()
         let summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
                                  source: config.camera.source.rawValue)
@@ -40,6 +52,42 @@ struct LineSession {
             }
         }
         return summary
+    }
+}
+
+extension LineSession {
+    /// Reads the configuration file again and applies what can change while the line runs, or
+    /// says why not.
+    private func reload(_ line: Line, logger: Logger) {
+        guard let configPath else {
+            logger.warning("reload ignored: the line runs on the built-in defaults, there is no file to read again")
+            return
+        }
+        do {
+            let reloaded = try ApplianceConfig.load(path: configPath)
+            logger.notice(line.reload(reloaded).description, ["file": configPath])
+        } catch let error as ConfigError {
+            logger.error("reload refused, the line keeps its configuration: \(error.description)")
+        } catch {
+            logger.error("reload refused, the line keeps its configuration: \(error)", ["file": configPath])
+        }
+    }
+}
+
+/// SIGHUP: read the configuration again. Dispatch sources are thread-safe.
+final class ReloadSignal: @unchecked Sendable {
+    private let source: any DispatchSourceSignal
+
+    init(onReload: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "eagle-edge.reload"))
+        source.setEventHandler(handler: onReload)
+        source.resume()
+    }
+
+    func restore() {
+        source.cancel()
+        signal(SIGHUP, SIG_DFL)
     }
 }
 

@@ -37,8 +37,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let (config, source) = ConfigFile.load(self.config)
         print("configuration: \(source)")
-        let summary = LineSession(config: config, weights: weights, limits: RunLimits(duration: duration, parts: parts),
-                                  jsonSummary: jsonSummary).run()
+        let summary = LineSession(config: config, configPath: source == ConfigFile.builtIn ? nil : source, weights: weights,
+                                  limits: RunLimits(duration: duration, parts: parts), jsonSummary: jsonSummary).run()
         print(summary.text)
     }
 }

@@ -26,7 +26,6 @@ public final class Line: Sendable {
     public let config: ApplianceConfig
     let expert: PatchCoreExpert
     let modelID: String
-    let rule: DecisionRule
     let capture: CaptureLoop
     let recorder: (any PartRecorder)?
     let logger: Logger
@@ -34,8 +33,12 @@ public final class Line: Sendable {
     private let state: Mutex<State>
 
     private struct State {
+        /// `decision.*`: the one section a reload changes while the line runs.
+        var decision: DecisionConfig
         var stopRequested = false
         var started: UInt64 = 0
+        /// When the inspection loop last went round (CLOCK_MONOTONIC ns): the watchdog's proof of life.
+        var lastProgress: UInt64 = 0
         var nextID = PartID(rawValue: 1)
         var counters = LineCounters()
         var latency = LatencyHistogram()
@@ -52,7 +55,6 @@ public final class Line: Sendable {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
-        self.rule = config.decision.rule
         self.recorder = recorder
         self.logger = logger
         do {
@@ -60,7 +62,7 @@ public final class Line: Sendable {
         } catch {
             throw LineError.source("\(error)")
         }
-        var initial = State()
+        var initial = State(decision: config.decision)
         initial.nextID = recorder?.nextPartID() ?? PartID(rawValue: 1)
         self.state = Mutex(initial)
     }
@@ -79,8 +81,10 @@ public final class Line: Sendable {
                                        "precision": expert.model.settings.precision.rawValue])
         capture.start()
         while true {
+            let now = MonotonicClock.now()
             let done = state.withLock { s in
-                s.stopRequested || limits.parts.map { s.counters.parts >= UInt64($0) } == true
+                s.lastProgress = now
+                return s.stopRequested || limits.parts.map { s.counters.parts >= UInt64($0) } == true
             }
             if done { break }
             if let deadline, MonotonicClock.now() >= deadline { break }
@@ -107,6 +111,13 @@ public final class Line: Sendable {
         state.withLock { $0.stopRequested = true }
     }
 
+    /// Seconds since the inspection loop last went round; large when it hangs (the loop waits
+    /// at most 0.1 s for a frame, so a healthy line stays well below a second).
+    public var secondsSinceProgress: Double {
+        let now = MonotonicClock.now()
+        return state.withLock { s in s.lastProgress == 0 || now < s.lastProgress ? 0 : Double(now - s.lastProgress) / 1e9 }
+    }
+
     /// The line now.
     public var status: LineStatus {
         let now = MonotonicClock.now()
@@ -126,6 +137,8 @@ public final class Line: Sendable {
     /// The part record of one captured frame: the steps of the type's description, in order.
     func inspect(_ captured: CapturedFrame, id: PartID) -> Part {
         let frame = captured.frame
+        let decision = state.withLock { $0.decision }
+        let rule = decision.rule
         let stamp = FrameStamp(sequence: UInt64(frame.sequence), monotonicNanoseconds: frame.timestamp)
         let taken = MonotonicClock.now()
         var timings = StageTimings(waitMs: Self.milliseconds(from: frame.timestamp, to: taken),
@@ -151,7 +164,7 @@ public final class Line: Sendable {
             timings.expertMs = Self.milliseconds(from: clock, to: decided)
             timings.totalMs = Self.milliseconds(from: frame.timestamp, to: decided)
             // 4. The decision: a verdict that comes after the budget is worth nothing at the actuator.
-            if let total = timings.totalMs, total > Double(config.decision.budgetMs) {
+            if let total = timings.totalMs, total > Double(decision.budgetMs) {
                 return part(rule.notInspected(because: .overBudget), result: result)
             }
             let outcome = rule.decide(normalizedScore: result.normalizedScore)
@@ -175,6 +188,18 @@ public final class Line: Sendable {
             return SuspectBox(x: box.x + roi.x, y: box.y + roi.y, width: box.width, height: box.height,
                               score: calibration.normalized(Double(found.peak)))
         }
+    }
+
+    // MARK: - Reload
+
+    /// Takes a reloaded configuration (SIGHUP): `decision.*` applies from the next part; a
+    /// change anywhere else needs a restart, and the outcome names those sections.
+    public func reload(_ new: ApplianceConfig) -> ConfigReload {
+        let reload = ConfigReload(running: config, reloaded: new, current: state.withLock { $0.decision })
+        if reload.applied.contains("decision") {
+            state.withLock { $0.decision = new.decision }
+        }
+        return reload
     }
 
     // MARK: - Bookkeeping

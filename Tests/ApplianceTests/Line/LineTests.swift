@@ -37,7 +37,9 @@ final class LineTests: XCTestCase {
                  recorder: recorder, logger: quiet)
     }
 
-    func testEveryFrameBecomesOnePartRecordedInOrder() throws {
+    /// Every frame either becomes a part or is counted as replaced while the expert was busy
+    /// (the folder source runs at 240 frames/s, faster than the expert on a loaded machine).
+    func testEveryFrameBecomesOnePartRecordedInOrderOrACountedDrop() throws {
         let recorder = MemoryRecorder(next: PartID(rawValue: 101))
         var config = config(folder: try folder(count: 12))
         config.decision.budgetMs = 10_000
@@ -47,9 +49,14 @@ final class LineTests: XCTestCase {
             XCTAssertNotNil(frame)
         }
         let parts = recorder.parts
-        XCTAssertEqual(parts.map(\.id.rawValue), Array(101...112), "ids continue from the journal's, in order")
+        XCTAssertEqual(UInt64(parts.count) + status.counters.capture.droppedBusy, 12, "nothing lost silently")
+        XCTAssertGreaterThan(parts.count, 0)
+        XCTAssertEqual(parts.map(\.id.rawValue), Array(101..<(101 + Int64(parts.count))), "ids continue from the journal's, in order")
         XCTAssertEqual(observed, parts.map(\.id), "observers see the parts the journal got, in the same order")
-        XCTAssertEqual(parts.map { $0.frame?.sequence }, (0..<12).map { UInt64($0) })
+        let sequences = parts.compactMap { $0.frame?.sequence }
+        XCTAssertEqual(sequences.count, parts.count)
+        XCTAssertEqual(sequences, sequences.sorted(), "frames in capture order")
+        XCTAssertEqual(Set(sequences).count, sequences.count)
         XCTAssertGreaterThan(recorder.flushes, 0, "the journal is flushed before the run returns")
         let rule = config.decision.rule
         for part in parts {
@@ -70,10 +77,10 @@ final class LineTests: XCTestCase {
             }
         }
         let c = status.counters
-        XCTAssertEqual(c.parts, 12)
+        XCTAssertEqual(c.parts, UInt64(parts.count))
         XCTAssertEqual(c.passed + c.rejected + c.unsure + c.notInspectedTotal, c.parts, "every part counted once by verdict or reason")
         XCTAssertEqual(c.actionReject, UInt64(parts.filter { $0.action == .reject }.count))
-        XCTAssertEqual(status.latency.count, 12)
+        XCTAssertEqual(status.latency.count, UInt64(parts.count))
     }
 
     func testFramesDecidedAfterTheBudgetAreNotInspectedAndRejected() throws {
@@ -81,24 +88,27 @@ final class LineTests: XCTestCase {
         var config = config(folder: try folder(count: 4))
         config.decision.budgetMs = 0 // every verdict is late
         config.decision.onUnsure = .pass
+        config.camera.fps = 20
         let status = try line(config, recorder: recorder).run()
-        XCTAssertEqual(recorder.parts.count, 4)
+        XCTAssertEqual(UInt64(recorder.parts.count) + status.counters.capture.droppedBusy, 4)
         for part in recorder.parts {
             XCTAssertNil(part.verdict)
             XCTAssertEqual(part.reason, .overBudget)
             XCTAssertEqual(part.action, .reject, "a late verdict is worth nothing at the actuator: fail-safe reject")
             XCTAssertNotNil(part.score, "the late score is kept for the record")
         }
-        XCTAssertEqual(status.counters.notInspected[.overBudget], 4)
-        XCTAssertEqual(status.counters.drops.first { $0.cause == "over_budget" }?.count, 4)
+        XCTAssertEqual(status.counters.notInspected[.overBudget], UInt64(recorder.parts.count))
+        XCTAssertEqual(status.counters.drops.first { $0.cause == "over_budget" }?.count, UInt64(recorder.parts.count))
     }
 
     func testCorruptFramesAreCountedAndTheLineGoesOn() throws {
         let recorder = MemoryRecorder(next: PartID(rawValue: 1))
         var config = config(folder: try folder(count: 3, corrupt: 2))
         config.decision.budgetMs = 10_000
+        config.camera.fps = 20
         let status = try line(config, recorder: recorder).run()
-        XCTAssertEqual(recorder.parts.count, 3, "the good frames after the bad ones are still inspected")
+        XCTAssertEqual(UInt64(recorder.parts.count) + status.counters.capture.droppedBusy, 3,
+                       "the good frames after the bad ones are still inspected")
         XCTAssertEqual(status.counters.capture.corrupt, 2)
     }
 
@@ -107,10 +117,12 @@ final class LineTests: XCTestCase {
         var config = config(folder: try folder(count: 3))
         config.decision.budgetMs = 10_000
         config.recipe.roi = Rect(x: 60, y: 0, width: 40, height: 40) // reaches past the 80 px frame
+        config.camera.fps = 20
         let status = try line(config, recorder: recorder).run()
-        XCTAssertEqual(recorder.parts.map(\.reason), [.expertFailed, .expertFailed, .expertFailed])
-        XCTAssertEqual(recorder.parts.map(\.action), [.reject, .reject, .reject])
-        XCTAssertEqual(status.counters.notInspected[.expertFailed], 3)
+        XCTAssertFalse(recorder.parts.isEmpty)
+        XCTAssertEqual(Set(recorder.parts.map(\.reason)), [.expertFailed])
+        XCTAssertEqual(Set(recorder.parts.map(\.action)), [.reject])
+        XCTAssertEqual(status.counters.notInspected[.expertFailed], UInt64(recorder.parts.count))
     }
 
     func testBoxesAreOffsetByTheRegionOfInterest() throws {
