@@ -41,18 +41,23 @@ final class SyntheticLineTests: XCTestCase {
     }
 
     func testDefectShareIsCloseToTheConfiguredRate() {
-        for (rate, seed) in [(0.1, UInt64(42)), (0.3, 7), (0.0, 1), (1.0, 2)] {
+        for (rate, seed) in [(0.1, UInt64(42)), (0.3, 7), (0.02, 3), (0.0, 1), (1.0, 2)] {
             let l = line(seed: seed, rate: rate)
-            let truths = (0..<200).map { l.truth(part: $0) }
+            let parts = 4000
+            let truths = (0..<parts).map { l.truth(part: $0) }
             let defective = truths.filter { $0.defect != nil }.count
-            // Binomial(200, p): 3.5 standard deviations.
-            let sigma = (200 * rate * (1 - rate)).squareRoot()
-            XCTAssertLessThanOrEqual(abs(Double(defective) - 200 * rate), 3.5 * sigma + 0.5, "rate \(rate): \(defective) of 200")
+            // Binomial(parts, p): 4 standard deviations.
+            let n = Double(parts)
+            let sigma = (n * rate * (1 - rate)).squareRoot()
+            XCTAssertLessThanOrEqual(abs(Double(defective) - n * rate), 4 * sigma + 0.5, "rate \(rate): \(defective) of \(parts)")
             for truth in truths {
                 XCTAssertEqual(truth.defect == nil, truth.defectBox == nil)
             }
-            if rate == 1 {
-                XCTAssertEqual(Set(truths.compactMap(\.defect)), Set(DefectKind.allCases), "every kind appears")
+            // The kinds share the defective parts evenly.
+            let quarter = Double(defective) / 4, kindSigma = (Double(defective) * 0.25 * 0.75).squareRoot()
+            for kind in DefectKind.allCases where defective > 0 {
+                let count = truths.filter { $0.defect == kind }.count
+                XCTAssertLessThanOrEqual(abs(Double(count) - quarter), 4 * kindSigma + 0.5, "rate \(rate) \(kind): \(count) of \(defective)")
             }
         }
     }
@@ -100,6 +105,37 @@ final class SyntheticLineTests: XCTestCase {
             let box = l.truth(part: part).defectBox!
             XCTAssertFalse(box.intersection(Rect(x: 140, y: 60, width: 360, height: 360)).isEmpty, "part \(part): \(box)")
         }
+    }
+
+    func testGoodPartsVaryLikeARealLine() {
+        let (width, height) = (320, 240)
+        for product in SyntheticProduct.allCases {
+            let plans = (0..<64).map { PartPlan(part: $0, seed: 13, product: product, width: width, height: height, defectRate: 0) }
+            XCTAssertGreaterThanOrEqual(Set(plans.map(\.variant.index)).count, 12, "\(product): most variants appear")
+            XCTAssertGreaterThanOrEqual(Set(plans.map { [$0.centre.x, $0.centre.y] }).count, 48, "\(product): positions vary")
+            XCTAssertEqual(Set(plans.map(\.lighting.gain)).count, plans.count, "\(product): lighting varies")
+            XCTAssertGreaterThanOrEqual(Set(plans.map(\.beltStart)).count, 60, "\(product): the belt moves")
+            // The variants themselves differ across the part, not in a pixel or two.
+            let variants = (0..<3).map { PartVariant(product: product, index: $0, seed: 13, width: width, height: height) }
+            let reach = variants.map(\.reach).max() ?? 0
+            for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+                var shown = 0, differing = 0
+                for dy in -reach..<reach {
+                    for dx in -reach..<reach {
+                        let (p, q) = (variants[a].texel(dx, dy), variants[b].texel(dx, dy))
+                        guard p.cover > 0 || q.cover > 0 else { continue }
+                        shown += 1
+                        if p != q { differing += 1 }
+                    }
+                }
+                XCTAssertGreaterThan(differing, shown / 20, "\(product): variants \(a) and \(b) look alike")
+            }
+        }
+    }
+
+    func testBytesRoundToNearestAndClamp() {
+        XCTAssertEqual([-3, 0, 0.49, 1.5, 2.5, 254.6, 255, 300, .infinity, -.infinity, .nan].map(Shading.byte),
+                       [0, 0, 0, 2, 2, 255, 255, 255, 255, 0, 0])
     }
 
     func testPacedAtTheConfiguredRate() throws {
