@@ -107,6 +107,57 @@ final class SyntheticLineTests: XCTestCase {
         }
     }
 
+    func testCompositedFramesEqualTheReferenceByteForByte() {
+        for product in SyntheticProduct.allCases {
+            for (width, height) in [(640, 480), (320, 240), (100, 300), (203, 57), (16, 16)] {
+                let l = line(seed: 21, rate: 0.5, product: product, width: width, height: height)
+                // Out of order and repeated, so the cache's history cannot matter.
+                for part in [5, 0, 3, 5, 1, 2, 4] {
+                    for paintDefect in [true, false] {
+                        let fast = l.render(part: part, paintDefect: paintDefect)
+                        let reference = l.renderReference(part: part, paintDefect: paintDefect)
+                        XCTAssertEqual(fast.truth, reference.truth)
+                        let differing = zip(fast.image.pixels, reference.image.pixels).filter { $0 != $1 }.count
+                        XCTAssertEqual(differing, 0, "\(product) \(width)x\(height) part \(part) defect \(paintDefect)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testPartsCutByTheFrameEdgeEqualTheReference() {
+        let (width, height) = (160, 120)
+        for product in SyntheticProduct.allCases {
+            var compositor = SpriteCompositor(width: width, height: height, seed: 8)
+            let reference = ReferenceRenderer(width: width, height: height, seed: 8)
+            let centres = [SIMD2(0, 0), SIMD2(width - 1, height - 1), SIMD2(-30, height / 2), SIMD2(width / 2, height + 20),
+                           SIMD2(width + 500, -500), SIMD2(3, height - 2)]
+            for (part, centre) in centres.enumerated() {
+                var plan = PartPlan(part: part, seed: 8, product: product, width: width, height: height, defectRate: 1)
+                plan.centre = centre
+                XCTAssertEqual(compositor.render(plan, paintDefect: true), reference.render(plan, paintDefect: true), "\(product) at \(centre)")
+            }
+        }
+    }
+
+    func testSpriteCacheHoldsOneSpritePerVariantAtMost() throws {
+        for product in SyntheticProduct.allCases {
+            let lazy = line(seed: 4, product: product, width: 160, height: 120)
+            let parts = 0..<6
+            for part in parts { _ = lazy.render(part: part) }
+            let used = Set(parts.map { PartPlan(part: $0, seed: 4, product: product, width: 160, height: 120, defectRate: 0.3).variant.index })
+            XCTAssertEqual(lazy.spriteCache.count, used.count, "\(product): a sprite per variant used, rendered at first use")
+
+            let started = line(seed: 4, product: product, width: 160, height: 120)
+            _ = try started.start()
+            XCTAssertEqual(started.spriteCache.count, PartVariant.count, "\(product): start renders every sprite")
+            let bytes = started.spriteCache.bytes
+            for part in 0..<200 { _ = started.render(part: part) }
+            XCTAssertEqual(started.spriteCache.count, PartVariant.count)
+            XCTAssertEqual(started.spriteCache.bytes, bytes)
+        }
+    }
+
     func testGoodPartsVaryLikeARealLine() {
         let (width, height) = (320, 240)
         for product in SyntheticProduct.allCases {

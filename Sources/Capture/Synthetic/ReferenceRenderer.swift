@@ -1,5 +1,6 @@
-/// The plain renderer: every pixel of every frame computed from the definitions (belt hash,
-/// part shape, defect, lamp, noise hash), with no tables and no cache.
+/// The plain twin of ``SpriteCompositor``: every pixel of every frame computed from the
+/// definitions (belt hash, part shape, defect, lamp, noise hash), with no tables and no cache.
+/// Slow (tens of milliseconds a VGA frame); tests hold the compositor to it byte for byte.
 struct ReferenceRenderer: Sendable {
     let width: Int
     let height: Int

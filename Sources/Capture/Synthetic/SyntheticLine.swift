@@ -9,7 +9,11 @@ import Imaging
 /// moving textured belt with small shifts in position and lighting, and sensor noise, so a
 /// model taught on them sees the variation a real line has.
 ///
-/// Frames are computed pixel by pixel from the definitions (``ReferenceRenderer``).
+/// Frames are composited from sprites of the variants rendered once (``SpriteCompositor``: about
+/// a millisecond a VGA frame on one core, so the line it feeds is not slowed by its own
+/// camera), byte for byte what the plain per-pixel ``ReferenceRenderer`` computes. Memory: the
+/// belt loop, a frame-sized noise field and at most ``PartVariant/count`` sprites, about 10 MB
+/// at VGA; ``start()`` renders the sprites (tens of milliseconds) so no paced frame waits for one.
 public final class SyntheticLine: FrameSource {
     public let width: Int
     public let height: Int
@@ -22,6 +26,8 @@ public final class SyntheticLine: FrameSource {
 
     private var nextPart = 0
     private var pacer: FramePacer
+    /// Built at the first frame, not here: a line asked only for ground truth needs none of it.
+    private lazy var compositor = SpriteCompositor(width: width, height: height, seed: seed)
 
     public init(width: Int = 640, height: Int = 480, framesPerSecond: Double? = 30, seed: UInt64 = 42,
                 defectRate: Double = 0.1, product: SyntheticProduct = .bottleCap) {
@@ -44,6 +50,10 @@ public final class SyntheticLine: FrameSource {
             throw CaptureError.misconfigured("synthetic defect rate \(defectRate) is outside 0...1")
         }
         nextPart = 0
+        // Every sprite now, so no frame of the paced stream pays for rendering one.
+        compositor.prepare((0..<PartVariant.count).map {
+            PartVariant(product: product, index: $0, seed: seed, width: width, height: height)
+        })
         return StreamInfo(source: name, format: .rgb24, width: width, height: height, framesPerSecond: framesPerSecond)
     }
 
@@ -74,9 +84,19 @@ public final class SyntheticLine: FrameSource {
         let truth = plan.truth(width: width, height: height)
         // Sizes start() refuses would divide by zero below; a demo must never crash.
         guard width > 0, height > 0 else { return (RGBImage(width: max(0, width), height: max(0, height)), truth) }
-        let renderer = ReferenceRenderer(width: width, height: height, seed: seed)
-        return (image(renderer.render(plan, paintDefect: paintDefect)), truth)
+        return (image(compositor.render(plan, paintDefect: paintDefect)), truth)
     }
+
+    /// As ``render(part:paintDefect:)``, computed by ``ReferenceRenderer`` from the definitions
+    /// with no cache: the twin the fast path is held to.
+    func renderReference(part number: Int, paintDefect: Bool = true) -> (image: RGBImage, truth: PartTruth) {
+        let plan = self.plan(part: number)
+        let pixels = ReferenceRenderer(width: width, height: height, seed: seed).render(plan, paintDefect: paintDefect)
+        return (image(pixels), plan.truth(width: width, height: height))
+    }
+
+    /// The sprite cache as it stands: sprites rendered so far and the memory they take.
+    var spriteCache: SpriteCache { compositor.sprites }
 
     private func image(_ pixels: [UInt8]) -> RGBImage {
         (try? RGBImage(width: width, height: height, pixels: pixels)) ?? RGBImage(width: width, height: height)
