@@ -41,18 +41,23 @@ final class SyntheticLineTests: XCTestCase {
     }
 
     func testDefectShareIsCloseToTheConfiguredRate() {
-        for (rate, seed) in [(0.1, UInt64(42)), (0.3, 7), (0.0, 1), (1.0, 2)] {
+        for (rate, seed) in [(0.1, UInt64(42)), (0.3, 7), (0.02, 3), (0.0, 1), (1.0, 2)] {
             let l = line(seed: seed, rate: rate)
-            let truths = (0..<200).map { l.truth(part: $0) }
+            let parts = 4000
+            let truths = (0..<parts).map { l.truth(part: $0) }
             let defective = truths.filter { $0.defect != nil }.count
-            // Binomial(200, p): 3.5 standard deviations.
-            let sigma = (200 * rate * (1 - rate)).squareRoot()
-            XCTAssertLessThanOrEqual(abs(Double(defective) - 200 * rate), 3.5 * sigma + 0.5, "rate \(rate): \(defective) of 200")
+            // Binomial(parts, p): 4 standard deviations.
+            let n = Double(parts)
+            let sigma = (n * rate * (1 - rate)).squareRoot()
+            XCTAssertLessThanOrEqual(abs(Double(defective) - n * rate), 4 * sigma + 0.5, "rate \(rate): \(defective) of \(parts)")
             for truth in truths {
                 XCTAssertEqual(truth.defect == nil, truth.defectBox == nil)
             }
-            if rate == 1 {
-                XCTAssertEqual(Set(truths.compactMap(\.defect)), Set(DefectKind.allCases), "every kind appears")
+            // The kinds share the defective parts evenly.
+            let quarter = Double(defective) / 4, kindSigma = (Double(defective) * 0.25 * 0.75).squareRoot()
+            for kind in DefectKind.allCases where defective > 0 {
+                let count = truths.filter { $0.defect == kind }.count
+                XCTAssertLessThanOrEqual(abs(Double(count) - quarter), 4 * kindSigma + 0.5, "rate \(rate) \(kind): \(count) of \(defective)")
             }
         }
     }
@@ -100,6 +105,88 @@ final class SyntheticLineTests: XCTestCase {
             let box = l.truth(part: part).defectBox!
             XCTAssertFalse(box.intersection(Rect(x: 140, y: 60, width: 360, height: 360)).isEmpty, "part \(part): \(box)")
         }
+    }
+
+    func testCompositedFramesEqualTheReferenceByteForByte() {
+        for product in SyntheticProduct.allCases {
+            for (width, height) in [(640, 480), (320, 240), (100, 300), (203, 57), (16, 16)] {
+                let l = line(seed: 21, rate: 0.5, product: product, width: width, height: height)
+                // Out of order and repeated, so the cache's history cannot matter.
+                for part in [5, 0, 3, 5, 1, 2, 4] {
+                    for paintDefect in [true, false] {
+                        let fast = l.render(part: part, paintDefect: paintDefect)
+                        let reference = l.renderReference(part: part, paintDefect: paintDefect)
+                        XCTAssertEqual(fast.truth, reference.truth)
+                        let differing = zip(fast.image.pixels, reference.image.pixels).filter { $0 != $1 }.count
+                        XCTAssertEqual(differing, 0, "\(product) \(width)x\(height) part \(part) defect \(paintDefect)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testPartsCutByTheFrameEdgeEqualTheReference() {
+        let (width, height) = (160, 120)
+        for product in SyntheticProduct.allCases {
+            var compositor = SpriteCompositor(width: width, height: height, seed: 8)
+            let reference = ReferenceRenderer(width: width, height: height, seed: 8)
+            let centres = [SIMD2(0, 0), SIMD2(width - 1, height - 1), SIMD2(-30, height / 2), SIMD2(width / 2, height + 20),
+                           SIMD2(width + 500, -500), SIMD2(3, height - 2)]
+            for (part, centre) in centres.enumerated() {
+                var plan = PartPlan(part: part, seed: 8, product: product, width: width, height: height, defectRate: 1)
+                plan.centre = centre
+                XCTAssertEqual(compositor.render(plan, paintDefect: true), reference.render(plan, paintDefect: true), "\(product) at \(centre)")
+            }
+        }
+    }
+
+    func testSpriteCacheHoldsOneSpritePerVariantAtMost() throws {
+        for product in SyntheticProduct.allCases {
+            let lazy = line(seed: 4, product: product, width: 160, height: 120)
+            let parts = 0..<6
+            for part in parts { _ = lazy.render(part: part) }
+            let used = Set(parts.map { PartPlan(part: $0, seed: 4, product: product, width: 160, height: 120, defectRate: 0.3).variant.index })
+            XCTAssertEqual(lazy.spriteCache.count, used.count, "\(product): a sprite per variant used, rendered at first use")
+
+            let started = line(seed: 4, product: product, width: 160, height: 120)
+            _ = try started.start()
+            XCTAssertEqual(started.spriteCache.count, PartVariant.count, "\(product): start renders every sprite")
+            let bytes = started.spriteCache.bytes
+            for part in 0..<200 { _ = started.render(part: part) }
+            XCTAssertEqual(started.spriteCache.count, PartVariant.count)
+            XCTAssertEqual(started.spriteCache.bytes, bytes)
+        }
+    }
+
+    func testGoodPartsVaryLikeARealLine() {
+        let (width, height) = (320, 240)
+        for product in SyntheticProduct.allCases {
+            let plans = (0..<64).map { PartPlan(part: $0, seed: 13, product: product, width: width, height: height, defectRate: 0) }
+            XCTAssertGreaterThanOrEqual(Set(plans.map(\.variant.index)).count, 12, "\(product): most variants appear")
+            XCTAssertGreaterThanOrEqual(Set(plans.map { [$0.centre.x, $0.centre.y] }).count, 48, "\(product): positions vary")
+            XCTAssertEqual(Set(plans.map(\.lighting.gain)).count, plans.count, "\(product): lighting varies")
+            XCTAssertGreaterThanOrEqual(Set(plans.map(\.beltStart)).count, 60, "\(product): the belt moves")
+            // The variants themselves differ across the part, not in a pixel or two.
+            let variants = (0..<3).map { PartVariant(product: product, index: $0, seed: 13, width: width, height: height) }
+            let reach = variants.map(\.reach).max() ?? 0
+            for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+                var shown = 0, differing = 0
+                for dy in -reach..<reach {
+                    for dx in -reach..<reach {
+                        let (p, q) = (variants[a].texel(dx, dy), variants[b].texel(dx, dy))
+                        guard p.cover > 0 || q.cover > 0 else { continue }
+                        shown += 1
+                        if p != q { differing += 1 }
+                    }
+                }
+                XCTAssertGreaterThan(differing, shown / 20, "\(product): variants \(a) and \(b) look alike")
+            }
+        }
+    }
+
+    func testBytesRoundToNearestAndClamp() {
+        XCTAssertEqual([-3, 0, 0.49, 1.5, 2.5, 254.6, 255, 300, .infinity, -.infinity, .nan].map(Shading.byte),
+                       [0, 0, 0, 2, 2, 255, 255, 255, 255, 0, 0])
     }
 
     func testPacedAtTheConfiguredRate() throws {

@@ -1,13 +1,19 @@
-import Foundation
 import Imaging
 
 /// The demo line: one product passing under the camera, one part per frame, a configured share
 /// of them defective, every frame carrying its ground truth.
 ///
 /// Deterministic: a part's image depends only on (seed, part number, settings), so the same
-/// seed replays the same run byte for byte and any part can be rendered on its own. Parts are
-/// centred on a textured belt with small shifts in position, rotation and lighting, and sensor
-/// noise, so a model taught on them sees the variation a real line has.
+/// seed replays the same run byte for byte and any part can be rendered on its own. Each part
+/// is one of a few seeded variants of the product (its knurl or grain, its angle), centred on a
+/// moving textured belt with small shifts in position and lighting, and sensor noise, so a
+/// model taught on them sees the variation a real line has.
+///
+/// Frames are composited from sprites of the variants rendered once (``SpriteCompositor``: about
+/// a millisecond a VGA frame on one core, so the line it feeds is not slowed by its own
+/// camera), byte for byte what the plain per-pixel ``ReferenceRenderer`` computes. Memory: the
+/// belt loop, a frame-sized noise field and at most ``PartVariant/count`` sprites, about 10 MB
+/// at VGA; ``start()`` renders the sprites (tens of milliseconds) so no paced frame waits for one.
 public final class SyntheticLine: FrameSource {
     public let width: Int
     public let height: Int
@@ -20,8 +26,8 @@ public final class SyntheticLine: FrameSource {
 
     private var nextPart = 0
     private var pacer: FramePacer
-
-    private static let belt = SIMD3<Float>(60, 64, 69)
+    /// Built at the first frame, not here: a line asked only for ground truth needs none of it.
+    private lazy var compositor = SpriteCompositor(width: width, height: height, seed: seed)
 
     public init(width: Int = 640, height: Int = 480, framesPerSecond: Double? = 30, seed: UInt64 = 42,
                 defectRate: Double = 0.1, product: SyntheticProduct = .bottleCap) {
@@ -44,6 +50,10 @@ public final class SyntheticLine: FrameSource {
             throw CaptureError.misconfigured("synthetic defect rate \(defectRate) is outside 0...1")
         }
         nextPart = 0
+        // Every sprite now, so no frame of the paced stream pays for rendering one.
+        compositor.prepare((0..<PartVariant.count).map {
+            PartVariant(product: product, index: $0, seed: seed, width: width, height: height)
+        })
         return StreamInfo(source: name, format: .rgb24, width: width, height: height, framesPerSecond: framesPerSecond)
     }
 
@@ -59,8 +69,7 @@ public final class SyntheticLine: FrameSource {
 
     /// The ground truth of part `number` without rendering it.
     public func truth(part number: Int) -> PartTruth {
-        let plan = self.plan(part: number)
-        return PartTruth(partNumber: number, defect: plan.defect?.kind, defectBox: plan.defect.map { box(of: $0, plan: plan) })
+        plan(part: number).truth(width: width, height: height)
     }
 
     /// The frame of part `number` and its ground truth.
@@ -72,119 +81,28 @@ public final class SyntheticLine: FrameSource {
     /// how the tests check that a defect changes pixels inside its box only.
     func render(part number: Int, paintDefect: Bool) -> (image: RGBImage, truth: PartTruth) {
         let plan = self.plan(part: number)
-        let defect = paintDefect ? plan.defect : nil
-        // Dispatch on the concrete shape once per frame, so the per-pixel calls are
-        // specialised and inlined instead of going through the existential.
-        let pixels: [UInt8]
-        switch plan.shape {
-        case let cap as BottleCap: pixels = paint(cap, plan: plan, defect: defect)
-        case let bracket as Bracket: pixels = paint(bracket, plan: plan, defect: defect)
-        default: pixels = paint(plan.shape, plan: plan, defect: defect)
-        }
-        let image = (try? RGBImage(width: width, height: height, pixels: pixels)) ?? RGBImage(width: width, height: height)
-        let truth = PartTruth(partNumber: number, defect: plan.defect?.kind,
-                              defectBox: plan.defect.map { box(of: $0, plan: plan) })
-        return (image, truth)
+        let truth = plan.truth(width: width, height: height)
+        // Sizes start() refuses would divide by zero below; a demo must never crash.
+        guard width > 0, height > 0 else { return (RGBImage(width: max(0, width), height: max(0, height)), truth) }
+        return (image(compositor.render(plan, paintDefect: paintDefect)), truth)
     }
 
-    /// The frame's RGB bytes: belt, the part's shadow, the part, its defect, lighting, noise.
-    private func paint<Shape: PartShape>(_ shape: Shape, plan: PartPlan, defect: DefectPlan?) -> [UInt8] {
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        let c = cos(plan.angle), s = sin(plan.angle)
-        let shadowOffset = SIMD2<Float>(3, 4) * (shape.size / 120)
-        let frameCentre = SIMD2<Float>(Float(width), Float(height)) / 2
-        let reach = shape.extent + length(shadowOffset) + 2
-        pixels.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                for x in 0..<width {
-                    let p = SIMD2<Float>(Float(x) + 0.5, Float(y) + 0.5)
-                    let d = p - plan.centre
-                    // Belt: dark fabric, its weave moving with the belt from part to part.
-                    let bx = x - plan.beltShift
-                    var color = Self.belt * (1 + 0.06 * pixelHash(bx, y, seed) + 0.03 * pixelHash(bx >> 2, y >> 1, ~seed))
-                    if abs(d.x) <= reach, abs(d.y) <= reach {
-                        let local = SIMD2<Float>(c * d.x + s * d.y, -s * d.x + c * d.y)
-                        let ds = d - shadowOffset
-                        let shadowLocal = SIMD2<Float>(c * ds.x + s * ds.y, -s * ds.x + c * ds.y)
-                        color *= 1 - 0.45 * shape.coverage(at: shadowLocal)
-                        var (cover, surface) = shape.surface(at: local)
-                        if let defect { (cover, surface) = defect.apply(at: local, coverage: cover, color: surface) }
-                        color = mix(color, surface, cover)
-                    }
-                    let light = plan.gain * (1 + (plan.gradient * (p - frameCentre)).sum())
-                    color = color * light + 2.2 * pixelHash(x, y, plan.noiseKey)
-                    // Clamp, then round half up by truncation: a libm call per channel (what
-                    // `rounded()` becomes without SSE4.1) cost a fifth of the frame time. A NaN
-                    // would trap the conversion; none can arise, but a demo must never crash.
-                    color.replace(with: 0, where: color .!= color)
-                    let q = pointwiseMin(pointwiseMax(color, .zero), SIMD3(repeating: 255)) + 0.5
-                    let i = (y * width + x) * 3
-                    out[i] = UInt8(q.x)
-                    out[i + 1] = UInt8(q.y)
-                    out[i + 2] = UInt8(q.z)
-                }
-            }
-        }
-        return pixels
+    /// As ``render(part:paintDefect:)``, computed by ``ReferenceRenderer`` from the definitions
+    /// with no cache: the twin the fast path is held to.
+    func renderReference(part number: Int, paintDefect: Bool = true) -> (image: RGBImage, truth: PartTruth) {
+        let plan = self.plan(part: number)
+        let pixels = ReferenceRenderer(width: width, height: height, seed: seed).render(plan, paintDefect: paintDefect)
+        return (image(pixels), plan.truth(width: width, height: height))
     }
 
-    /// Everything random about one part, drawn from its own streams.
-    private struct PartPlan {
-        var shape: any PartShape
-        var centre: SIMD2<Float>
-        var angle: Float
-        var gain: Float
-        var gradient: SIMD2<Float>
-        var beltShift: Int
-        var noiseKey: UInt64
-        var defect: DefectPlan?
+    /// The sprite cache as it stands: sprites rendered so far and the memory they take.
+    var spriteCache: SpriteCache { compositor.sprites }
+
+    private func image(_ pixels: [UInt8]) -> RGBImage {
+        (try? RGBImage(width: width, height: height, pixels: pixels)) ?? RGBImage(width: width, height: height)
     }
 
     private func plan(part number: Int) -> PartPlan {
-        var pose = SyntheticRandom(seed: seed, part: number, stream: .pose)
-        let side = Float(min(width, height))
-        let shape: any PartShape
-        let angle: Float
-        switch product {
-        case .bottleCap:
-            shape = BottleCap(radius: 0.32 * side, knurlPhase: pose.float(0...(2 * .pi)))
-            angle = 0
-        case .bracket:
-            let halfLength = min(0.4 * side * 1.05, 0.42 * Float(width))
-            shape = Bracket(halfLength: halfLength, halfHeight: 0.18 * side, grainKey: pose.bits())
-            angle = pose.float(-0.07...0.07)
-        }
-        let centre = SIMD2<Float>(Float(width) * (0.5 + pose.float(-0.03...0.03)),
-                                  Float(height) * (0.5 + pose.float(-0.03...0.03)))
-        let gain = pose.float(0.93...1.07)
-        let tilt = pose.float(0...(2 * .pi))
-        // Up to 8 % brighter on one side of the frame than the other.
-        let gradient = SIMD2<Float>(cos(tilt), sin(tilt)) * (pose.float(0...0.08) / Float(max(width, height)))
-        let beltShift = (number &* 53) % 4096
-        let noiseKey = pose.bits()
-
-        var draws = SyntheticRandom(seed: seed, part: number, stream: .defect)
-        var defect: DefectPlan?
-        if draws.unit() < defectRate {
-            let kind = DefectKind.allCases[draws.index(DefectKind.allCases.count)]
-            defect = DefectPlan.make(kind, on: shape, using: &draws)
-        }
-        return PartPlan(shape: shape, centre: centre, angle: angle, gain: gain, gradient: gradient,
-                        beltShift: beltShift, noiseKey: noiseKey, defect: defect)
-    }
-
-    /// The defect's part-space box carried into frame pixels, with a pixel of margin, clipped.
-    private func box(of defect: DefectPlan, plan: PartPlan) -> Rect {
-        let c = cos(plan.angle), s = sin(plan.angle)
-        let corners = [SIMD2(defect.lower.x, defect.lower.y), SIMD2(defect.upper.x, defect.lower.y),
-                       SIMD2(defect.lower.x, defect.upper.y), SIMD2(defect.upper.x, defect.upper.y)]
-        // Part to frame: rotate by +angle (the renderer rotates frame offsets by -angle).
-        let frame = corners.map { SIMD2<Float>(c * $0.x - s * $0.y, s * $0.x + c * $0.y) + plan.centre }
-        let minX = Int((frame.map(\.x).min() ?? 0).rounded(.down)) - 1
-        let minY = Int((frame.map(\.y).min() ?? 0).rounded(.down)) - 1
-        let maxX = Int((frame.map(\.x).max() ?? 0).rounded(.up)) + 1
-        let maxY = Int((frame.map(\.y).max() ?? 0).rounded(.up)) + 1
-        return Rect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
-            .intersection(Rect(x: 0, y: 0, width: width, height: height))
+        PartPlan(part: number, seed: seed, product: product, width: width, height: height, defectRate: defectRate)
     }
 }

@@ -7,7 +7,14 @@ struct SyntheticRandom {
 
     /// Purposes get separate streams so adding a draw to one never changes the other.
     enum Stream: UInt64 {
-        case pose = 1, defect = 2
+        /// Per part: which variant, where it lies, how it is lit, where belt and noise stand.
+        case pose = 1
+        /// Per part: whether it is defective, and the defect.
+        case defect = 2
+        /// Per variant (the part number is the variant index): its knurl, grain or angle.
+        case variant = 3
+        /// Once per line (part 0): the key of the sensor-noise field.
+        case sensor = 4
     }
 
     init(seed: UInt64, part: Int, stream: Stream) {
