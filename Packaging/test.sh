@@ -39,7 +39,7 @@ fi
 echo "[x86-64] build $((SECONDS - start)) s"
 start=$SECONDS
 set +e
-swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
+swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
 x86_status=${PIPESTATUS[0]}
 set -e
 echo "[x86-64] tests $((SECONDS - start)) s, exit status $x86_status"
@@ -58,7 +58,7 @@ echo "[virtual board] $((SECONDS - start)) s, exit status $guest_status"
 guest_summary=$(summary "$logs/guest.log")
 
 set +e
-"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics 2>&1 | tee "$logs/arm64.log"
+"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/arm64.log"
 arm_status=${PIPESTATUS[0]}
 set -e
 arm_summary=$(summary "$logs/arm64.log")
