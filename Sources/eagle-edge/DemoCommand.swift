@@ -65,20 +65,25 @@ struct DemoCommand: ParsableCommand {
         print("model       \(config.recipe.model)")
     }
 
-    /// Teaches the demo model on good synthetic parts unless one that loads is already there.
+    /// Teaches the demo model on good synthetic parts unless the one there was taught on the
+    /// same parts (same product, size, seed, count and appearance) and loads.
     private func teachIfNeeded(_ config: ApplianceConfig) {
         let path = config.recipe.model
-        if (try? ExpertLoader.load(config, weightsPath: weights)) != nil { return }
-        print("teaching the demo model on \(teachParts) good parts of the synthetic line (once; kept at \(path))")
         // Another seed than the line's, so the parts it will inspect are new to the model.
         let synthetic = config.camera.synthetic
         let teachLine = SyntheticLine(width: config.camera.width, height: config.camera.height, framesPerSecond: nil,
                                       seed: synthetic.seed &+ 0x7EAC, defectRate: 0, product: synthetic.product)
+        let source = "\(teachParts) good parts of the \(teachLine.name), \(teachLine.width)x\(teachLine.height), "
+            + "appearance \(SyntheticLine.appearanceRevision)"
+        if let cached = try? ExpertLoader.load(config, weightsPath: weights), cached.expert.model.provenance.teachSource == source {
+            return
+        }
+        print("teaching the demo model on \(teachParts) good parts of the synthetic line (once; kept at \(path))")
         var settings = PatchCoreSettings()
         settings.precision = config.expert.precision
         let network = BackboneOptions.network(weights: weights, threads: config.expert.threads)
         let model = TeachCommand.teach(network: network, settings: settings, count: teachParts,
-                                       source: "synthetic line, seed \(teachLine.seed)",
+                                       source: source,
                                        threads: config.expert.threads) { teachLine.render(part: $0).image }
         do {
             try ModelFile.save(model, to: path)

@@ -42,6 +42,10 @@ public final class SyntheticLine: FrameSource {
 
     public var name: String { "synthetic \(product.rawValue) line, seed \(seed)" }
 
+    /// Changes whenever the parts' appearance changes (shapes, textures, lighting, noise), so a
+    /// model taught on an earlier appearance is known to be stale.
+    public static let appearanceRevision = 2
+
     public func start() throws -> StreamInfo {
         guard width >= 16, height >= 16, width <= 8192, height <= 8192 else {
             throw CaptureError.misconfigured("synthetic frames must be 16...8192 pixels a side, not \(width)x\(height)")
