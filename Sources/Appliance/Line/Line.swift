@@ -39,6 +39,10 @@ public final class Line: Sendable {
         var started: UInt64 = 0
         /// When the inspection loop last went round (CLOCK_MONOTONIC ns): the watchdog's proof of life.
         var lastProgress: UInt64 = 0
+        /// CPU seconds the process had used when the line started, and its resident size one
+        /// minute in (the baseline that growth over a long run is measured from).
+        var cpuAtStart = 0.0
+        var residentAtOneMinute: Double?
         var nextID = PartID(rawValue: 1)
         var counters = LineCounters()
         var latency = LatencyHistogram()
@@ -74,7 +78,11 @@ public final class Line: Sendable {
     public func run(limits: RunLimits = RunLimits(),
                     observe: ((Part, CapturedFrame?) -> Void)? = nil) -> LineStatus {
         let started = MonotonicClock.now()
-        state.withLock { $0.started = started }
+        let cpu = ResourceUsage.cpuSeconds()
+        state.withLock {
+            $0.started = started
+            $0.cpuAtStart = cpu
+        }
         let deadline = limits.duration.map { started + UInt64(max($0, 0) * 1e9) }
         logger.notice("line started", ["recipe": config.recipe.name, "model": modelID,
                                        "source": config.camera.source.rawValue,
@@ -82,9 +90,14 @@ public final class Line: Sendable {
         capture.start()
         while true {
             let now = MonotonicClock.now()
-            let done = state.withLock { s in
+            let (done, sampleMemory) = state.withLock { s in
                 s.lastProgress = now
-                return s.stopRequested || limits.parts.map { s.counters.parts >= UInt64($0) } == true
+                let done = s.stopRequested || limits.parts.map { s.counters.parts >= UInt64($0) } == true
+                return (done, s.residentAtOneMinute == nil && now - started >= 60_000_000_000)
+            }
+            if sampleMemory {
+                let resident = ResourceUsage.residentMiB() ?? 0
+                state.withLock { $0.residentAtOneMinute = resident }
             }
             if done { break }
             if let deadline, MonotonicClock.now() >= deadline { break }
@@ -123,12 +136,19 @@ public final class Line: Sendable {
         let now = MonotonicClock.now()
         let captureCounters = capture.counters
         let health = capture.health
+        let cpu = ResourceUsage.cpuSeconds()
+        let resident = ResourceUsage.residentMiB(), peak = ResourceUsage.peakResidentMiB()
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
-            return LineStatus(uptime: s.started == 0 ? 0 : Double(now - s.started) / 1e9, counters: counters,
-                              latency: s.latency, partsPerSecond: s.recent.perSecond(now: now),
-                              recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name)
+            let uptime = s.started == 0 ? 0 : Double(now - s.started) / 1e9
+            let resources = LineStatus.Resources(cpuPercent: uptime > 0 ? 100 * (cpu - s.cpuAtStart) / uptime : 0,
+                                                 residentMiB: resident, residentAtOneMinuteMiB: s.residentAtOneMinute,
+                                                 peakResidentMiB: peak)
+            return LineStatus(uptime: uptime, counters: counters, latency: s.latency,
+                              partsPerSecond: s.recent.perSecond(now: now),
+                              recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
+                              resources: resources)
         }
     }
 

@@ -13,6 +13,18 @@ public struct LineStatus: Sendable {
     public var recentP99Ms: Double?
     /// The camera's state, as the capture loop reports it (`streaming`, `camera_lost: ...`).
     public var camera: String
+    /// What the process costs.
+    public var resources: Resources
+
+    /// CPU and memory of the whole process.
+    public struct Resources: Sendable, Equatable, Codable {
+        /// CPU time over wall time since the line started, in per cent of one core.
+        public var cpuPercent: Double
+        /// Resident set size now, one minute after the start, and at its peak, in MiB.
+        public var residentMiB: Double?
+        public var residentAtOneMinuteMiB: Double?
+        public var peakResidentMiB: Double?
+    }
 
     /// One line for a terminal: rate, latency, verdict counts and drops.
     public var statusLine: String {

@@ -21,6 +21,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var cameraReopened: UInt64
     /// Capture-to-verdict latency in milliseconds over the whole run.
     public var latencyMs: Latency
+    /// CPU and memory of the process at the end of the run.
+    public var resources: LineStatus.Resources
 
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
@@ -47,11 +49,13 @@ public struct RunSummary: Sendable, Equatable, Codable {
         cameraReopened = c.capture.reopened
         let l = status.latency
         latencyMs = Latency(p50: l.percentile(0.5), p90: l.percentile(0.9), p99: l.percentile(0.99), max: l.maximum, mean: l.mean)
+        resources = status.resources
     }
 
     /// A few lines for people.
     public var text: String {
         func ms(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
+        func mib(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
         let notInspectedText = notInspected.isEmpty ? "0"
             : notInspected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return [
@@ -61,6 +65,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
             "dropped     driver \(dropped["driver"] ?? 0), busy \(dropped["busy"] ?? 0), corrupt \(dropped["corrupt"] ?? 0)"
                 + (cameraReopened > 0 ? "; camera reopened \(cameraReopened) times" : ""),
             "latency     capture to verdict p50 \(ms(latencyMs.p50)) ms, p90 \(ms(latencyMs.p90)), p99 \(ms(latencyMs.p99)), max \(ms(latencyMs.max))",
+            String(format: "process     CPU %.0f %% of one core; ", resources.cpuPercent)
+                + "RSS \(mib(resources.residentMiB)) MiB now, \(mib(resources.residentAtOneMinuteMiB)) at 1 min, peak \(mib(resources.peakResidentMiB))",
         ].joined(separator: "\n")
     }
 

@@ -14,9 +14,19 @@ final class ResourceUsageTests: XCTestCase {
         XCTAssertNil(ResourceUsage.peakResidentMiB(status: ""))
     }
 
+    func testResidentNowAndCPUTime() throws {
+        XCTAssertEqual(ResourceUsage.mebibytes("VmRSS", status: "VmHWM:\t 2048 kB\nVmRSS:\t 1024 kB\n"), 1)
+        let before = ResourceUsage.cpuSeconds()
+        var x = 0.0
+        for i in 0..<2_000_000 { x += Double(i).squareRoot() }
+        XCTAssertGreaterThan(x, 0)
+        XCTAssertGreaterThan(ResourceUsage.cpuSeconds(), before, "the loop above used CPU time")
+    }
+
     func testThisProcessHasAPeak() throws {
         #if os(Linux)
         XCTAssertGreaterThan(try XCTUnwrap(ResourceUsage.peakResidentMiB()), 1)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(ResourceUsage.residentMiB()), try XCTUnwrap(ResourceUsage.peakResidentMiB()))
         #else
         throw XCTSkip("no /proc")
         #endif
