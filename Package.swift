@@ -63,7 +63,7 @@ let package = Package(
         // MARK: app
         .target(
             name: "Appliance",
-            dependencies: ["EagleLog", "Imaging", "Inspection", "PatchCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "Storage", .product(name: "Yams", package: "Yams")]
         ),
 
         // MARK: cli
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "SeededRandom"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "PatchCoreTests", dependencies: ["PatchCore", "Imaging", "Kernels", "Storage", "SeededRandom"]),
-        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "ApplianceTests", dependencies: ["Appliance", "EagleLog", "Inspection", "Storage", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
