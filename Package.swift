@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,15 +9,12 @@ struct CheckConfigCommand: ParsableCommand {
         commandName: "check-config",
         abstract: "Validate a configuration file and print the effective settings.",
         discussion: """
-            Reads PATH (default: \(defaultPath), or the built-in defaults when that file does not \
+            Reads PATH (default: \(ConfigFile.defaultPath), or the built-in defaults when that file does not \
             exist), resolves secrets from their files or environment variables, and reports every \
             problem with its key path. Each section is marked in effect or reserved (validated, \
             but read by a part not built yet). Exit status 0 when valid, 1 otherwise.
             """
     )
-
-    /// Where a packaged appliance keeps its configuration.
-    static let defaultPath = "/etc/eagle-edge/eagle-edge.yaml"
 
     @Argument(help: "The YAML configuration file.")
     var path: String?
@@ -26,20 +23,7 @@ struct CheckConfigCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let config: ApplianceConfig
-        let source: String
-        if let path {
-            source = path
-        } else if FileManager.default.fileExists(atPath: Self.defaultPath) {
-            source = Self.defaultPath
-        } else {
-            source = "built-in defaults"
-        }
-        do {
-            config = source == "built-in defaults" ? ApplianceConfig() : try ApplianceConfig.load(path: source)
-        } catch let error as ConfigError {
-            Diagnostics.fail(error.description)
-        }
+        let (config, source) = ConfigFile.load(path)
         if !quiet {
             print("configuration OK: \(source)")
             print(config.summary)
