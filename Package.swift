@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore",
+                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "SeededRandom", "TestFixtures",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "SeededRandom", "Storage", "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
     ],
     swiftLanguageModes: [.v6]
 )

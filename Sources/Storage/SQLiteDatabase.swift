@@ -101,5 +101,9 @@ public final class SQLiteDatabase {
     /// The rowid of the last inserted row on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows inserted, updated or deleted by the last statement that finished on this connection
+    /// (a row an `ON CONFLICT DO NOTHING` skipped does not count).
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }

@@ -69,6 +69,46 @@ final class SQLiteDatabaseTests: XCTestCase {
         XCTAssertThrowsError(try SQLiteDatabase(path: path("absent.sqlite"), mode: .readOnly))
     }
 
+    func testChangesCountOnlyRowsTheLastStatementTouched() throws {
+        let db = try SQLiteDatabase(path: path("changes.sqlite"))
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        let insert = try db.prepare("INSERT INTO t VALUES (?, ?) ON CONFLICT (id) DO NOTHING")
+        try insert.run([1, "a"])
+        XCTAssertEqual(db.changes, 1)
+        try insert.run([1, "b"])
+        XCTAssertEqual(db.changes, 0, "a skipped conflict changes nothing")
+        try insert.run([2, nil])
+        try db.execute("UPDATE t SET v = 'c'")
+        XCTAssertEqual(db.changes, 2)
+        let row = try db.prepare("SELECT id, v FROM t WHERE id = 2")
+        XCTAssertTrue(try row.step())
+        XCTAssertEqual(row.optionalInt(0), 2)
+        XCTAssertEqual(row.optionalText(1), "c")
+        let null = try db.prepare("SELECT NULL")
+        XCTAssertTrue(try null.step())
+        XCTAssertNil(null.optionalDouble(0))
+    }
+
+    func testErrorCategoriesNameTheTrouble() throws {
+        let db = try SQLiteDatabase(path: path("full.sqlite"))
+        try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB); PRAGMA max_page_count = 3")
+        XCTAssertThrowsError(try db.prepare("INSERT INTO t VALUES (1, zeroblob(100000))").run()) { error in
+            XCTAssertEqual((error as? SQLiteError)?.category, .full, "\(error)")
+        }
+        XCTAssertThrowsError(try db.prepare("INSERT INTO t VALUES (1, NULL), (1, NULL)").run()) { error in
+            XCTAssertEqual((error as? SQLiteError)?.category, .constraint, "\(error)")
+        }
+        XCTAssertThrowsError(try SQLiteDatabase(path: path("absent/x.sqlite"))) { error in
+            XCTAssertEqual((error as? SQLiteError)?.category, .cannotOpen, "\(error)")
+        }
+        let garbage = path("garbage.sqlite")
+        try Data(repeating: 0x5A, count: 4096).write(to: URL(fileURLWithPath: garbage))
+        XCTAssertThrowsError(try SQLiteDatabase(path: garbage).tableNames()) { error in
+            XCTAssertEqual((error as? SQLiteError)?.category, .notADatabase, "\(error)")
+            XCTAssertTrue((error as? SQLiteError)?.isCorruption ?? false)
+        }
+    }
+
     func testGarbageAndTruncatedFilesAreReportedAsCorruption() throws {
         let garbage = path("garbage.sqlite")
         try Data(repeating: 0x5A, count: 4096).write(to: URL(fileURLWithPath: garbage))

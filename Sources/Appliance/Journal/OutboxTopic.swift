@@ -1,0 +1,8 @@
+/// What an outbox message publishes: the kind of record it points at, which the publisher maps
+/// to its MQTT topic.
+public enum OutboxTopic: String, Sendable, Equatable, Hashable, CaseIterable {
+    /// A part's result (`parts` row).
+    case part
+    /// An appliance event (`events` row).
+    case event
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Inspection
+import XCTest
+
+@testable import Appliance
+
+final class OutboxTests: XCTestCase {
+    private func journal() throws -> Journal {
+        try Journal(path: try journalDirectory().appendingPathComponent("journal.sqlite").path)
+    }
+
+    private func event(_ n: Int) -> JournalEvent {
+        JournalEvent(at: UTCTimestamp.date(milliseconds: SampleParts.start + Int64(n)), kind: .drop, component: "capture",
+                     message: "frames dropped", fields: ["count": "\(n)"])
+    }
+
+    func testMessagesComeOutInCommitOrderWithTheirRecords() throws {
+        let journal = try journal()
+        let now = UTCTimestamp.date(milliseconds: SampleParts.start)
+        try journal.append(SampleParts.parts(1...2), events: [event(1)], outbox: [.part, .event], at: now)
+        try journal.append(SampleParts.parts(3...3), outbox: [.part], at: now)
+        try journal.append(SampleParts.parts(4...4), events: [event(2)], outbox: [.event], at: now)
+        let pending = try journal.pending(limit: 10)
+        XCTAssertEqual(pending.map(\.sequence), [1, 2, 3, 4, 5])
+        XCTAssertEqual(pending.map(\.topic), [.part, .part, .event, .part, .event])
+        XCTAssertEqual(pending[0].payload, .part(SampleParts.part(1)))
+        XCTAssertEqual(pending[3].payload, .part(SampleParts.part(3)))
+        guard case .event(let stored) = pending[4].payload else { return XCTFail("\(pending[4])") }
+        XCTAssertEqual(stored.id, 2)
+        XCTAssertEqual(stored.fields, ["count": "2"])
+        XCTAssertEqual(pending[0].createdAt, now)
+        XCTAssertEqual(try journal.pending(limit: 2).map(\.sequence), [1, 2])
+        XCTAssertEqual(try journal.pendingCount(), 5)
+    }
+
+    func testDeliveredMessagesLeaveTheQueueOnce() throws {
+        let journal = try journal()
+        try journal.append(SampleParts.parts(1...5), outbox: [.part])
+        XCTAssertEqual(try journal.markDelivered([1, 3]), 2)
+        XCTAssertEqual(try journal.markDelivered([3, 99]), 0, "again, or unknown: nothing to mark")
+        XCTAssertEqual(try journal.pending(limit: 10).map(\.sequence), [2, 4, 5])
+        // Delivery is kept for the record, with its time.
+        let row = try journal.database.prepare("SELECT count(*) FROM outbox WHERE delivered_at IS NOT NULL")
+        XCTAssertTrue(try row.step())
+        XCTAssertEqual(row.int(0), 2)
+        // The reader's view survives a reopen (a restart of the publisher).
+        XCTAssertEqual(try Journal(path: journal.path, access: .readOnly).pending(limit: 10).map(\.sequence), [2, 4, 5])
+    }
+
+    func testTheBoundDropsTheOldestUndeliveredAndCountsThem() throws {
+        let journal = try journal()
+        try journal.append(SampleParts.parts(1...10), outbox: [.part])
+        try journal.markDelivered([1, 2])
+        XCTAssertEqual(try journal.trimOutbox(keepingNewest: 5), 3) // 3, 4, 5 go; 6...10 stay
+        XCTAssertEqual(try journal.pending(limit: 100).map(\.sequence), [6, 7, 8, 9, 10])
+        XCTAssertEqual(try journal.outboxDropped(), 3)
+        XCTAssertEqual(try journal.trimOutbox(keepingNewest: 5), 0)
+        XCTAssertEqual(try journal.trimOutbox(keepingNewest: 0), 5)
+        XCTAssertEqual(try journal.outboxDropped(), 8)
+        XCTAssertEqual(try journal.partCount(), 10, "the records stay; only their publication is given up")
+        try journal.append(SampleParts.parts(11...11), outbox: [.part])
+        XCTAssertEqual(try journal.pending(limit: 10).map(\.sequence), [11], "sequence numbers are never reused")
+    }
+
+    func testAMessageWhoseRecordWasDeletedByHandDoesNotStallTheQueue() throws {
+        let journal = try journal()
+        try journal.append(SampleParts.parts(1...4), outbox: [.part])
+        try journal.database.execute("DELETE FROM parts WHERE id IN (1, 2)")
+        XCTAssertEqual(try journal.pending(limit: 2).map(\.sequence), [3, 4])
+    }
+}
