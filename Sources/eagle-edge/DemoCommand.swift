@@ -63,6 +63,7 @@ struct DemoCommand: ParsableCommand {
         print(summary.text)
         print(tally.value.text)
         print("model       \(config.recipe.model)")
+        print("journal     \(config.storage.journal) (eagle-edge results --journal \(config.storage.journal))")
     }
 
     /// Teaches the demo model on good synthetic parts unless the one there was taught on the

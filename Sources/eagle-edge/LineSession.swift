@@ -21,13 +21,22 @@ struct LineSession {
     func run(observe: ((Part, CapturedFrame?) -> Void)? = nil) -> RunSummary {
         let logger = config.logging.logger("line")
         let loaded: ExpertLoader.Loaded
+        let journal: JournalRecorder
         let line: Line
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
-            line = try Line(config: config, expert: loaded, recorder: nil, logger: logger)
+            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal")),
+                                      logger: logger.labeled("journal"))
+            line = try Line(config: config, expert: loaded, recorder: journal, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }
+        journal.note(JournalEvent(kind: .configLoaded, component: "line", message: "configuration loaded",
+                                  fields: ["source": configPath ?? ConfigFile.builtIn]))
+        journal.note(JournalEvent(kind: .modelLoaded, component: "expert", message: "model loaded",
+                                  fields: ["path": config.recipe.model, "model_id": loaded.modelID,
+                                           "precision": config.expert.precision.rawValue]))
+        let retention = Retention(journal: journal.writer, keepDays: config.storage.keepDays, logger: logger.labeled("journal"))
         let signals = StopSignals { line.stop() }
         let hangUp = ReloadSignal { self.reload(line, logger: logger) }
         let status = LiveStatus(logger: logger) { line.status }
@@ -40,6 +49,8 @@ struct LineSession {
         systemd.stopping()
         watchdog.stop()
         status.stop()
+        retention.stop()
+        journal.writer.close()
         hangUp.restore()
         signals.restore()
         let summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
@@ -53,6 +64,30 @@ struct LineSession {
         }
         return summary
     }
+}
+
+/// Deletes journal records older than `storage.keep_days`: at start and then hourly, on the
+/// journal's own connection (the writer's thread), never on the line's.
+final class Retention: @unchecked Sendable {
+    private let timer: any DispatchSourceTimer
+
+    init(journal: JournalWriter, keepDays: Int, logger: Logger) {
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "eagle-edge.retention", qos: .utility))
+        timer.schedule(deadline: .now(), repeating: 3600)
+        timer.setEventHandler {
+            do {
+                let report = try journal.applyRetention(keepDays: keepDays)
+                if report.parts + report.events > 0 {
+                    logger.info("old records deleted", ["keep_days": "\(keepDays)", "parts": "\(report.parts)", "events": "\(report.events)"])
+                }
+            } catch {
+                logger.warning("old records could not be deleted; will try again in an hour", ["error": "\(error)"])
+            }
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
 }
 
 extension LineSession {

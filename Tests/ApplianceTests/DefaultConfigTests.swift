@@ -121,9 +121,9 @@ final class DefaultConfigTests: XCTestCase {
     }
 
     func testSummaryOfTheDefaults() {
-        let line = "reserved for the line (eagle-edge run), not built yet"
+        let line = "in effect (the line: eagle-edge run)"
         XCTAssertEqual(ApplianceConfig().summary, """
-            line      \(line)
+            line      reserved for MQTT publishing (topics and results), not built yet
                       demo-line, station station-1
             camera    \(line)
                       synthetic, 640x480 at 30 fps
@@ -148,7 +148,7 @@ final class DefaultConfigTests: XCTestCase {
                       disabled, endpoint not set, model not set
                       api key not set
                       timeout 30 s, 1 at once, queue 16, 256 tokens
-            storage   \(line)
+            storage   in effect (the line's journal and image archive; eagle-edge results)
                       journal /var/lib/eagle-edge/journal.sqlite
                       images /var/lib/eagle-edge/images
                       keep 30 days, at most 2048 MiB

@@ -18,21 +18,21 @@ public struct ConfigSection: Sendable, Equatable {
     /// Whether anything acts on it.
     public let use: Use
 
-    /// The line (`eagle-edge run`) reads these sections once it exists.
-    private static let line = "the line (eagle-edge run)"
+    /// The line (`eagle-edge run` and `demo`) reads these sections.
+    private static let line = "the line: eagle-edge run"
 
     /// Every section, in the order of the shipped file.
     public static let all: [ConfigSection] = [
-        ConfigSection(name: "line", use: .reserved(for: line)),
-        ConfigSection(name: "camera", use: .reserved(for: line)),
-        ConfigSection(name: "recipe", use: .reserved(for: line)),
-        ConfigSection(name: "expert", use: .reserved(for: line)),
-        ConfigSection(name: "decision", use: .reserved(for: line)),
+        ConfigSection(name: "line", use: .reserved(for: "MQTT publishing (topics and results)")),
+        ConfigSection(name: "camera", use: .inEffect(by: line)),
+        ConfigSection(name: "recipe", use: .inEffect(by: line)),
+        ConfigSection(name: "expert", use: .inEffect(by: line)),
+        ConfigSection(name: "decision", use: .inEffect(by: line)),
         ConfigSection(name: "reject", use: .reserved(for: "the GPIO reject actuator")),
         ConfigSection(name: "mqtt", use: .reserved(for: "MQTT publishing")),
         ConfigSection(name: "mllm", use: .reserved(for: "the MLLM explainer")),
-        ConfigSection(name: "storage", use: .reserved(for: line)),
-        ConfigSection(name: "logging", use: .reserved(for: line)),
+        ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),
+        ConfigSection(name: "logging", use: .inEffect(by: line)),
     ]
 
     /// The entry for `name`, if it is a section.

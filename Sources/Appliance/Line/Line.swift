@@ -62,7 +62,12 @@ public final class Line: Sendable {
         self.recorder = recorder
         self.logger = logger
         do {
-            self.capture = try capture ?? CaptureLoop(settings: config.camera, logger: logger.labeled("capture"))
+            // Every change of the camera's state goes into the journal (called on the capture
+            // thread; noting an event never waits).
+            self.capture = try capture ?? CaptureLoop(settings: config.camera, logger: logger.labeled("capture")) { health in
+                recorder?.note(JournalEvent(kind: .health, component: "camera", message: health.description,
+                                            fields: ["state": health.name]))
+            }
         } catch {
             throw LineError.source("\(error)")
         }
@@ -84,9 +89,10 @@ public final class Line: Sendable {
             $0.cpuAtStart = cpu
         }
         let deadline = limits.duration.map { started + UInt64(max($0, 0) * 1e9) }
-        logger.notice("line started", ["recipe": config.recipe.name, "model": modelID,
-                                       "source": config.camera.source.rawValue,
-                                       "precision": expert.model.settings.precision.rawValue])
+        let startFields = ["recipe": config.recipe.name, "model": modelID, "source": config.camera.source.rawValue,
+                           "precision": expert.model.settings.precision.rawValue]
+        logger.notice("line started", ["recipe": config.recipe.name, "model": modelID, "source": config.camera.source.rawValue])
+        recorder?.note(JournalEvent(kind: .lifecycle, component: "line", message: "line started", fields: startFields))
         capture.start()
         while true {
             let now = MonotonicClock.now()
@@ -114,7 +120,12 @@ public final class Line: Sendable {
             logger.error("journal did not commit every part before the line stopped")
         }
         let final = status
+        let stopFields = ["parts": "\(final.counters.parts)", "uptime_s": String(format: "%.1f", final.uptime)]
         logger.notice("line stopped", ["parts": "\(final.counters.parts)", "uptime_s": String(format: "%.1f", final.uptime)])
+        if let recorder {
+            recorder.note(JournalEvent(kind: .lifecycle, component: "line", message: "line stopped", fields: stopFields))
+            _ = recorder.flush(timeout: 0.5)
+        }
         return final
     }
 
@@ -253,7 +264,11 @@ public final class Line: Sendable {
             defer { s.lastFailure = message }
             return s.lastFailure != message
         }
-        if isNew { logger.error("part not inspected: the expert failed", ["error": message]) }
+        if isNew {
+            logger.error("part not inspected: the expert failed", ["error": message])
+            recorder?.note(JournalEvent(kind: .health, component: "expert", message: "the expert failed: \(message)",
+                                        fields: ["state": "failing"]))
+        }
     }
 
     private static func milliseconds(from start: UInt64, to end: UInt64) -> Double {

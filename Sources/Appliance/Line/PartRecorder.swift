@@ -7,6 +7,9 @@ public protocol PartRecorder: AnyObject, Sendable {
     func nextPartID() -> PartID
     /// Takes one part record (queued; committed soon after).
     func record(_ part: Part)
+    /// Takes an event of the line's (start, stop, a health change); events may be dropped
+    /// under pressure, parts never.
+    func note(_ event: JournalEvent)
     /// Returns once every part recorded so far is committed, or the timeout (seconds) passed;
     /// false on timeout.
     func flush(timeout seconds: Double) -> Bool

@@ -171,17 +171,20 @@ final class MemoryRecorder: PartRecorder, @unchecked Sendable {
     private let lock = NSLock()
     private let first: PartID
     private var recorded: [Part] = []
+    private var noted: [JournalEvent] = []
     private var flushCount = 0
 
     init(next: PartID) { first = next }
 
     func nextPartID() -> PartID { first }
     func record(_ part: Part) { lock.withLock { recorded.append(part) } }
+    func note(_ event: JournalEvent) { lock.withLock { noted.append(event) } }
     func flush(timeout seconds: Double) -> Bool {
         lock.withLock { flushCount += 1 }
         return true
     }
 
     var parts: [Part] { lock.withLock { recorded } }
+    var events: [JournalEvent] { lock.withLock { noted } }
     var flushes: Int { lock.withLock { flushCount } }
 }
