@@ -293,6 +293,7 @@ public final class JournalWriter: @unchecked Sendable {
             logger.notice("journal writable again", ["failed_attempts": "\(failedAttempts)", "committed": "\(records.count)"])
             problem = nil
             failedAttempts = 0
+            condition.locked { stats.problem = nil }
         }
         for duplicate in appended.duplicates {
             logger.error("part id already journalled; this record was not stored", ["part_id": "\(duplicate.id)"])
@@ -362,6 +363,7 @@ public final class JournalWriter: @unchecked Sendable {
     private func noteFailure(_ error: JournalError) {
         let backlogCount = condition.locked {
             stats.writeErrors += 1
+            stats.problem = error.description
             return backlog.count
         }
         failedAttempts += 1

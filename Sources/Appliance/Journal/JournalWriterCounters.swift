@@ -21,6 +21,8 @@ extension JournalWriter {
         public var backlog = 0
         /// The journal's size on disk (database and WAL) after the last commit.
         public var databaseBytes: Int64 = 0
+        /// Why the journal cannot be written right now; nil while writes succeed.
+        public var problem: String?
 
         public init() {}
     }

@@ -36,6 +36,8 @@ public final class JournalRecorder: PartRecorder {
         writer.submit(event)
     }
 
+    public var problem: String? { writer.counters.problem }
+
     public func flush(timeout seconds: Double) -> Bool {
         writer.flush(timeout: .milliseconds(Int64(max(seconds, 0) * 1000)))
     }

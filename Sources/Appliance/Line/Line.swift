@@ -47,8 +47,10 @@ public final class Line: Sendable {
         var counters = LineCounters()
         var latency = LatencyHistogram()
         var recent = RecentRate()
-        /// The last expert or region failure, logged once per new message.
+        /// The last expert failure, logged once per new message.
         var lastFailure: String?
+        /// The expert's failure on the latest part; nil when it scored it.
+        var expertFailure: String?
     }
 
     /// A line over the configured source (or `capture`, for tests) and the loaded expert.
@@ -149,6 +151,7 @@ public final class Line: Sendable {
         let health = capture.health
         let cpu = ResourceUsage.cpuSeconds()
         let resident = ResourceUsage.residentMiB(), peak = ResourceUsage.peakResidentMiB()
+        let journalProblem = recorder?.problem
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
@@ -159,7 +162,8 @@ public final class Line: Sendable {
             return LineStatus(uptime: uptime, counters: counters, latency: s.latency,
                               partsPerSecond: s.recent.perSecond(now: now),
                               recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
-                              resources: resources)
+                              resources: resources,
+                              health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem))
         }
     }
 
@@ -192,6 +196,7 @@ public final class Line: Sendable {
             clock = MonotonicClock.now()
             let result = try expert.inspect(crop: input)
             let decided = MonotonicClock.now()
+            state.withLock { $0.expertFailure = nil }
             timings.expertMs = Self.milliseconds(from: clock, to: decided)
             timings.totalMs = Self.milliseconds(from: frame.timestamp, to: decided)
             // 4. The decision: a verdict that comes after the budget is worth nothing at the actuator.
@@ -261,7 +266,10 @@ public final class Line: Sendable {
     /// same way: one line, and the counters say how often).
     private func noteFailure(_ message: String) {
         let isNew = state.withLock { s in
-            defer { s.lastFailure = message }
+            defer {
+                s.lastFailure = message
+                s.expertFailure = message
+            }
             return s.lastFailure != message
         }
         if isNew {

@@ -15,6 +15,8 @@ public struct LineStatus: Sendable {
     public var camera: String
     /// What the process costs.
     public var resources: Resources
+    /// Each component's state and the overall one.
+    public var health: LineHealth
 
     /// CPU and memory of the whole process.
     public struct Resources: Sendable, Equatable, Codable {
@@ -34,6 +36,6 @@ public struct LineStatus: Sendable {
             + "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
             + (c.notInspectedTotal > 0 ? "  not inspected \(c.notInspectedTotal)" : "")
             + "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
-            + (camera == "streaming" ? "" : "  camera \(camera)")
+            + (health.overall == .ok ? "" : "  \(health.overall.rawValue.uppercased()): \(health.problems)")
     }
 }

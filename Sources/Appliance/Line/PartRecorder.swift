@@ -10,6 +10,8 @@ public protocol PartRecorder: AnyObject, Sendable {
     /// Takes an event of the line's (start, stop, a health change); events may be dropped
     /// under pressure, parts never.
     func note(_ event: JournalEvent)
+    /// Why records cannot be written right now (they wait in memory); nil while they can.
+    var problem: String? { get }
     /// Returns once every part recorded so far is committed, or the timeout (seconds) passed;
     /// false on timeout.
     func flush(timeout seconds: Double) -> Bool

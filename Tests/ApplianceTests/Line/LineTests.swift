@@ -123,6 +123,8 @@ final class LineTests: XCTestCase {
         XCTAssertEqual(Set(recorder.parts.map(\.reason)), [.expertFailed])
         XCTAssertEqual(Set(recorder.parts.map(\.action)), [.reject])
         XCTAssertEqual(status.counters.notInspected[.expertFailed], UInt64(recorder.parts.count))
+        XCTAssertEqual(status.health.components.first { $0.name == "expert" }?.state, .failed)
+        XCTAssertEqual(recorder.events.filter { $0.component == "expert" }.count, 1, "one health event, not one per part")
     }
 
     func testBoxesAreOffsetByTheRegionOfInterest() throws {
@@ -177,6 +179,7 @@ final class MemoryRecorder: PartRecorder, @unchecked Sendable {
     init(next: PartID) { first = next }
 
     func nextPartID() -> PartID { first }
+    var problem: String? { nil }
     func record(_ part: Part) { lock.withLock { recorded.append(part) } }
     func note(_ event: JournalEvent) { lock.withLock { noted.append(event) } }
     func flush(timeout seconds: Double) -> Bool {

@@ -1,0 +1,60 @@
+import Capture
+
+/// How the line is, component by component and overall: what the live status, the journal's
+/// health events and (later) the ready output, the MQTT health topic and the status page show.
+public struct LineHealth: Sendable, Equatable, Codable {
+    /// A component's state, worst last.
+    public enum State: String, Sendable, Equatable, Codable, Comparable {
+        /// Working as configured.
+        case ok
+        /// Working, with a fault that loses no decision (a journal retrying its disk).
+        case degraded
+        /// Not doing its job: parts are not inspected (no camera, a failing expert).
+        case failed
+
+        public static func < (lhs: State, rhs: State) -> Bool { lhs.rank < rhs.rank }
+
+        private var rank: Int {
+            switch self {
+            case .ok: 0
+            case .degraded: 1
+            case .failed: 2
+            }
+        }
+    }
+
+    /// One component: `camera`, `expert` or `journal`.
+    public struct Component: Sendable, Equatable, Codable {
+        public var name: String
+        public var state: State
+        /// Why, when not ok.
+        public var detail: String?
+    }
+
+    public var components: [Component]
+
+    /// The worst component's state.
+    public var overall: State { components.map(\.state).max() ?? .ok }
+
+    /// The components that are not ok, as "camera failed (camera_lost: ...)".
+    public var problems: String {
+        components.filter { $0.state != .ok }
+            .map { "\($0.name) \($0.state.rawValue)" + ($0.detail.map { " (\($0))" } ?? "") }
+            .joined(separator: ", ")
+    }
+
+    /// The health of a line whose camera is in `camera`, whose last part's expert run failed
+    /// with `expertFailure` (nil when it succeeded), and whose journal reports `journalProblem`.
+    public init(camera: CaptureHealth, expertFailure: String?, journalProblem: String?) {
+        let cameraState: State
+        switch camera {
+        case .starting, .streaming: cameraState = .ok
+        case .cameraLost, .stopped: cameraState = .failed
+        }
+        components = [
+            Component(name: "camera", state: cameraState, detail: cameraState == .ok ? nil : camera.description),
+            Component(name: "expert", state: expertFailure == nil ? .ok : .failed, detail: expertFailure),
+            Component(name: "journal", state: journalProblem == nil ? .ok : .degraded, detail: journalProblem),
+        ]
+    }
+}

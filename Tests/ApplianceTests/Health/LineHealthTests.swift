@@ -1,0 +1,19 @@
+import Capture
+import XCTest
+@testable import Appliance
+
+final class LineHealthTests: XCTestCase {
+    func testTheWorstComponentIsTheOverallState() {
+        let well = LineHealth(camera: .streaming, expertFailure: nil, journalProblem: nil)
+        XCTAssertEqual(well.overall, .ok)
+        XCTAssertEqual(well.problems, "")
+        let retrying = LineHealth(camera: .streaming, expertFailure: nil, journalProblem: "disk full")
+        XCTAssertEqual(retrying.overall, .degraded, "a journal retrying its disk loses no decision")
+        XCTAssertEqual(retrying.problems, "journal degraded (disk full)")
+        let blind = LineHealth(camera: .cameraLost(reason: "ENODEV"), expertFailure: nil, journalProblem: "disk full")
+        XCTAssertEqual(blind.overall, .failed)
+        XCTAssertEqual(blind.problems, "camera failed (camera_lost (ENODEV)), journal degraded (disk full)")
+        XCTAssertEqual(LineHealth(camera: .starting, expertFailure: "bad model", journalProblem: nil).components.map(\.state),
+                       [.ok, .failed, .ok])
+    }
+}
