@@ -36,6 +36,7 @@ struct LineSession {
         journal.note(JournalEvent(kind: .modelLoaded, component: "expert", message: "model loaded",
                                   fields: ["path": config.recipe.model, "model_id": loaded.modelID,
                                            "precision": config.expert.precision.rawValue]))
+        let journalAtStart = journal.writer.counters
         let retention = Retention(journal: journal.writer, keepDays: config.storage.keepDays, logger: logger.labeled("journal"))
         let signals = StopSignals { line.stop() }
         let hangUp = ReloadSignal { self.reload(line, logger: logger) }
@@ -51,10 +52,12 @@ struct LineSession {
         status.stop()
         retention.stop()
         journal.writer.close()
+        let journalCost = RunSummary.JournalCost(from: journalAtStart, to: journal.writer.counters)
         hangUp.restore()
         signals.restore()
-        let summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
+        var summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
                                  source: config.camera.source.rawValue)
+        summary.journal = journalCost
         if let jsonSummary {
             do {
                 try summary.json().write(to: URL(fileURLWithPath: jsonSummary))

@@ -278,6 +278,7 @@ public final class JournalWriter: @unchecked Sendable {
         }
         let appended: JournalAppend
         let bytes: Int64
+        let started = MonotonicClock.now()
         do {
             let journal = try openJournal().get()
             appended = try journal.append(parts, events: events, outbox: options.outbox)
@@ -306,6 +307,7 @@ public final class JournalWriter: @unchecked Sendable {
             stats.committedEvents += appended.events.count
             stats.duplicateParts += appended.duplicates.count
             stats.batches += 1
+            stats.commitSeconds += Double(MonotonicClock.now() - started) / 1e9
             stats.databaseBytes = bytes
             if backlogFull && backlog.count <= backlog.capacity / 2 {
                 backlogFull = false

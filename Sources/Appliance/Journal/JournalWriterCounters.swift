@@ -7,6 +7,9 @@ extension JournalWriter {
         public var committedEvents = 0
         /// Transactions committed.
         public var batches = 0
+        /// Time spent in committed transactions (insert, outbox rows, fsync), in seconds: the
+        /// journal's cost, paid on its own thread.
+        public var commitSeconds = 0.0
         /// Failed opens and commits (each retry of a failing disk counts).
         public var writeErrors = 0
         /// Parts refused because their id was already journalled (logged with the id).

@@ -23,6 +23,29 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var latencyMs: Latency
     /// CPU and memory of the process at the end of the run.
     public var resources: LineStatus.Resources
+    /// What journalling cost, when the run had a journal.
+    public var journal: JournalCost?
+
+    /// The journal's cost per part over the run.
+    public struct JournalCost: Sendable, Equatable, Codable {
+        public var committedParts: Int
+        public var batches: Int
+        /// Growth of the journal file (database and WAL) over the run per committed part, all
+        /// records counted (the part, its outbox row, the events). The WAL is folded into the
+        /// database at checkpoints, so short runs read high or low; minutes-long ones settle.
+        public var bytesPerPart: Double
+        /// Commit time per part on the journal's thread, in milliseconds.
+        public var commitMsPerPart: Double
+
+        /// The cost between two readings of the writer's counters.
+        public init(from start: JournalWriter.Counters, to end: JournalWriter.Counters) {
+            committedParts = end.committedParts - start.committedParts
+            batches = end.batches - start.batches
+            let parts = Double(max(committedParts, 1))
+            bytesPerPart = Double(end.databaseBytes - start.databaseBytes) / parts
+            commitMsPerPart = (end.commitSeconds - start.commitSeconds) * 1000 / parts
+        }
+    }
 
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
@@ -65,6 +88,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
             "dropped     driver \(dropped["driver"] ?? 0), busy \(dropped["busy"] ?? 0), corrupt \(dropped["corrupt"] ?? 0)"
                 + (cameraReopened > 0 ? "; camera reopened \(cameraReopened) times" : ""),
             "latency     capture to verdict p50 \(ms(latencyMs.p50)) ms, p90 \(ms(latencyMs.p90)), p99 \(ms(latencyMs.p99)), max \(ms(latencyMs.max))",
+            journal.map { String(format: "journal     %d parts in %d batches: %.0f bytes and %.3f ms per part", $0.committedParts, $0.batches, $0.bytesPerPart, $0.commitMsPerPart) } ?? "journal     none",
             String(format: "process     CPU %.0f %% of one core; ", resources.cpuPercent)
                 + "RSS \(mib(resources.residentMiB)) MiB now, \(mib(resources.residentAtOneMinuteMiB)) at 1 min, peak \(mib(resources.peakResidentMiB))",
         ].joined(separator: "\n")
