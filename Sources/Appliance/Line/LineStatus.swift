@@ -26,6 +26,13 @@ public struct LineStatus: Sendable {
         public var residentMiB: Double?
         public var residentAtOneMinuteMiB: Double?
         public var peakResidentMiB: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case cpuPercent = "cpu_percent"
+            case residentMiB = "resident_mib"
+            case residentAtOneMinuteMiB = "resident_at_one_minute_mib"
+            case peakResidentMiB = "peak_resident_mib"
+        }
     }
 
     /// One line for a terminal: rate, latency, verdict counts and drops.
