@@ -4,12 +4,12 @@ import Glibc
 ///
 /// Foundation's `NSCondition.wait(until:)` takes a wall-clock `Date`: an NTP step on a board
 /// that booted without network time would stretch or cut a frame wait by hours.
-final class MonotonicCondition: @unchecked Sendable {
+public final class MonotonicCondition: @unchecked Sendable {
     // Heap-allocated: pthread objects must never move. Guarded by themselves.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    init() {
+    public init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -28,20 +28,20 @@ final class MonotonicCondition: @unchecked Sendable {
     }
 
     /// Runs `body` holding the mutex.
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
     /// Wakes all waiters. Call with the mutex held (inside ``locked(_:)``).
-    func broadcast() {
+    public func broadcast() {
         pthread_cond_broadcast(condition)
     }
 
     /// Waits until woken or until `deadline` (CLOCK_MONOTONIC ns; nil: no limit). Call with
     /// the mutex held; returns false when the deadline passed. Wakeups may be spurious.
-    func wait(until deadline: UInt64?) -> Bool {
+    public func wait(until deadline: UInt64?) -> Bool {
         guard let deadline else {
             pthread_cond_wait(condition, mutex)
             return true
