@@ -63,6 +63,7 @@ struct DemoCommand: ParsableCommand {
         print(summary.text)
         print(tally.value.text)
         print("model       \(config.recipe.model)")
+        print("images      \(config.storage.imagesDir) (rejected, unsure, not inspected; 1 good part in \(config.storage.auditEvery))")
     }
 
     /// Teaches the demo model on good synthetic parts unless one that loads is already there.

@@ -18,9 +18,12 @@ struct LineSession {
         let logger = config.logging.logger("line")
         let loaded: ExpertLoader.Loaded
         let line: Line
+        // A directory that cannot be made leaves the archive degraded (logged, counted), never the line stopped.
+        let archive = ImageArchive(storage: config.storage, logger: config.logging.logger("archive"))
+        defer { archive.close() }
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
-            line = try Line(config: config, expert: loaded, recorder: nil, logger: logger)
+            line = try Line(config: config, expert: loaded, recorder: nil, archive: archive, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }

@@ -13,15 +13,31 @@ public struct LineStatus: Sendable {
     public var recentP99Ms: Double?
     /// The camera's state, as the capture loop reports it (`streaming`, `camera_lost: ...`).
     public var camera: String
+    /// The image archive's counters and health; nil when the line keeps no images.
+    public var archive: ArchiveStatus?
 
     /// One line for a terminal: rate, latency, verdict counts and drops.
     public var statusLine: String {
         let c = counters
         let drops = c.drops.filter { $0.count > 0 }.map { "\($0.cause) \($0.count)" }
-        return String(format: "%6.1f s  %5.1f parts/s  p99 %@ ms  ", uptime, partsPerSecond, recentP99Ms.map { String(format: "%.1f", $0) } ?? "-")
-            + "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
-            + (c.notInspectedTotal > 0 ? "  not inspected \(c.notInspectedTotal)" : "")
-            + "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
-            + (camera == "streaming" ? "" : "  camera \(camera)")
+        // Built in parts: one long sum of strings is past Swift 6.0's type checker.
+        let p99: String = recentP99Ms.map { String(format: "%.1f", $0) } ?? "-"
+        var line: String = String(format: "%6.1f s  %5.1f parts/s  p99 %@ ms  ", uptime, partsPerSecond, p99)
+        line += "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
+        if c.notInspectedTotal > 0 { line += "  not inspected \(c.notInspectedTotal)" }
+        line += "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
+        if camera != "streaming" { line += "  camera \(camera)" }
+        if let archive { line += Self.archiveText(archive) }
+        return line
+    }
+
+    /// Images kept, and the archive's trouble when there is some.
+    private static func archiveText(_ archive: ArchiveStatus) -> String {
+        let c = archive.counters
+        var text = "  archived \(c.written)"
+        if c.dropped > 0 { text += ", dropped \(c.dropped)" }
+        if c.failed > 0 { text += ", failed \(c.failed)" }
+        if !archive.isOK { text += "  archive \(archive.health)" }
+        return text
     }
 }

@@ -21,6 +21,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var cameraReopened: UInt64
     /// Capture-to-verdict latency in milliseconds over the whole run.
     public var latencyMs: Latency
+    /// The image archive's counters and health at the end; nil when the line kept no images.
+    public var archive: ArchiveStatus?
 
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
@@ -47,6 +49,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         cameraReopened = c.capture.reopened
         let l = status.latency
         latencyMs = Latency(p50: l.percentile(0.5), p90: l.percentile(0.9), p99: l.percentile(0.99), max: l.maximum, mean: l.mean)
+        archive = status.archive
     }
 
     /// A few lines for people.
@@ -61,7 +64,14 @@ public struct RunSummary: Sendable, Equatable, Codable {
             "dropped     driver \(dropped["driver"] ?? 0), busy \(dropped["busy"] ?? 0), corrupt \(dropped["corrupt"] ?? 0)"
                 + (cameraReopened > 0 ? "; camera reopened \(cameraReopened) times" : ""),
             "latency     capture to verdict p50 \(ms(latencyMs.p50)) ms, p90 \(ms(latencyMs.p90)), p99 \(ms(latencyMs.p99)), max \(ms(latencyMs.max))",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (archive.map { "\n" + Self.archiveText($0) } ?? "")
+    }
+
+    private static func archiveText(_ archive: ArchiveStatus) -> String {
+        let c = archive.counters
+        return String(format: "archive     %llu parts kept (%.1f MiB), dropped %llu, failed %llu, pruned %llu files",
+                      c.written, Double(c.bytesWritten) / 1_048_576, c.dropped, c.failed, c.pruned)
+            + (archive.isOK ? "" : "; \(archive.health)")
     }
 
     /// Pretty, key-sorted JSON.
