@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "SeededRandom", "Storage", "TestFixtures",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "SeededRandom", "Storage", "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -64,6 +64,7 @@ struct DemoCommand: ParsableCommand {
         print(tally.value.text)
         print("model       \(config.recipe.model)")
         print("journal     \(config.storage.journal) (eagle-edge results --journal \(config.storage.journal))")
+        print("images      \(config.storage.imagesDir) (rejected, unsure, not inspected; 1 good part in \(config.storage.auditEvery))")
     }
 
     /// Teaches the demo model on good synthetic parts unless the one there was taught on the

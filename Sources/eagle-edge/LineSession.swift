@@ -23,11 +23,14 @@ struct LineSession {
         let loaded: ExpertLoader.Loaded
         let journal: JournalRecorder
         let line: Line
+        // A directory that cannot be made leaves the archive degraded (logged, counted), never the line stopped.
+        let archive = ImageArchive(storage: config.storage, logger: config.logging.logger("archive"))
+        defer { archive.close() }
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
             journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal")),
                                       logger: logger.labeled("journal"))
-            line = try Line(config: config, expert: loaded, recorder: journal, logger: logger)
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }

@@ -152,6 +152,7 @@ final class DefaultConfigTests: XCTestCase {
                       journal /var/lib/eagle-edge/journal.sqlite
                       images /var/lib/eagle-edge/images
                       keep 30 days, at most 2048 MiB
+                      audit images of good parts: 1 in 100
             logging   \(line)
                       level info
             """)

@@ -37,4 +37,18 @@ final class DrawingTests: XCTestCase {
         XCTAssertEqual(try Heatmap.overlay([0, 1], on: image, range: 0...1, opacity: 0), image)
         XCTAssertThrowsError(try Heatmap.overlay([0], on: image, range: 0...1))
     }
+
+    func testOverlayInAnAreaStretchesTheMapThereOnly() throws {
+        let image = RGBImage(width: 6, height: 5, fill: 100)
+        let map = try FloatPlane(width: 2, height: 2, values: [1, 1, 1, 1])
+        let out = try Heatmap.overlay(map, on: image, in: Rect(x: 4, y: 1, width: 4, height: 2), range: 0...1, opacity: 0.5)
+        for y in 0..<5 {
+            for x in 0..<6 {
+                let inside = x >= 4 && (1...2).contains(y)
+                XCTAssertEqual(Array(out[x, y]), inside ? [114, 50, 50] : [100, 100, 100], "pixel \(x),\(y)")
+            }
+        }
+        XCTAssertEqual(try Heatmap.overlay(map, on: image, in: Rect(x: 7, y: 0, width: 2, height: 2), range: 0...1), image,
+                       "an area outside the image changes nothing")
+    }
 }

@@ -19,6 +19,7 @@ extension ApplianceConfig {
             ("storage", [
                 "journal \(storage.journal)", "images \(storage.imagesDir)",
                 "keep \(storage.keepDays) days, at most \(storage.maxDiskMB) MiB",
+                storage.auditEvery == 0 ? "audit images of good parts: none" : "audit images of good parts: 1 in \(storage.auditEvery)",
             ]),
             ("logging", ["level \(logging.level.rawValue)"]),
         ]

@@ -23,7 +23,7 @@ public struct LineHealth: Sendable, Equatable, Codable {
         }
     }
 
-    /// One component: `camera`, `expert` or `journal`.
+    /// One component: `camera`, `expert`, `journal` or `archive`.
     public struct Component: Sendable, Equatable, Codable {
         public var name: String
         public var state: State
@@ -44,8 +44,9 @@ public struct LineHealth: Sendable, Equatable, Codable {
     }
 
     /// The health of a line whose camera is in `camera`, whose last part's expert run failed
-    /// with `expertFailure` (nil when it succeeded), and whose journal reports `journalProblem`.
-    public init(camera: CaptureHealth, expertFailure: String?, journalProblem: String?) {
+    /// with `expertFailure` (nil when it succeeded), whose journal reports `journalProblem` and
+    /// whose image archive `archiveProblem` (nil: fine, or no archive).
+    public init(camera: CaptureHealth, expertFailure: String?, journalProblem: String?, archiveProblem: String? = nil) {
         let cameraState: State
         switch camera {
         case .starting, .streaming: cameraState = .ok
@@ -55,6 +56,7 @@ public struct LineHealth: Sendable, Equatable, Codable {
             Component(name: "camera", state: cameraState, detail: cameraState == .ok ? nil : camera.description),
             Component(name: "expert", state: expertFailure == nil ? .ok : .failed, detail: expertFailure),
             Component(name: "journal", state: journalProblem == nil ? .ok : .degraded, detail: journalProblem),
+            Component(name: "archive", state: archiveProblem == nil ? .ok : .degraded, detail: archiveProblem),
         ]
     }
 }

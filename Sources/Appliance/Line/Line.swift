@@ -16,18 +16,23 @@ import Synchronization
 /// 4. the decision (`decision.*`): pass, reject or unsure, or the fail-safe action when the
 ///    frame came too late (`decision.budget_ms`) or the expert failed;
 /// 5. the evidence: the suspect regions, in camera pixels;
-/// 6. the record goes to the journal first (``PartRecorder``), then to whoever observes the
-///    line (the demo's tally; the publishers read the journal).
+/// 6. the record goes to the journal first (``PartRecorder``), naming the images the archive
+///    will keep of it (``ImageArchive``: rejected, unsure and not-inspected parts, and an audit
+///    sample of good ones); then the frame and the anomaly map go to the archive's queue, which
+///    writes them on its own thread; then the record goes to whoever observes the line (the
+///    demo's tally; the publishers read the journal).
 ///
 /// Frames the expert cannot take in time are dropped on purpose by the capture hand-off (it
 /// keeps only the newest) and counted there with driver gaps and corrupt frames; a frame taken
-/// too late becomes a part "not inspected (over budget)". Nothing is dropped silently.
+/// too late becomes a part "not inspected (over budget)". Nothing is dropped silently. The
+/// line never waits for the disk: a full archive queue drops images, not parts.
 public final class Line: Sendable {
     public let config: ApplianceConfig
     let expert: PatchCoreExpert
     let modelID: String
     let capture: CaptureLoop
     let recorder: (any PartRecorder)?
+    let archive: ImageArchive?
     let logger: Logger
     private let finder = SuspectRegionFinder()
     private let state: Mutex<State>
@@ -56,12 +61,14 @@ public final class Line: Sendable {
     /// A line over the configured source (or `capture`, for tests) and the loaded expert.
     /// - Parameters:
     ///   - recorder: the journal; nil keeps records in memory only (counters, observers).
+    ///   - archive: where images of parts are kept; nil keeps none. Its owner closes it.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
-                capture: CaptureLoop? = nil, logger: Logger) throws {
+                archive: ImageArchive? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
+        self.archive = archive
         self.logger = logger
         do {
             // Every change of the camera's state goes into the journal (called on the capture
@@ -80,7 +87,8 @@ public final class Line: Sendable {
 
     /// Runs the line on the calling thread until `limits` are reached, ``stop()`` is called or
     /// the source ends; then stops capture and waits (up to 1.5 s) for the journal to commit
-    /// every record. `observe` sees each part and the frame it was decided on, on this thread.
+    /// every record and (up to 3 s) for the archive to write the images queued. `observe` sees
+    /// each part and the frame it was decided on, on this thread.
     @discardableResult
     public func run(limits: RunLimits = RunLimits(),
                     observe: ((Part, CapturedFrame?) -> Void)? = nil) -> LineStatus {
@@ -113,13 +121,21 @@ public final class Line: Sendable {
                 if capture.waitUntilFinished(timeout: 0) { break } // the source ended
                 continue
             }
-            let part = inspect(frame, id: takeID())
+            let (decided, heatmap) = inspect(frame, id: takeID())
+            // 6. The record names its images before the journal takes it; the archive's queue
+            //    then takes the frame (never waited for), and the observers the record.
+            var part = decided
+            part.images = archive?.plan(part) ?? ArchivedImages()
             record(part)
+            archive?.submit(part, frame: frame.image, heatmap: heatmap)
             observe?(part, frame)
         }
         capture.stop()
         if let recorder, !recorder.flush(timeout: 1.5) {
             logger.error("journal did not commit every part before the line stopped")
+        }
+        if let archive, !archive.flush(timeout: 3) {
+            logger.warning("archive did not write every queued image before the line stopped")
         }
         let final = status
         let stopFields = ["parts": "\(final.counters.parts)", "uptime_s": String(format: "%.1f", final.uptime)]
@@ -152,6 +168,7 @@ public final class Line: Sendable {
         let cpu = ResourceUsage.cpuSeconds()
         let resident = ResourceUsage.residentMiB(), peak = ResourceUsage.peakResidentMiB()
         let journalProblem = recorder?.problem
+        let archived = archive?.status
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
@@ -163,14 +180,18 @@ public final class Line: Sendable {
                               partsPerSecond: s.recent.perSecond(now: now),
                               recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
                               resources: resources,
-                              health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem))
+                              health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
+                                                 archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" }),
+                              archive: archived)
         }
     }
 
     // MARK: - One frame, one part
 
-    /// The part record of one captured frame: the steps of the type's description, in order.
-    func inspect(_ captured: CapturedFrame, id: PartID) -> Part {
+    /// The part record of one captured frame, the steps of the type's description in order,
+    /// and the expert's anomaly map placed on the frame (for the archive's overlay; nil when
+    /// the expert failed).
+    func inspect(_ captured: CapturedFrame, id: PartID) -> (part: Part, heatmap: PartHeatmap?) {
         let frame = captured.frame
         let decision = state.withLock { $0.decision }
         let rule = decision.rule
@@ -199,18 +220,19 @@ public final class Line: Sendable {
             state.withLock { $0.expertFailure = nil }
             timings.expertMs = Self.milliseconds(from: clock, to: decided)
             timings.totalMs = Self.milliseconds(from: frame.timestamp, to: decided)
+            let heatmap = PartHeatmap(result, model: expert.model, roi: roi)
             // 4. The decision: a verdict that comes after the budget is worth nothing at the actuator.
             if let total = timings.totalMs, total > Double(decision.budgetMs) {
-                return part(rule.notInspected(because: .overBudget), result: result)
+                return (part(rule.notInspected(because: .overBudget), result: result), heatmap)
             }
             let outcome = rule.decide(normalizedScore: result.normalizedScore)
             // 5. The evidence, for reject and unsure verdicts.
             let boxes = outcome.verdict == .pass ? [] : suspectBoxes(result, roi: roi, region: region)
-            return part(outcome, result: result, boxes: boxes)
+            return (part(outcome, result: result, boxes: boxes), heatmap)
         } catch {
             noteFailure("\(error)")
             timings.totalMs = Self.milliseconds(from: frame.timestamp, to: MonotonicClock.now())
-            return part(rule.notInspected(because: .expertFailed))
+            return (part(rule.notInspected(because: .expertFailed)), nil)
         }
     }
 

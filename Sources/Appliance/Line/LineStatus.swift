@@ -17,6 +17,8 @@ public struct LineStatus: Sendable {
     public var resources: Resources
     /// Each component's state and the overall one.
     public var health: LineHealth
+    /// The image archive's counters and health; nil when the line keeps no images.
+    public var archive: ArchiveStatus?
 
     /// CPU and memory of the whole process.
     public struct Resources: Sendable, Equatable, Codable {
@@ -39,10 +41,24 @@ public struct LineStatus: Sendable {
     public var statusLine: String {
         let c = counters
         let drops = c.drops.filter { $0.count > 0 }.map { "\($0.cause) \($0.count)" }
-        return String(format: "%6.1f s  %5.1f parts/s  p99 %@ ms  ", uptime, partsPerSecond, recentP99Ms.map { String(format: "%.1f", $0) } ?? "-")
-            + "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
-            + (c.notInspectedTotal > 0 ? "  not inspected \(c.notInspectedTotal)" : "")
-            + "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
-            + (health.overall == .ok ? "" : "  \(health.overall.rawValue.uppercased()): \(health.problems)")
+        // Built in parts: one long sum of strings is past Swift 6.0's type checker.
+        let p99: String = recentP99Ms.map { String(format: "%.1f", $0) } ?? "-"
+        var line: String = String(format: "%6.1f s  %5.1f parts/s  p99 %@ ms  ", uptime, partsPerSecond, p99)
+        line += "pass \(c.passed)  reject \(c.rejected)  unsure \(c.unsure)"
+        if c.notInspectedTotal > 0 { line += "  not inspected \(c.notInspectedTotal)" }
+        line += "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
+        if let archive { line += Self.archiveText(archive) }
+        if health.overall != .ok { line += "  \(health.overall.rawValue.uppercased()): \(health.problems)" }
+        return line
+    }
+
+    /// Images kept, and the archive's trouble when there is some.
+    private static func archiveText(_ archive: ArchiveStatus) -> String {
+        let c = archive.counters
+        var text = "  archived \(c.written)"
+        if c.dropped > 0 { text += ", dropped \(c.dropped)" }
+        if c.failed > 0 { text += ", failed \(c.failed)" }
+        if !archive.isOK { text += "  archive \(archive.health)" }
+        return text
     }
 }

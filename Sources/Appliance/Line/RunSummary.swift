@@ -46,6 +46,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
             commitMsPerPart = (end.commitSeconds - start.commitSeconds) * 1000 / parts
         }
     }
+    /// The image archive's counters and health at the end; nil when the line kept no images.
+    public var archive: ArchiveStatus?
 
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
@@ -73,6 +75,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         let l = status.latency
         latencyMs = Latency(p50: l.percentile(0.5), p90: l.percentile(0.9), p99: l.percentile(0.99), max: l.maximum, mean: l.mean)
         resources = status.resources
+        archive = status.archive
     }
 
     /// A few lines for people.
@@ -91,7 +94,14 @@ public struct RunSummary: Sendable, Equatable, Codable {
             journal.map { String(format: "journal     %d parts in %d batches: %.0f bytes and %.3f ms per part", $0.committedParts, $0.batches, $0.bytesPerPart, $0.commitMsPerPart) } ?? "journal     none",
             String(format: "process     CPU %.0f %% of one core; ", resources.cpuPercent)
                 + "RSS \(mib(resources.residentMiB)) MiB now, \(mib(resources.residentAtOneMinuteMiB)) at 1 min, peak \(mib(resources.peakResidentMiB))",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (archive.map { "\n" + Self.archiveText($0) } ?? "")
+    }
+
+    private static func archiveText(_ archive: ArchiveStatus) -> String {
+        let c = archive.counters
+        return String(format: "archive     %llu parts kept (%.1f MiB), dropped %llu, failed %llu, pruned %llu files",
+                      c.written, Double(c.bytesWritten) / 1_048_576, c.dropped, c.failed, c.pruned)
+            + (archive.isOK ? "" : "; \(archive.health)")
     }
 
     /// Pretty, key-sorted JSON.

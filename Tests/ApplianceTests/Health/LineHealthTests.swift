@@ -14,6 +14,8 @@ final class LineHealthTests: XCTestCase {
         XCTAssertEqual(blind.overall, .failed)
         XCTAssertEqual(blind.problems, "camera failed (camera_lost (ENODEV)), journal degraded (disk full)")
         XCTAssertEqual(LineHealth(camera: .starting, expertFailure: "bad model", journalProblem: nil).components.map(\.state),
-                       [.ok, .failed, .ok])
+                       [.ok, .failed, .ok, .ok])
+        XCTAssertEqual(LineHealth(camera: .streaming, expertFailure: nil, journalProblem: nil, archiveProblem: "disk full").overall,
+                       .degraded, "a line that cannot keep images still decides")
     }
 }
