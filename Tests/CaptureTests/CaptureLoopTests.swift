@@ -44,6 +44,23 @@ final class CaptureLoopTests: XCTestCase {
         XCTAssertEqual(loop.health, .stopped)
     }
 
+    /// `top -H` and /proc tell the capture thread apart from the others.
+    func testTheCaptureThreadIsNamed() throws {
+        let script = Script([.open] + (0..<3).map { .frame(UInt32($0)) } + [.end])
+        let gate = DispatchSemaphore(value: 0)
+        let loop = try CaptureLoop(policy: fast, logger: CollectingSink().logger()) {
+            GatedSource(ScriptedSource(script), gate: gate)
+        }
+        addTeardownBlock { loop.stop() }
+        loop.start()
+        usleep(100_000) // the thread waits at the gate for its first frame
+        let names = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").compactMap {
+            try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        XCTAssertTrue(names.contains("capture"), "threads: \(names)")
+        for _ in 0..<4 { gate.signal() }
+    }
+
     func testAConsumerThatKeepsUpGetsEveryFrameInOrder() throws {
         let script = Script([.open] + (0..<20).map { .frame(UInt32($0)) } + [.end])
         let gate = DispatchSemaphore(value: 0)

@@ -75,8 +75,12 @@ public final class CaptureLoop: @unchecked Sendable {
         }
         guard first else { return }
         logger.info("capture starting")
-        let thread = Thread { [self] in run() }
-        thread.name = "capture"
+        let thread = Thread { [self] in
+            // Named from inside: only then does Foundation give the name to the kernel thread
+            // (`top -H`, /proc/PID/task/*/comm), not when it is set before `start()`.
+            Thread.current.name = "capture"
+            run()
+        }
         thread.start()
     }
 
