@@ -100,7 +100,10 @@ let package = Package(
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["eagle-edge", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
