@@ -79,8 +79,12 @@ let package = Package(
         ),
 
         // MARK: tests
-        // Fixtures several test targets share (a tiny expert); built only for the tests.
-        .target(name: "TestFixtures", dependencies: ["Imaging", "PatchCore", "SeededRandom"], path: "Tests/Fixtures"),
+        // Fixtures several test targets share (a tiny expert; the virtual board's camera loopback
+        // and the real images filmed through it); built only for the tests.
+        .target(
+            name: "TestFixtures", dependencies: ["Capture", "CEagleShims", "CV4L2", "Imaging", "PatchCore", "SeededRandom"],
+            path: "Tests/Fixtures"
+        ),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CEagleKernels", "SeededRandom"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "SeededRandom"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
@@ -95,8 +99,11 @@ let package = Package(
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
-        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["eagle-edge", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: x86-64 natively with the host's Swift, the capture tests inside the
-# virtual board (QEMU guest with vivid), then aarch64 cross-built with Debian 13's Swift 6.0.3
+# The whole test suite: x86-64 natively with the host's Swift, the capture and line tests inside
+# the virtual board (QEMU guest with vivid), then aarch64 cross-built with Debian 13's Swift 6.0.3
 # and run under qemu-user. Installs what it needs. Exits non-zero if any fails; the last line
 # totals all three. The guest-only tests are skipped outside the guest, not counted twice; the
 # opt-in kernel benchmarks and int8 fidelity diagnostics (they print, never assert) are skipped.
@@ -39,26 +39,26 @@ fi
 echo "[x86-64] build $((SECONDS - start)) s"
 start=$SECONDS
 set +e
-swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
+swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
 x86_status=${PIPESTATUS[0]}
 set -e
 echo "[x86-64] tests $((SECONDS - start)) s, exit status $x86_status"
 x86_summary=$(summary "$logs/x86.log")
 
-# The capture tests that need real kernel drivers (vivid) run inside the virtual board: a QEMU
-# guest sharing this machine's root read-only (Board/virtual/README.md). They use the x86-64
-# test binary built above.
+# The tests that need real kernel drivers (vivid) run inside the virtual board: a QEMU guest
+# sharing this machine's root read-only (Board/virtual/README.md). They use the x86-64 test
+# binary built above, in one boot: the XCTest runner takes a comma-separated list of classes.
 start=$SECONDS
 set +e
 "$root/Board/virtual/run.sh" --timeout 1200 -- "$root/.build/release/EagleEdgePackageTests.xctest" \
-    CaptureTests.VirtualBoardCaptureTests 2>&1 | tee "$logs/guest.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?|virtual-board|Executed"
+    CaptureTests.VirtualBoardCaptureTests,CommandLineTests.VirtualBoardLineTests 2>&1 | tee "$logs/guest.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?|virtual-board|Executed"
 guest_status=${PIPESTATUS[0]}
 set -e
 echo "[virtual board] $((SECONDS - start)) s, exit status $guest_status"
 guest_summary=$(summary "$logs/guest.log")
 
 set +e
-"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/arm64.log"
+"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/arm64.log"
 arm_status=${PIPESTATUS[0]}
 set -e
 arm_summary=$(summary "$logs/arm64.log")

@@ -2,6 +2,7 @@ import EagleLog
 import Foundation
 import Glibc
 import Imaging
+import TestFixtures
 import XCTest
 @testable import Capture
 

@@ -1,4 +1,5 @@
 import Imaging
+import TestFixtures
 import XCTest
 @testable import Capture
 

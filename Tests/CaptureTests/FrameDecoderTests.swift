@@ -1,5 +1,6 @@
 import Imaging
 import SeededRandom
+import TestFixtures
 import XCTest
 @testable import Capture
 

@@ -1,8 +1,8 @@
-import CV4L2
 import EagleLog
 import Foundation
 import Glibc
 import Imaging
+import TestFixtures
 import XCTest
 @testable import Capture
 
@@ -17,43 +17,19 @@ import XCTest
 ///
 /// Skipped unless `EAGLE_VIRTUAL_BOARD=1`; on the board a missing device is a failure.
 final class VirtualBoardCaptureTests: XCTestCase {
-    private var capturePath = "/dev/video0"
-    private var outputPath = "/dev/video1"
-    private static let defaultVividParameters =
-        "n_devs=1 node_types=0x101 input_types=0x3 output_types=0x1 no_error_inj=1 ccs_cap_mode=0 ccs_out_mode=0"
+    private var board = VirtualBoard(capturePath: "/dev/video0", outputPath: "/dev/video1")
+    private var capturePath: String { board.capturePath }
+    private var outputPath: String { board.outputPath }
     private let fast = RecoveryPolicy(initialDelay: 0.1, maximumDelay: 1, multiplier: 2)
 
     override func setUpWithError() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard environment["EAGLE_VIRTUAL_BOARD"] == "1" else {
-            throw XCTSkip("not on the virtual board (set EAGLE_VIRTUAL_BOARD=1 inside Board/virtual/run.sh)")
-        }
-        capturePath = environment["EAGLE_VIVID_CAPTURE"] ?? capturePath
-        outputPath = environment["EAGLE_VIVID_OUTPUT"] ?? outputPath
-        for path in [capturePath, outputPath] where !FileManager.default.fileExists(atPath: path) {
-            XCTFail("\(path) is missing: is vivid loaded (\(Self.defaultVividParameters))?")
-            throw CaptureError.misconfigured("no vivid")
-        }
-        try prepareCapture()
-    }
-
-    /// Input 0 (HDMI) at the first DV timings, as the output will be: loopback needs both equal.
-    private func prepareCapture() throws {
-        let capture = try V4L2Device(path: capturePath, access: .direct)
-        try capture.selectInput(0)
-        _ = try capture.selectFirstDVTimings()
+        guard let board = try VirtualBoard.prepared() else { throw XCTSkip(VirtualBoard.notHere) }
+        self.board = board
     }
 
     private func settings(controls: [String: Int] = ["loop_video": 1, "osd_text_mode": 2]) -> CaptureSettings {
         CaptureSettings(source: .v4l2, device: capturePath, format: .yuyv, width: 640, height: 480, fps: 30,
                         buffers: 4, timeoutMs: 2000, controls: controls)
-    }
-
-    /// Four real images (MVTec bottles, KolektorSDD) as YUYV frames of `width` x `height`.
-    private func scenes(width: Int, height: Int) throws -> [[UInt8]] {
-        let files = ["mvtec_ad/bottle/test/good/000.png", "mvtec_ad/bottle/test/broken_large/000.png",
-                     "mvtec_ad/bottle/test/contamination/000.png", "kolektorsdd/kos01/Part0.jpg"]
-        return try files.map { try yuyv(from: ImageFile.readRGB(SharedData.path($0)).resized(width: width, height: height, filter: .area)) }
     }
 
     /// Which sent scene `data` is, byte for byte; nil for anything else (vivid's test pattern).
@@ -75,7 +51,7 @@ final class VirtualBoardCaptureTests: XCTestCase {
 
     func testLoopbackFramesArriveByteIdenticalInOrderAndOnTime() throws {
         let (width, height) = (640, 480)
-        let sent = try scenes(width: width, height: height)
+        let sent = try LoopbackScenes.frames(width: width, height: height)
         let writer = try VividOutput(path: outputPath, frames: sent)
         addTeardownBlock { writer.close() }
         try writer.start()
@@ -181,7 +157,7 @@ final class VirtualBoardCaptureTests: XCTestCase {
     }
 
     func testClosingTheOutputMidStreamNeverKillsTheLoop() throws {
-        let sent = try scenes(width: 640, height: 480)
+        let sent = try LoopbackScenes.frames(width: 640, height: 480)
         var writer = try VividOutput(path: outputPath, frames: sent)
         try writer.start()
         let health = Recorder<CaptureHealth>()
@@ -213,8 +189,7 @@ final class VirtualBoardCaptureTests: XCTestCase {
         var settings = settings(controls: [:])
         settings.timeoutMs = 1000
         // The stable name when udev made one, as the appliance would be configured.
-        let byPath = "/dev/v4l/by-path/platform-vivid.0-video-index0"
-        if FileManager.default.fileExists(atPath: byPath) { settings.device = byPath }
+        if FileManager.default.fileExists(atPath: VirtualBoard.captureByPath) { settings.device = VirtualBoard.captureByPath }
         let loop = try CaptureLoop(settings: settings, policy: fast, logger: sink.logger(), onHealthChange: { health.append($0) })
         addTeardownBlock { loop.stop() }
         loop.start()
@@ -222,20 +197,13 @@ final class VirtualBoardCaptureTests: XCTestCase {
 
         // The loop holds the node open, so the module is busy: unbind the device first, as a
         // USB unplug would, then the module can go.
-        let unbind = "/sys/bus/platform/drivers/vivid/unbind"
-        if FileManager.default.fileExists(atPath: unbind) {
-            try Data("vivid.0".utf8).write(to: URL(fileURLWithPath: unbind))
-        }
+        try board.unbindVivid()
         XCTAssertTrue(eventually(within: 10) { loop.health.name == "camera_lost" }, "\(loop.health)")
         // The retries wait for the loop to close the node.
-        var removed = try shell("\(modprobeCommand()) -r vivid")
-        for _ in 0..<20 where removed.status != 0 {
-            usleep(250_000)
-            removed = try shell("\(modprobeCommand()) -r vivid")
-        }
+        let removed = try board.removeVivid()
         XCTAssertEqual(removed.status, 0, "removing vivid: \(removed.output)")
         usleep(500_000) // several reopen attempts against a missing node
-        let loaded = try shell("\(modprobeCommand()) vivid \(vividParameters)")
+        let loaded = try board.loadVivid()
         XCTAssertEqual(loaded.status, 0, loaded.output)
         XCTAssertTrue(eventually(within: 20) { loop.health == .streaming }, "\(loop.health)\n\(sink.lines.joined(separator: "\n"))")
         XCTAssertNotNil(loop.nextFrame(timeout: 10))
@@ -247,7 +215,7 @@ final class VirtualBoardCaptureTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(loop.counters.reopened, 1)
         print("virtual-board unplug: \(health.values.map(\.description).joined(separator: " -> ")), counters \(loop.counters)")
         loop.stop()
-        try prepareCapture() // the reloaded driver is back at its default timings
+        try board.prepareCapture() // the reloaded driver is back at its default timings
     }
 
     func testCamerasCommandListsVivid() throws {
@@ -269,26 +237,6 @@ final class VirtualBoardCaptureTests: XCTestCase {
     }
 
     // MARK: - Processes
-
-    private var vividParameters: String {
-        ProcessInfo.processInfo.environment["EAGLE_VIVID_PARAMS"] ?? Self.defaultVividParameters
-    }
-
-    /// `modprobe`, pointed at the guest kernel's module tree when the root filesystem (the
-    /// host's) has none: `EAGLE_VIRTUAL_MODULES`, or the board's kernel cache.
-    private func modprobeCommand() -> String {
-        var release = utsname()
-        uname(&release)
-        let kernel = withUnsafeBytes(of: release.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if FileManager.default.fileExists(atPath: "/lib/modules/\(kernel)/modules.dep") { return "modprobe" }
-        let root = ProcessInfo.processInfo.environment["EAGLE_VIRTUAL_MODULES"]
-            ?? "/var/cache/eagle-edge/virtual/kernel-\(kernel)/root"
-        return "modprobe -d \(root)"
-    }
-
-    private func shell(_ command: String) throws -> (status: Int32, output: String) {
-        try run(URL(fileURLWithPath: "/bin/sh"), ["-c", command + " 2>&1"])
-    }
 
     /// Runs `executable`, returning its status and stdout (read before waiting, so a long
     /// listing never blocks on a full pipe); stderr goes to ours.

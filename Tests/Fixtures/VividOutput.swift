@@ -1,31 +1,12 @@
+import Capture
 import CEagleShims
 import CV4L2
 import Foundation
 import Glibc
-@testable import Capture
-
-extension V4L2Device {
-    /// Selects the device's first DV timings (vivid: 640x480p59.94) on an HDMI input or
-    /// output; returns the frame size they define. Loopback needs equal timings on both ends.
-    func selectFirstDVTimings() throws -> (width: Int, height: Int) {
-        var enumeration = v4l2_enum_dv_timings()
-        enumeration.index = 0
-        try ioctl(EAGLE_VIDIOC_ENUM_DV_TIMINGS, "VIDIOC_ENUM_DV_TIMINGS", &enumeration)
-        var timings = enumeration.timings
-        try ioctl(EAGLE_VIDIOC_S_DV_TIMINGS, "VIDIOC_S_DV_TIMINGS", &timings)
-        return (Int(timings.bt.width), Int(timings.bt.height))
-    }
-
-    /// Selects input `index` of a capture node.
-    func selectInput(_ index: Int32) throws {
-        var input = index
-        try ioctl(EAGLE_VIDIOC_S_INPUT, "VIDIOC_S_INPUT", &input)
-    }
-}
 
 /// Streams YUYV frames into vivid's video output, round and round, from its own thread: the
 /// "scene" the virtual board's camera sees when vivid loops output to capture.
-final class VividOutput: @unchecked Sendable {
+public final class VividOutput: @unchecked Sendable {
     // After `start` only the writer thread touches `device` and `buffers`, until `close` has
     // joined it.
     private let device: V4L2Device
@@ -42,7 +23,7 @@ final class VividOutput: @unchecked Sendable {
     private var failure: String?
 
     /// Opens `path`, sets the first DV timings and YUYV at their size, maps 4 buffers.
-    init(path: String, frames: [[UInt8]]) throws {
+    public init(path: String, frames: [[UInt8]]) throws {
         device = try V4L2Device(path: path, access: .direct)
         guard try device.capabilities().isVideoOutput else {
             throw CaptureError.notACaptureDevice(path: path, reason: "not a video output")
@@ -81,24 +62,24 @@ final class VividOutput: @unchecked Sendable {
     deinit { close() }
 
     /// The frame size of the DV timings.
-    var size: (width: Int, height: Int) { (width, height) }
+    public var size: (width: Int, height: Int) { (width, height) }
 
     /// Frames queued so far.
-    var written: Int {
+    public var written: Int {
         lock.lock()
         defer { lock.unlock() }
         return writtenCount
     }
 
     /// Why the writer thread stopped early, if it did.
-    var error: String? {
+    public var error: String? {
         lock.lock()
         defer { lock.unlock() }
         return failure
     }
 
     /// Queues every buffer, starts streaming and keeps the queue full from a thread.
-    func start() throws {
+    public func start() throws {
         var next = 0
         for index in buffers.indices {
             try queue(index, frame: next)
@@ -121,7 +102,7 @@ final class VividOutput: @unchecked Sendable {
                     var buffer = outputBuffer(0)
                     if eagle_v4l2_ioctl(device.descriptor, EAGLE_VIDIOC_DQBUF, &buffer) != 0 {
                         if errno == EAGAIN { continue }
-                        throw SystemCallError.current("VIDIOC_DQBUF (output)", path: device.path)
+                        throw SystemCallError(operation: "VIDIOC_DQBUF (output)", path: device.path, code: errno)
                     }
                     try queue(Int(buffer.index), frame: frame)
                     frame += 1
@@ -135,7 +116,7 @@ final class VividOutput: @unchecked Sendable {
     }
 
     /// Stops streaming and closes the node. Idempotent.
-    func close() {
+    public func close() {
         guard device.descriptor >= 0 else { return }
         if streaming {
             stop.signal()
