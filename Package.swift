@@ -59,6 +59,8 @@ let package = Package(
 
         // MARK: adapters
         .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "SeededRandom"]),
+        // MQTT to plant SCADA: a typed libmosquitto client and the published payloads.
+        .target(name: "Publish", dependencies: ["CMosquitto", "EagleLog", "Inspection"]),
 
         // MARK: app
         .target(
@@ -95,6 +97,7 @@ let package = Package(
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
         .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
     ],
