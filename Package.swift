@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Storage",
+                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "SeededRandom", "Storage", "TestFixtures",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "Publish", "SeededRandom", "Storage", "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
