@@ -23,9 +23,15 @@ struct LineSession {
         let loaded: ExpertLoader.Loaded
         let journal: JournalRecorder
         let line: Line
+        let publisher: OutboxPublisher?
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
-            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal")),
+            publisher = config.mqtt.enabled
+                ? try OutboxPublisher(config: config, version: EagleEdgeVersion.string, modelID: loaded.modelID, logger: logger.labeled("mqtt"))
+                : nil
+            // Each commit wakes the publisher: nothing is published before it is journalled.
+            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal"),
+                                                                onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, logger: logger)
         } catch {
@@ -42,6 +48,7 @@ struct LineSession {
         let status = LiveStatus(logger: logger) { line.status }
         let systemd = SystemdNotifier()
         let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
+        publisher?.start()
         status.start()
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
@@ -51,6 +58,7 @@ struct LineSession {
         status.stop()
         retention.stop()
         journal.writer.close()
+        publisher?.stop()
         hangUp.restore()
         signals.restore()
         let summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
