@@ -44,14 +44,22 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
             let number = errno
             return String(cString: strerror(number))
         }
-        return String(cString: mosquitto_strerror(code))
+        return sentence(mosquitto_strerror(code))
+    }
+
+    /// libmosquitto's text without its final period: it ends up mid-sentence in our messages.
+    private static func sentence(_ text: UnsafePointer<CChar>?) -> String {
+        guard let text else { return "unknown error" }
+        var sentence = String(cString: text)
+        while sentence.hasSuffix(".") { sentence.removeLast() }
+        return sentence
     }
 
     /// The sentence for a refused CONNACK: a reason code under MQTT 5, a return code under 3.1.1.
     static func describeConnack(_ code: Int32, version: MQTTProtocolVersion) -> String {
         switch version {
-        case .v5: String(cString: mosquitto_reason_string(code))
-        case .v311: String(cString: mosquitto_connack_string(code))
+        case .v5: sentence(mosquitto_reason_string(code))
+        case .v311: sentence(mosquitto_connack_string(code))
         }
     }
 }
