@@ -59,12 +59,14 @@ let package = Package(
 
         // MARK: adapters
         .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "SeededRandom"]),
+        // MQTT to plant SCADA: a typed libmosquitto client and the published payloads.
+        .target(name: "Publish", dependencies: ["CMosquitto", "EagleLog", "Inspection"]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Storage",
+                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -92,13 +94,15 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "SeededRandom", "Storage", "TestFixtures",
+                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom", "Storage",
+                "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
             name: "CommandLineTests",

@@ -26,9 +26,15 @@ struct LineSession {
         // A directory that cannot be made leaves the archive degraded (logged, counted), never the line stopped.
         let archive = ImageArchive(storage: config.storage, logger: config.logging.logger("archive"))
         defer { archive.close() }
+        let publisher: OutboxPublisher?
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
-            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal")),
+            publisher = config.mqtt.enabled
+                ? try OutboxPublisher(config: config, version: EagleEdgeVersion.string, modelID: loaded.modelID, logger: logger.labeled("mqtt"))
+                : nil
+            // Each commit wakes the publisher: nothing is published before it is journalled.
+            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal"),
+                                                                onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
         } catch {
@@ -46,6 +52,7 @@ struct LineSession {
         let status = LiveStatus(logger: logger) { line.status }
         let systemd = SystemdNotifier()
         let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
+        publisher?.start()
         status.start()
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
@@ -55,6 +62,7 @@ struct LineSession {
         status.stop()
         retention.stop()
         journal.writer.close()
+        publisher?.stop()
         let journalCost = RunSummary.JournalCost(from: journalAtStart, to: journal.writer.counters)
         hangUp.restore()
         signals.restore()

@@ -123,7 +123,7 @@ final class DefaultConfigTests: XCTestCase {
     func testSummaryOfTheDefaults() {
         let line = "in effect (the line: eagle-edge run)"
         XCTAssertEqual(ApplianceConfig().summary, """
-            line      reserved for MQTT publishing (topics and results), not built yet
+            line      in effect (MQTT topics and payloads)
                       demo-line, station station-1
             camera    \(line)
                       synthetic, 640x480 at 30 fps
@@ -139,9 +139,9 @@ final class DefaultConfigTests: XCTestCase {
                       disabled, pulse 50 ms, 500 ms after capture
                       output pinctrl-rp1/GPIO17
                       photo-eye none, encoder none
-            mqtt      reserved for MQTT publishing, not built yet
+            mqtt      in effect (MQTT publishing: eagle-edge run)
                       disabled, localhost:1883 without TLS
-                      client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s
+                      MQTT 5, client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s
                       user none, password not set
                       spool at most 64 MiB
             mllm      reserved for the MLLM explainer, not built yet

@@ -23,13 +23,13 @@ public struct ConfigSection: Sendable, Equatable {
 
     /// Every section, in the order of the shipped file.
     public static let all: [ConfigSection] = [
-        ConfigSection(name: "line", use: .reserved(for: "MQTT publishing (topics and results)")),
+        ConfigSection(name: "line", use: .inEffect(by: "MQTT topics and payloads")),
         ConfigSection(name: "camera", use: .inEffect(by: line)),
         ConfigSection(name: "recipe", use: .inEffect(by: line)),
         ConfigSection(name: "expert", use: .inEffect(by: line)),
         ConfigSection(name: "decision", use: .inEffect(by: line)),
         ConfigSection(name: "reject", use: .reserved(for: "the GPIO reject actuator")),
-        ConfigSection(name: "mqtt", use: .reserved(for: "MQTT publishing")),
+        ConfigSection(name: "mqtt", use: .inEffect(by: "MQTT publishing: eagle-edge run")),
         ConfigSection(name: "mllm", use: .reserved(for: "the MLLM explainer")),
         ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),
         ConfigSection(name: "logging", use: .inEffect(by: line)),

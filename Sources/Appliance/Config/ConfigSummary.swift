@@ -77,7 +77,8 @@ extension ApplianceConfig {
         [
             "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)"
                 + (mqtt.tls.caFile.map { " with TLS (CA \($0))" } ?? " without TLS"),
-            "client id \(mqttClientID), topics \(mqtt.topicPrefix)/..., qos \(mqtt.qos), keepalive \(mqtt.keepaliveS) s",
+            "MQTT \(mqtt.protocolVersion.rawValue), client id \(mqttClientID), topics \(mqtt.topicPrefix)/..., qos \(mqtt.qos),"
+                + " keepalive \(mqtt.keepaliveS) s",
             "user \(mqtt.username ?? "none"), password \(Self.describe(mqtt.password))",
             "spool at most \(mqtt.spoolMaxMB) MiB",
         ]

@@ -13,6 +13,12 @@ public struct MQTTConfig: Sendable, Equatable {
         }
     }
 
+    /// The MQTT protocol spoken (`mqtt.protocol_version`).
+    public enum ProtocolVersion: String, Sendable, Equatable, CaseIterable {
+        case v5 = "5"
+        case v311 = "3.1.1"
+    }
+
     /// Whether to connect and publish at all.
     public var enabled: Bool
     /// Broker host name or address.
@@ -26,6 +32,8 @@ public struct MQTTConfig: Sendable, Equatable {
     public var topicPrefix: String
     /// Keep-alive interval, in seconds.
     public var keepaliveS: Int
+    /// MQTT 5 unless a broker or the plant's tools need 3.1.1.
+    public var protocolVersion: ProtocolVersion
     /// QoS of result messages, 0...2.
     public var qos: Int
     /// User name for the broker; nil connects anonymously.
@@ -45,6 +53,7 @@ public struct MQTTConfig: Sendable, Equatable {
         clientID: String? = nil,
         topicPrefix: String = "eagle-edge",
         keepaliveS: Int = 30,
+        protocolVersion: ProtocolVersion = .v5,
         qos: Int = 1,
         username: String? = nil,
         password: Secret? = nil,
@@ -57,6 +66,7 @@ public struct MQTTConfig: Sendable, Equatable {
         self.clientID = clientID
         self.topicPrefix = topicPrefix
         self.keepaliveS = keepaliveS
+        self.protocolVersion = protocolVersion
         self.qos = qos
         self.username = username
         self.password = password
@@ -78,6 +88,7 @@ extension MQTTConfig {
             }),
             topicPrefix: section.value("topic_prefix", default: defaults.topicPrefix, .topicPrefix),
             keepaliveS: section.value("keepalive_s", default: defaults.keepaliveS, .integer(in: 1...65_535)),
+            protocolVersion: section.value("protocol_version", default: defaults.protocolVersion, .choice),
             qos: section.value("qos", default: defaults.qos, .integer(in: 0...2)),
             username: section.optional("username", .text),
             password: section.secret("password"),

@@ -74,6 +74,10 @@ public final class Journal {
             let row = try statement("""
                 SELECT max(value, coalesce((SELECT max(id) FROM parts), 0)) FROM meta WHERE key = '\(JournalSchema.Meta.partIDHighWater)'
                 """)
+            // Reset at once: a cached statement left on its row keeps a read transaction open,
+            // and once another connection (the publisher) commits, this connection's next write
+            // fails with "database is locked" for as long as that stale snapshot stays open.
+            defer { try? row.reset() }
             guard try row.step() else { throw JournalRowError(table: "meta", id: 0, problem: "the part id high-water mark is missing") }
             return PartID(rawValue: row.int(0) + 1)
         }

@@ -9,8 +9,9 @@ extension Journal {
         try guarded {
             let rows = try statement(sql)
             try rows.bind(parameters)
+            // Reset even when `body` throws: an unfinished cached statement holds a read open.
+            defer { try? rows.reset() }
             while try rows.step() { try body(PartRow.part(from: rows, decoder: decoder)) }
-            try rows.reset()
         }
     }
 

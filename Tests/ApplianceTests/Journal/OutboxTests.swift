@@ -33,6 +33,20 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(try journal.pendingCount(), 5)
     }
 
+    /// The writer asks for the next part id, then the publisher's own connection marks messages
+    /// delivered: the writer's next commit must still go through (no read left open on it).
+    func testAPublisherConnectionDoesNotLockTheWriterOut() throws {
+        let path = try journalDirectory().appendingPathComponent("journal.sqlite").path
+        let writer = try Journal(path: path)
+        try writer.append(SampleParts.parts(1...2), outbox: [.part])
+        XCTAssertEqual(try writer.nextPartID(), PartID(rawValue: 3))
+        XCTAssertEqual(try writer.parts().count, 2)
+        let publisher = try Journal(path: path)
+        XCTAssertEqual(try publisher.markDelivered([1]), 1)
+        XCTAssertNoThrow(try writer.append(SampleParts.parts(3...3), outbox: [.part]))
+        XCTAssertEqual(try publisher.pendingCount(), 2)
+    }
+
     func testDeliveredMessagesLeaveTheQueueOnce() throws {
         let journal = try journal()
         try journal.append(SampleParts.parts(1...5), outbox: [.part])

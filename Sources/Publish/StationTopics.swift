@@ -1,0 +1,22 @@
+/// The topics of one station: `{prefix}/{line}/{station}/{leaf}` (docs/mqtt.md).
+public struct StationTopics: Sendable, Equatable {
+    /// `{prefix}/{line}/{station}`, without a trailing `/`.
+    public let root: String
+
+    /// `prefix` may span several levels (`plant/eagle-edge`); `line` and `station` are one
+    /// level each (the configuration refuses `/`, `+` and `#` in them).
+    public init(prefix: String, line: String, station: String) {
+        root = [prefix, line, station].joined(separator: "/")
+    }
+
+    /// Retained: `online` while connected, `offline` after a clean stop or (the will) a loss.
+    public var status: String { root + "/status" }
+    /// One message per part, not retained.
+    public var result: String { root + "/result" }
+    /// One message per journalled appliance event (health changes, counted drops...), not retained.
+    public var event: String { root + "/event" }
+    /// Reserved for the MLLM explainer's text about a flagged part; nothing is published there yet.
+    public var explanation: String { root + "/explanation" }
+    /// Everything of this station, for subscribers: `{root}/#`.
+    public var wildcard: String { root + "/#" }
+}
