@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CEagleShims", "CV4L2"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Inspection"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["eagle-edge", "Appliance", "Imaging", "Inspection", "PatchCore", "TestFixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,34 +44,15 @@ enum EagleEdgeProcess {
         throw MissingBinary(searched: searched, configuration: exe.deletingLastPathComponent().lastPathComponent)
     }
 
+    /// Runs the binary to its end.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        // Files rather than pipes: the child can never block on a full pipe nobody reads.
-        let dir = FileManager.default.temporaryDirectory
-        let outURL = dir.appendingPathComponent("eagle-out-\(UUID().uuidString)")
-        let errURL = dir.appendingPathComponent("eagle-err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Outcome(status: process.terminationStatus,
-                       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        try start(arguments, environment: environment).finish()
+    }
+
+    /// Starts the binary and returns at once, for a test that signals it or watches its output
+    /// while it runs.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningEagleEdge {
+        try RunningEagleEdge(binary: try binary(), arguments: arguments, environment: environment, directory: packageRoot)
     }
 }
 
