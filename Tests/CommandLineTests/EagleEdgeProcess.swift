@@ -44,67 +44,15 @@ enum EagleEdgeProcess {
         throw MissingBinary(searched: searched, configuration: exe.deletingLastPathComponent().lastPathComponent)
     }
 
-    /// Runs `eagle-edge` with `arguments` to the end.
+    /// Runs the binary to its end.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        try start(arguments, environment: environment).wait()
+        try start(arguments, environment: environment).finish()
     }
 
-    /// Starts `eagle-edge` with `arguments` (in the package root, with this environment plus
-    /// `environment`) and returns at once: for a test that acts while it runs.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        return try Running(process)
-    }
-
-    /// A started `eagle-edge`. Its stdout and stderr go to files rather than pipes, so the child
-    /// can never block on a full pipe nobody reads; they are removed with this value.
-    final class Running {
-        private let process: Process
-        private let outURL: URL
-        private let errURL: URL
-        private let out: FileHandle
-        private let err: FileHandle
-
-        fileprivate init(_ process: Process) throws {
-            self.process = process
-            let dir = FileManager.default.temporaryDirectory
-            outURL = dir.appendingPathComponent("eagle-out-\(UUID().uuidString)")
-            errURL = dir.appendingPathComponent("eagle-err-\(UUID().uuidString)")
-            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            out = try FileHandle(forWritingTo: outURL)
-            err = try FileHandle(forWritingTo: errURL)
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-        }
-
-        deinit {
-            if process.isRunning { process.terminate() }
-            try? FileManager.default.removeItem(at: outURL)
-            try? FileManager.default.removeItem(at: errURL)
-        }
-
-        var isRunning: Bool { process.isRunning }
-
-        /// Sends SIGTERM: the line finishes the part in hand and exits 0.
-        func terminate() { process.terminate() }
-
-        /// Waits for the exit and returns the status and everything it wrote.
-        func wait() throws -> Outcome {
-            process.waitUntilExit()
-            try out.close()
-            try err.close()
-            return Outcome(status: process.terminationStatus,
-                           stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                           stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-        }
+    /// Starts the binary and returns at once, for a test that signals it or watches its output
+    /// while it runs.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningEagleEdge {
+        try RunningEagleEdge(binary: try binary(), arguments: arguments, environment: environment, directory: packageRoot)
     }
 }
 

@@ -11,7 +11,7 @@ import XCTest
 final class LineRun {
     let journalPath: String
     private let summaryPath: String
-    private let process: EagleEdgeProcess.Running
+    private let process: RunningEagleEdge
 
     /// Writes `config` (YAML) into `directory` and starts the line on it with `arguments`
     /// (`--duration`, `--parts`).
@@ -48,8 +48,8 @@ final class LineRun {
 
     /// Waits for the line to exit, first asking it to stop (SIGTERM) when `stop`.
     func finish(stop: Bool = false) throws -> LineRecord {
-        if stop { process.terminate() }
-        let outcome = try process.wait()
+        if stop { process.signal(SIGTERM) }
+        let outcome = process.finish()
         let summary = (try? Data(contentsOf: URL(fileURLWithPath: summaryPath)))
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] } ?? [:]
         let journal: Journal

@@ -149,9 +149,25 @@ public final class Journal {
         let directoryPath = directory.isEmpty ? "." : directory
         var directoryInfo = stat()
         guard stat(directoryPath, &directoryInfo) == 0, (directoryInfo.st_mode & S_IFMT) == S_IFDIR else {
+            if let file = firstNonDirectory(on: directoryPath) { throw JournalError.notADirectory(path: path, file: file) }
             throw JournalError.directoryMissing(path: path)
         }
         if Glibc.access(directoryPath, W_OK) != 0 { throw JournalError.notWritable(path: path) }
+    }
+
+    /// The nearest existing one of `directory` and its ancestors when it is not a directory;
+    /// nil when that one is a directory (what is missing below it may still be created or
+    /// mounted) or cannot be examined.
+    private static func firstNonDirectory(on directory: String) -> String? {
+        var candidate = directory
+        while true {
+            var info = stat()
+            if stat(candidate, &info) == 0 { return (info.st_mode & S_IFMT) == S_IFDIR ? nil : candidate }
+            guard errno == ENOENT || errno == ENOTDIR else { return nil }
+            let parent = (candidate as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != candidate else { return nil }
+            candidate = parent
+        }
     }
 
     /// Checks `application_id` and `user_version`, creating the schema in a new, empty file.

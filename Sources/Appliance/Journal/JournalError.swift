@@ -6,6 +6,9 @@ import Storage
 public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The directory that should hold the journal does not exist.
     case directoryMissing(path: String)
+    /// The journal's path goes through `file`, which is not a directory (a file where a
+    /// directory should be: a mistyped `storage.journal`, or a file left in the way).
+    case notADirectory(path: String, file: String)
     /// The journal (or its directory, when the file is still to be created) cannot be written.
     case notWritable(path: String)
     /// There is no journal at the path (reading never creates one).
@@ -26,6 +29,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible, L
         switch self {
         case .directoryMissing(let path):
             return "journal \(path): the directory \(Self.directory(of: path)) does not exist; create it or set storage.journal to another path."
+        case .notADirectory(let path, let file):
+            return "journal \(path): \(file) is not a directory; move it aside or set storage.journal to another path."
         case .notWritable(let path):
             return "journal \(path): cannot write the file or its directory; give the eagle-edge user write access or set storage.journal to another path."
         case .missing(let path):
@@ -47,12 +52,13 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible, L
 
     public var errorDescription: String? { description }
 
-    /// Whether retrying later can help: a full disk or a directory made writable again can,
-    /// another application's file or a damaged one cannot.
+    /// Whether retrying later can help: a full disk or a directory made writable again (or
+    /// mounted) can; another application's file, a damaged one, or a file where a directory
+    /// should be cannot (nothing turns a file into a directory but a person).
     public var isTransient: Bool {
         switch self {
         case .directoryMissing, .notWritable, .missing, .storage: true
-        case .notAJournal, .unsupportedSchema, .corrupt, .writerClosed: false
+        case .notADirectory, .notAJournal, .unsupportedSchema, .corrupt, .writerClosed: false
         }
     }
 

@@ -34,6 +34,10 @@ public enum ExpertLoader {
         }
         do {
             return Loaded(expert: try PatchCoreExpert(network: network, model: model), modelID: try ModelIdentity.of(path: path))
+        } catch PatchCoreError.inputMismatch(let reason), PatchCoreError.modelFile(_, let reason) {
+            // The reason alone: "input does not fit the model" would mislead when the model
+            // was taught on other backbone weights, and the sentence already names the file.
+            throw LineError.unusableModel(path: path, reason: reason)
         } catch {
             throw LineError.unusableModel(path: path, reason: "\(error)")
         }

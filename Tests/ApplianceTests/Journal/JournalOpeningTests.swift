@@ -78,6 +78,15 @@ final class JournalOpeningTests: XCTestCase {
         assertRefused(try Journal(path: directory.appendingPathComponent("none.sqlite").path, access: .readOnly),
                       "no journal at \(directory.path)/none.sqlite; the line creates it")
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("none.sqlite").path))
+        // A file where a directory should be is named, and is not retried: no one turns it into one.
+        let notes = directory.appendingPathComponent("notes").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: notes))
+        for through in [notes + "/journal.sqlite", notes + "/deeper/journal.sqlite"] {
+            XCTAssertThrowsError(try Journal(path: through)) { error in
+                XCTAssertEqual(error as? JournalError, .notADirectory(path: through, file: notes))
+                XCTAssertFalse((error as? JournalError)?.isTransient ?? true)
+            }
+        }
 
         guard !runningAsRoot else { return } // root writes to read-only directories
         let locked = directory.appendingPathComponent("locked")
@@ -112,7 +121,7 @@ final class JournalOpeningTests: XCTestCase {
 
     func testErrorsAreOneSentence() {
         let errors: [JournalError] = [
-            .directoryMissing(path: "/x/j"), .notWritable(path: "/x/j"), .missing(path: "/x/j"),
+            .directoryMissing(path: "/x/j"), .notADirectory(path: "/x/j", file: "/x"), .notWritable(path: "/x/j"), .missing(path: "/x/j"),
             .notAJournal(path: "/x/j", detail: "d"), .unsupportedSchema(path: "/x/j", found: 9, supported: 1),
             .unsupportedSchema(path: "/x/j", found: 0, supported: 1), .corrupt(path: "/x/j", detail: "d"),
             .writerClosed(path: "/x/j"), .storage(path: "/x/j", detail: "disk I/O error", category: .ioError),
