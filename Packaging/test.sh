@@ -19,10 +19,13 @@ if ! python3 "$root/Packaging/checks/manifest.py" "$root"; then
     exit 1
 fi
 
-# XCTest's last "Executed N tests, with M failures" line is the whole run's total.
-summary() { grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$1" | tail -1 || true; }
-counts() { # prints "N M" from an XCTest summary line, or nothing
-    sed -nE 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/p' <<<"$1"
+# XCTest's last "Executed N tests, with M failures" line is the whole run's total; a run with
+# skipped tests reads "Executed N tests, with S tests skipped and F failures".
+summary() { grep -E "Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" "$1" | tail -1 || true; }
+counts() { # prints "N F" from an XCTest summary line (N without the skipped tests), or nothing
+    sed -nE -e 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 0 \2/p' \
+        -e 's/.*Executed ([0-9]+) tests?, with ([0-9]+) tests? skipped and ([0-9]+) failures?.*/\1 \2 \3/p' <<<"$1" |
+        awk '{ print $1 - $2, $3 }'
 }
 
 # Tests run on optimised code (-c release, with -enable-testing for @testable imports): that is

@@ -48,7 +48,9 @@ final class JournalKillTests: XCTestCase {
             XCTAssertEqual(try journal.count("SELECT count(DISTINCT id) FROM parts WHERE id BETWEEN 1 AND ?", [.integer(highest)]),
                            Int(highest), "round \(round)")
         }
-        XCTAssertGreaterThan(highest, 10)
+        // Every round committed at least one part before its kill (more natively; under
+        // emulation a kill can land right after the first batch).
+        XCTAssertGreaterThanOrEqual(highest, 10)
     }
 
     /// The child's first id and the last id it reported committed, from its output.
