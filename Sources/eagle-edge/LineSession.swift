@@ -33,7 +33,10 @@ struct LineSession {
                 ? try OutboxPublisher(config: config, version: EagleEdgeVersion.string, modelID: loaded.modelID, logger: logger.labeled("mqtt"))
                 : nil
             // Each commit wakes the publisher: nothing is published before it is journalled.
-            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, logger: logger.labeled("journal"),
+            // Without MQTT no outbox rows are written: nothing would ever drain them.
+            let options = JournalWriter.Options(outbox: publisher == nil ? [] : [.part, .event])
+            journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, options: options,
+                                                                logger: logger.labeled("journal"),
                                                                 onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
