@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Frames are the given images encoded once as JPEG (quality 90) in memory, as an MJPEG \
             camera delivers them, and cycled. At each thread count the models take turns in four \
-            rounds, so a slow spell of a shared machine falls on all of them alike and the ratios \
+            rounds, so a period when a shared machine runs slower falls on all of them alike and the ratios \
             stay fair: --warmup untimed frames each first, then per round a pause (OpenBLAS's \
             threads spin for a while after an fp32 frame and would steal the next model's cores), \
             two untimed frames (fewer if --warmup is) and a quarter of --frames timed frames; \

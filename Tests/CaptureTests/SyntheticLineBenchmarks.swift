@@ -26,7 +26,7 @@ final class SyntheticLineBenchmarks: XCTestCase {
     }
 
     /// The plain reference renderer and the sprite compositor on the same parts, taking turns
-    /// part by part so a slow spell of the shared machine falls on both alike.
+    /// part by part so a period when the shared machine runs slower falls on both alike.
     func testVGAFrameTimes() throws {
         let parts = 100
         print("synthetic line, 640x480, one thread, \(parts) parts each, reference and compositor alternating")

@@ -2,8 +2,8 @@ import Foundation
 import Kernels
 
 /// Times subjects (models) on the same frames, fairly on a shared machine: at each thread count
-/// the subjects take turns in rounds, so a slow spell falls on all of them alike and the ratios
-/// between them hold. Each subject gets ``warmup`` untimed frames first; in every round it
+/// the subjects take turns in rounds, so a period when the machine runs slower (other work on
+/// its cores) falls on all of them alike and the ratios between them hold. Each subject gets ``warmup`` untimed frames first; in every round it
 /// pauses, runs a few untimed frames (``reheatFrames``, fewer if ``warmup`` is) and its share of
 /// ``frames`` timed ones. A subject carries on through the frames where it left off, cycling.
 public struct BenchHarness: Sendable {
