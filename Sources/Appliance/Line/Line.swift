@@ -166,7 +166,7 @@ public final class Line: Sendable {
         let captureCounters = capture.counters
         let health = capture.health
         let cpu = ResourceUsage.cpuSeconds()
-        let resident = ResourceUsage.residentMiB(), peak = ResourceUsage.peakResidentMiB()
+        let (resident, peak) = ResourceUsage.residentAndPeakMiB()
         let journalProblem = recorder?.problem
         let archived = archive?.status
         return state.withLock { s in

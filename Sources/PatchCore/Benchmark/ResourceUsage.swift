@@ -12,6 +12,12 @@ public enum ResourceUsage {
         statusField("VmRSS")
     }
 
+    /// Resident set size now and at its peak, in MiB, from one read of /proc/self/status.
+    public static func residentAndPeakMiB() -> (resident: Double?, peak: Double?) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (nil, nil) }
+        return (mebibytes("VmRSS", status: status), mebibytes("VmHWM", status: status))
+    }
+
     /// CPU time this process has used, user and system, in seconds.
     public static func cpuSeconds() -> Double {
         var usage = rusage()

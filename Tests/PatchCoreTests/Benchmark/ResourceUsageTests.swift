@@ -27,6 +27,8 @@ final class ResourceUsageTests: XCTestCase {
         #if os(Linux)
         XCTAssertGreaterThan(try XCTUnwrap(ResourceUsage.peakResidentMiB()), 1)
         XCTAssertLessThanOrEqual(try XCTUnwrap(ResourceUsage.residentMiB()), try XCTUnwrap(ResourceUsage.peakResidentMiB()))
+        let both = ResourceUsage.residentAndPeakMiB()
+        XCTAssertLessThanOrEqual(try XCTUnwrap(both.resident), try XCTUnwrap(both.peak))
         #else
         throw XCTSkip("no /proc")
         #endif
