@@ -12,6 +12,10 @@ packages=(
     libmosquitto-dev      # MQTT to SCADA
     libgpiod-dev          # reject actuator, photo-eye, encoder
     libsqlite3-dev        # the on-disk journal
+    libprotobuf-c-dev     # Sparkplug B payloads (protobuf-c runtime)
+    protobuf-c-compiler   # regenerates Sources/CSparkplug from its .proto (currency check)
+    libcurl4-openssl-dev  # HTTPS to the MLLM endpoint
+    gpiod                 # gpioinfo/gpioset: independent checks of the GPIO lines
     mosquitto             # the MQTT tests' own broker (started by the tests, not as a service)
     mosquitto-clients     # mosquitto_sub: the independent subscriber of the MQTT tests
     python3-jsonschema    # validates every published payload against docs/mqtt/*.schema.json
@@ -28,9 +32,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${sudo_cmd[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The python3 first on PATH may not be Debian's (pyenv): make sure it can validate schemas.
-if ! python3 -c 'import jsonschema' 2>/dev/null; then
-    echo "[host] installing jsonschema for $(command -v python3)"
-    python3 -m pip install --quiet jsonschema
+# The python3 first on PATH may not be Debian's (pyenv): make sure it has the test clients.
+# jsonschema validates payloads; pysparkplug (with paho-mqtt) is the independent Sparkplug host.
+python_missing=()
+python3 -c 'import jsonschema' 2>/dev/null || python_missing+=(jsonschema)
+python3 -c 'import pysparkplug' 2>/dev/null || python_missing+=(pysparkplug==0.6.1)
+python3 -c 'import paho.mqtt' 2>/dev/null || python_missing+=(paho-mqtt)
+if [ ${#python_missing[@]} -gt 0 ]; then
+    echo "[host] installing ${python_missing[*]} for $(command -v python3)"
+    python3 -m pip install --quiet "${python_missing[@]}" 2>/dev/null ||
+        python3 -m pip install --quiet --break-system-packages "${python_missing[@]}"
 fi
 command -v swift >/dev/null || { echo "[host] swift is not on PATH (expected /opt/swift/usr/bin)" >&2; exit 1; }
