@@ -18,6 +18,11 @@ if ! python3 "$root/Packaging/checks/manifest.py" "$root"; then
     echo "total: 0 passed, 1 failed"
     exit 1
 fi
+# The committed Sparkplug B code is what protoc-c makes of its .proto today.
+if ! "$root/Packaging/checks/sparkplug.sh" "$root"; then
+    echo "total: 0 passed, 1 failed"
+    exit 1
+fi
 
 # XCTest's last "Executed N tests, with M failures" line is the whole run's total; a run with
 # skipped tests reads "Executed N tests, with S tests skipped and F failures".
