@@ -59,6 +59,10 @@ public final class MQTTClient: @unchecked Sendable {
             guard let context else { return }
             Unmanaged<MQTTClient>.fromOpaque(context).takeUnretainedValue().handlers.published(mid, reason)
         }
+        mosquitto_message_callback_set(handle) { _, context, message in
+            guard let context, let message else { return }
+            Unmanaged<MQTTClient>.fromOpaque(context).takeUnretainedValue().didReceive(message.pointee)
+        }
     }
 
     deinit {
@@ -104,6 +108,30 @@ public final class MQTTClient: @unchecked Sendable {
         }
         guard code == MQTTError.success else { throw .publishFailed(topic: topic, reason: MQTTError.describe(code)) }
         return mid
+    }
+
+    /// Asks the broker for messages on `topic` (delivered to ``MQTTClientHandlers/message``).
+    /// Subscriptions last for the connection (clean session): subscribe again on every connect.
+    public func subscribe(_ topic: String, qos: Int) throws(MQTTError) {
+        let code = mosquitto_subscribe(handle, nil, topic, Int32(qos))
+        guard code == MQTTError.success else { throw .subscribeFailed(topic: topic, reason: MQTTError.describe(code)) }
+    }
+
+    /// Replaces the will; it takes effect at the next (re)connect. Call it before ``start()``
+    /// or from a handler on the network thread (``MQTTClientHandlers/disconnected`` runs
+    /// before every reconnect), where no connect is under way.
+    public func setWill(_ will: MQTTClientOptions.Will) throws(MQTTError) {
+        let code = will.payload.withUnsafeBytes { bytes in
+            mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos), will.retain)
+        }
+        try check("will on \(will.topic)", code)
+    }
+
+    /// Ends the current connection with a DISCONNECT (no will); the network thread reports it
+    /// as lost and reconnects after the usual back-off. For a session that must start afresh
+    /// (a new will) while the client keeps running.
+    public func dropConnection() {
+        _ = mosquitto_disconnect(handle)
     }
 
     /// Starts the network thread, which connects and keeps reconnecting until ``stop()``.
@@ -205,6 +233,16 @@ public final class MQTTClient: @unchecked Sendable {
                       ["broker": "\(options.host):\(options.port)", "client_id": options.clientID,
                        "protocol": options.protocolVersion.description])
         handlers.connected()
+    }
+
+    /// A message on a subscribed topic, on the network thread.
+    private func didReceive(_ message: mosquitto_message) {
+        guard let topic = message.topic else { return }
+        var payload: [UInt8] = []
+        if let bytes = message.payload, message.payloadlen > 0 {
+            payload = Array(UnsafeRawBufferPointer(start: bytes, count: Int(message.payloadlen)))
+        }
+        handlers.message(String(cString: topic), payload)
     }
 
     /// Sends DISCONNECT (so the will is not published) and gives the loop up to a second to

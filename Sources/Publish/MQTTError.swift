@@ -16,6 +16,8 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
     case connectionLost(host: String, port: Int, reason: String)
     /// A message could not be handed to libmosquitto.
     case publishFailed(topic: String, reason: String)
+    /// A subscription could not be handed to libmosquitto.
+    case subscribeFailed(topic: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
             "lost the connection to the MQTT broker at \(host):\(port): \(reason)"
         case .publishFailed(let topic, let reason):
             "could not publish to \(topic): \(reason)"
+        case .subscribeFailed(let topic, let reason):
+            "could not subscribe to \(topic): \(reason)"
         }
     }
 
