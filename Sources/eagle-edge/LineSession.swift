@@ -27,19 +27,30 @@ struct LineSession {
         let archive = ImageArchive(storage: config.storage, logger: config.logging.logger("archive"))
         defer { archive.close() }
         let publisher: OutboxPublisher?
+        let sparkplug: SparkplugNode?
+        // The line is made after the node; the node reads its status only once started.
+        let lineStatus = LineStatusSource()
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
             publisher = config.mqtt.enabled
                 ? try OutboxPublisher(config: config, version: EagleEdgeVersion.string, modelID: loaded.modelID, logger: logger.labeled("mqtt"))
                 : nil
-            // Each commit wakes the publisher: nothing is published before it is journalled.
+            sparkplug = config.mqtt.enabled && config.mqtt.sparkplug.enabled
+                ? try SparkplugNode(config: config, version: EagleEdgeVersion.string, modelID: loaded.modelID,
+                                    status: { lineStatus.status }, logger: logger.labeled("sparkplug"))
+                : nil
+            // Each commit wakes the publishers: nothing is published before it is journalled.
             // Without MQTT no outbox rows are written: nothing would ever drain them.
             let options = JournalWriter.Options(outbox: publisher == nil ? [] : [.part, .event])
             journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, options: options,
                                                                 logger: logger.labeled("journal"),
-                                                                onCommit: { _ in publisher?.wake() }),
+                                                                onCommit: { _ in
+                                                                    publisher?.wake()
+                                                                    sparkplug?.wake()
+                                                                }),
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
+            lineStatus.line = line
         } catch {
             Diagnostics.fail("\(error)")
         }
@@ -56,6 +67,7 @@ struct LineSession {
         let systemd = SystemdNotifier()
         let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
         publisher?.start()
+        sparkplug?.start()
         status.start()
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
@@ -66,6 +78,7 @@ struct LineSession {
         retention.stop()
         journal.writer.close()
         publisher?.stop()
+        sparkplug?.stop()
         let journalCost = RunSummary.JournalCost(from: journalAtStart, to: journal.writer.counters)
         hangUp.restore()
         signals.restore()
@@ -81,6 +94,20 @@ struct LineSession {
         }
         return summary
     }
+}
+
+/// The line's status for the Sparkplug node, which is made before the line.
+final class LineStatusSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Line?
+
+    var line: Line? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+
+    /// The line's status; an empty one before the line exists.
+    var status: LineStatus? { line?.status }
 }
 
 /// Deletes journal records older than `storage.keep_days`: at start and then hourly, on the

@@ -81,6 +81,9 @@ extension ApplianceConfig {
                 + " keepalive \(mqtt.keepaliveS) s",
             "user \(mqtt.username ?? "none"), password \(Self.describe(mqtt.password))",
             "spool at most \(mqtt.spoolMaxMB) MiB",
+            mqtt.sparkplug.enabled
+                ? "Sparkplug B as spBv1.0/\(mqtt.sparkplug.groupID)/+/\(sparkplugEdgeNodeID), primary host \(mqtt.sparkplug.primaryHostID ?? "none")"
+                : "Sparkplug B disabled",
         ]
     }
 

@@ -25,6 +25,9 @@ extension ApplianceConfig {
         context.require(mqtt.password == nil || mqtt.username != nil, "mqtt.username",
             involving: ["mqtt.password_file", "mqtt.password_env"],
             "missing; a password is set and MQTT sends a password only together with a user name")
+        context.require(!mqtt.sparkplug.enabled || mqtt.enabled, "mqtt.enabled", involving: ["mqtt.sparkplug.enabled"],
+            "is false, but mqtt.sparkplug.enabled is true; Sparkplug publishes over the broker connection of mqtt.*,"
+                + " so set mqtt.enabled: true")
         context.require(!mllm.enabled || mllm.endpoint != nil, "mllm.endpoint", involving: ["mllm.enabled"],
             "missing; mllm.enabled is true, so give the API's base URL (e.g. https://llm.example.com/v1)")
         context.require(!mllm.enabled || mllm.model != nil, "mllm.model", involving: ["mllm.enabled"],

@@ -44,6 +44,8 @@ public struct MQTTConfig: Sendable, Equatable {
     public var tls: TLS
     /// Largest size of the on-disk spool that holds messages while the broker is unreachable, in MiB.
     public var spoolMaxMB: Int
+    /// The Sparkplug B edge node (`mqtt.sparkplug`).
+    public var sparkplug: SparkplugConfig
 
     /// Disabled; once enabled, a local broker on the standard port.
     public init(
@@ -58,7 +60,8 @@ public struct MQTTConfig: Sendable, Equatable {
         username: String? = nil,
         password: Secret? = nil,
         tls: TLS = TLS(),
-        spoolMaxMB: Int = 64
+        spoolMaxMB: Int = 64,
+        sparkplug: SparkplugConfig = SparkplugConfig()
     ) {
         self.enabled = enabled
         self.host = host
@@ -72,6 +75,7 @@ public struct MQTTConfig: Sendable, Equatable {
         self.password = password
         self.tls = tls
         self.spoolMaxMB = spoolMaxMB
+        self.sparkplug = sparkplug
     }
 }
 
@@ -95,7 +99,8 @@ extension MQTTConfig {
             tls: section.section("tls") { tls in
                 TLS(caFile: tls.optional("ca_file", tls.filePath))
             },
-            spoolMaxMB: section.value("spool_max_mb", default: defaults.spoolMaxMB, .integer(in: 1...100_000))
+            spoolMaxMB: section.value("spool_max_mb", default: defaults.spoolMaxMB, .integer(in: 1...100_000)),
+            sparkplug: section.section("sparkplug", SparkplugConfig.read)
         )
     }
 }
