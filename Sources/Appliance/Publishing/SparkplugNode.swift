@@ -15,7 +15,8 @@ import Synchronization
 /// - Parts come from the journal's `parts` table through the node's own cursor (a `meta` row,
 ///   the highest part id written to the broker), not from the JSON outbox: the two publishers
 ///   never disturb each other, and the node needs no outbox rows. On a journal it has never
-///   seen, the cursor starts at the newest part: history is not replayed.
+///   published from, the cursor starts at the newest part when the node is made: history is
+///   not replayed.
 /// - `bdSeq`: +1 for every accepted MQTT session, kept in the journal across restarts; the
 ///   will and the session's NBIRTH carry the same value.
 /// - With a primary host, the births wait for its STATE `online`; while it is offline (or the
@@ -193,13 +194,8 @@ public final class SparkplugNode: @unchecked Sendable {
             if let journal { return journal }
             do {
                 let opened = try Journal(path: node.journalPath)
-                // A journal never seen by the node: start at its newest part, do not replay history.
-                if let stored = try opened.sparkplugPartCursor() {
-                    cursor = stored
-                } else {
-                    cursor = try opened.partIDHighWater()
-                    try opened.setSparkplugPartCursor(cursor)
-                }
+                // Set by SessionSequence before the line started.
+                cursor = try opened.sparkplugPartCursor() ?? opened.partIDHighWater()
                 lastSent = cursor
                 journal = opened
                 if journalProblem != nil {
@@ -460,10 +456,15 @@ final class SessionSequence: @unchecked Sendable {
     private var used = false
 
     /// Takes the bdSeq after the journal's last one for this run's first session, and keeps it.
+    /// On a journal the node has never published from, sets its part cursor to the newest part
+    /// now, before the line starts: history is not replayed, and nothing of this run is missed.
     init(journalPath: String) throws {
         journal = try Journal(path: journalPath)
         value = SparkplugBirthDeathSequence.after(try journal.sparkplugBirthDeathSequence())
         try journal.setSparkplugBirthDeathSequence(value)
+        if try journal.sparkplugPartCursor() == nil {
+            try journal.setSparkplugPartCursor(try journal.partIDHighWater())
+        }
     }
 
     /// The current session's bdSeq.
@@ -481,7 +482,9 @@ final class SessionSequence: @unchecked Sendable {
             guard used else { return nil }
             used = false
             value = SparkplugBirthDeathSequence.after(value)
-            // Not kept: the next start takes the one after the stored value, still a new one.
+            // Should the write fail, the next start would take this value again for a new
+            // session: a host sees a repeated bdSeq after a restart, which it tolerates
+            // (it pairs each NDEATH with the latest NBIRTH).
             try? journal.setSparkplugBirthDeathSequence(value)
             return value
         }
