@@ -127,11 +127,16 @@ public final class MQTTClient: @unchecked Sendable {
         try check("will on \(will.topic)", code)
     }
 
-    /// Ends the current connection with a DISCONNECT (no will); the network thread reports it
-    /// as lost and reconnects after the usual back-off. For a session that must start afresh
-    /// (a new will) while the client keeps running.
-    public func dropConnection() {
-        _ = mosquitto_disconnect(handle)
+    /// Ends the current connection; the network thread reports it as lost and reconnects after
+    /// the usual back-off. For a session that must start afresh (a new will) while the client
+    /// keeps running. `publishingWill` asks the broker to publish the will all the same (MQTT 5
+    /// reason 0x04, "disconnect with will message"); under MQTT 3.1.1 the broker drops it.
+    public func dropConnection(publishingWill: Bool) {
+        if options.protocolVersion == .v5 {
+            _ = mosquitto_disconnect_v5(handle, publishingWill ? 4 : 0, nil)
+        } else {
+            _ = mosquitto_disconnect(handle)
+        }
     }
 
     /// Starts the network thread, which connects and keeps reconnecting until ``stop()``.

@@ -20,6 +20,7 @@ Commands, one per line on stdin: `rebirth` (NCMD Node Control/Rebirth = true), `
 Usage: sparkplug_host.py --port PORT --group GROUP --node NODE --out FILE [--host-id ID]
 """
 import argparse
+import datetime
 import json
 import sys
 import threading
@@ -62,6 +63,8 @@ class Recorder:
             value = metric.value
             if isinstance(value, bytes):
                 value = value.hex()
+            elif isinstance(value, datetime.datetime):
+                value = round(value.timestamp() * 1000)  # DateTime: milliseconds since the epoch
             out[metric.name if metric.name is not None else f"alias {metric.alias}"] = {
                 "value": value,
                 "datatype": metric.datatype.name,
@@ -70,7 +73,13 @@ class Recorder:
             }
         return out
 
-    def on_message(self, _client, message):
+    def on_message(self, client, message):
+        try:
+            self.record(message)
+        except Exception as error:  # noqa: BLE001 - reported, then the host goes on
+            self.problem(f"the host could not record a message: {error!r}")
+
+    def record(self, message):
         if isinstance(message, tuple):
             self.problem(f"undecodable message on {message[1]}: {message[2]}")
             return

@@ -28,15 +28,11 @@ extension SparkplugConfig {
         let defaults = SparkplugConfig()
         return SparkplugConfig(
             enabled: section.value("enabled", default: defaults.enabled, .boolean),
-            groupID: section.value("group_id", default: defaults.groupID, .topicLevel.checked(nonEmpty)),
-            edgeNodeID: section.optional("edge_node_id", .topicLevel.checked(nonEmpty)),
-            primaryHostID: section.optional("primary_host_id", .topicLevel.checked(nonEmpty)),
+            groupID: section.value("group_id", default: defaults.groupID, .topicLevel),
+            edgeNodeID: section.optional("edge_node_id", .topicLevel),
+            primaryHostID: section.optional("primary_host_id", .topicLevel),
             countersIntervalS: section.value("counters_interval_s", default: defaults.countersIntervalS, .integer(in: 1...3600))
         )
-    }
-
-    private static func nonEmpty(_ text: String) -> String? {
-        text.isEmpty ? "is empty; a Sparkplug topic level needs a name" : nil
     }
 }
 

@@ -280,10 +280,11 @@ public final class SparkplugNode: @unchecked Sendable {
                                ["host": host])
             if !state.online, born {
                 // End the session as the specification asks: NDEATH, then a new connection
-                // (with the next bdSeq in its will) that waits for the host again.
-                publishDeath()
+                // (with the next bdSeq in its will) that waits for the host again. MQTT 5 lets
+                // the broker publish the will itself; under 3.1.1 the node says it first.
+                if node.client.options.protocolVersion == .v311 { publishDeath() }
                 born = false
-                node.client.dropConnection()
+                node.client.dropConnection(publishingWill: true)
             }
         }
 
@@ -418,9 +419,17 @@ public final class SparkplugNode: @unchecked Sendable {
             }
         }
 
-        /// Waits a little for what is being written, says NDEATH, disconnects.
+        /// Sends what the journal still holds (for up to ``Options/stopSeconds``), says NDEATH,
+        /// disconnects. What is not written stays behind the cursor for the next run.
         mutating func shutDown() {
-            waitForConfirmations(until: MonotonicClock.now() + nanoseconds(options.stopSeconds)) { $0.inFlight.isEmpty }
+            let deadline = MonotonicClock.now() + nanoseconds(options.stopSeconds)
+            while born, node.client.isConnected, MonotonicClock.now() < deadline, let journal {
+                sendParts(from: journal)
+                let waiting = (try? journal.partCount(after: lastSent)) ?? 0
+                if waiting == 0, inFlight.isEmpty { break }
+                let mail = node.mailbox.take(waitingUntil: min(deadline, MonotonicClock.now() + 50_000_000))
+                confirm(mail.acknowledgements, in: journal)
+            }
             if node.client.isConnected, born {
                 publishDeath()
                 waitForConfirmations(until: MonotonicClock.now() + nanoseconds(options.stopSeconds)) { $0.deathWritten }
