@@ -45,7 +45,7 @@ public final class SparkplugNode: @unchecked Sendable {
     public init(journalPath: String, client clientOptions: MQTTClientOptions, identity: SparkplugNodeMetrics.Identity,
                 options: Options, snapshot: @escaping @Sendable () -> SparkplugLineSnapshot, logger: Logger) throws {
         let topics = SparkplugTopics(groupID: options.groupID, edgeNodeID: options.edgeNodeID)
-        let sessions = try SessionSequence(journalPath: journalPath)
+        let sessions = SessionSequence(journalPath: journalPath, logger: logger)
         var clientOptions = clientOptions
         clientOptions.will = Self.will(topics: topics, bdSeq: sessions.current)
         let mailbox = SparkplugMailbox()
@@ -194,8 +194,9 @@ public final class SparkplugNode: @unchecked Sendable {
             if let journal { return journal }
             do {
                 let opened = try Journal(path: node.journalPath)
-                // Set by SessionSequence before the line started.
-                cursor = try opened.sparkplugPartCursor() ?? opened.partIDHighWater()
+                // Set by SessionSequence before the line started; without it, the journal was
+                // not there yet, and all it holds is of this run.
+                cursor = try opened.sparkplugPartCursor() ?? PartID(rawValue: 0)
                 lastSent = cursor
                 journal = opened
                 if journalProblem != nil {
@@ -450,9 +451,10 @@ public final class SparkplugNode: @unchecked Sendable {
     }
 }
 
-/// Lets the client's handlers reach the client they belong to (made after them).
+/// Lets the client's handlers reach the client they belong to (made after them); weak, or the
+/// client would keep itself alive through its own handlers.
 private final class ClientBox: @unchecked Sendable {
-    var client: MQTTClient?
+    weak var client: MQTTClient?
 }
 
 /// The node's bdSeq across sessions and restarts, kept in the journal's `meta` table. Used from
@@ -460,20 +462,33 @@ private final class ClientBox: @unchecked Sendable {
 /// connection, under a lock.
 final class SessionSequence: @unchecked Sendable {
     private let lock = NSLock()
-    private let journal: Journal
+    private let journal: Journal?
     private var value: UInt64
     private var used = false
 
     /// Takes the bdSeq after the journal's last one for this run's first session, and keeps it.
     /// On a journal the node has never published from, sets its part cursor to the newest part
     /// now, before the line starts: history is not replayed, and nothing of this run is missed.
-    init(journalPath: String) throws {
-        journal = try Journal(path: journalPath)
-        value = SparkplugBirthDeathSequence.after(try journal.sparkplugBirthDeathSequence())
-        try journal.setSparkplugBirthDeathSequence(value)
-        if try journal.sparkplugPartCursor() == nil {
-            try journal.setSparkplugPartCursor(try journal.partIDHighWater())
+    ///
+    /// A journal that cannot be opened yet (the writer retries a missing directory on its own)
+    /// does not stop the line: the node starts at bdSeq 0, says so, and reads parts once the
+    /// journal is there.
+    init(journalPath: String, logger: Logger) {
+        var opened: Journal?
+        var value: UInt64 = 0
+        do {
+            let journal = try Journal(path: journalPath)
+            value = SparkplugBirthDeathSequence.after(try journal.sparkplugBirthDeathSequence())
+            try journal.setSparkplugBirthDeathSequence(value)
+            if try journal.sparkplugPartCursor() == nil {
+                try journal.setSparkplugPartCursor(try journal.partIDHighWater())
+            }
+            opened = journal
+        } catch {
+            logger.warning("the Sparkplug bdSeq cannot be kept in the journal; this run starts at 0", ["error": "\(error)"])
         }
+        self.journal = opened
+        self.value = value
     }
 
     /// The current session's bdSeq.
@@ -494,7 +509,7 @@ final class SessionSequence: @unchecked Sendable {
             // Should the write fail, the next start would take this value again for a new
             // session: a host sees a repeated bdSeq after a restart, which it tolerates
             // (it pairs each NDEATH with the latest NBIRTH).
-            try? journal.setSparkplugBirthDeathSequence(value)
+            try? journal?.setSparkplugBirthDeathSequence(value)
             return value
         }
     }
