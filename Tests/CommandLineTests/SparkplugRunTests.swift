@@ -59,7 +59,7 @@ final class SparkplugRunTests: XCTestCase {
         XCTAssertEqual(outcome.status, 0, String(outcome.stderr.suffix(3000)), file: file, line: line)
     }
 
-    func testBirthDataAndRebirthReachAnIndependentHost() throws {
+    func testBirthDataRebirthAndACleanRestartReachAnIndependentHost() throws {
         try skipUnlessInstalled()
         let directory = try scratch()
         let broker = try LoopbackBroker(directory: directory)
@@ -78,13 +78,22 @@ final class SparkplugRunTests: XCTestCase {
         }, "no rebirth followed by parts and counters: \(host.records.trace)")
         stop(run)
         XCTAssertTrue(host.wait(seconds: 10) { $0.count(of: "NDEATH") == 1 }, "a clean stop says NDEATH itself")
+
+        // A clean restart: the next bdSeq, and the parts of both runs.
+        let again = try EagleEdgeProcess.start(line.runArguments())
+        XCTAssertTrue(host.wait(seconds: 60) { records in
+            guard let birth = records.lastIndex(where: { $0.type == "NBIRTH" }), records.count(of: "NBIRTH") == 3 else { return false }
+            return records[birth...].compactMap(\.partID).count >= 5
+        }, "no birth after the restart: \(host.records.trace)")
+        stop(again)
+        XCTAssertTrue(host.wait(seconds: 10) { $0.count(of: "NDEATH") == 2 }, host.records.trace)
         host.stop()
 
         let records = host.records
         XCTAssertEqual(host.problems, [], "the host saw Sparkplug rules broken")
         let births = records.filter { $0.type == "NBIRTH" }
-        XCTAssertEqual(births.map(\.bdSeq), [0, 0], "a new journal starts at bdSeq 0; a rebirth keeps it")
-        XCTAssertEqual(records.filter { $0.type == "NDEATH" }.map(\.bdSeq), [0])
+        XCTAssertEqual(births.map(\.bdSeq), [0, 0, 1], "a new journal starts at bdSeq 0; a rebirth keeps it; a restart takes the next")
+        XCTAssertEqual(records.filter { $0.type == "NDEATH" }.map(\.bdSeq), [0, 1])
         let types = births[0].metrics.mapValues { $0["datatype"] as? String ?? "" }
         let expected = ["bdSeq": "INT64", "Node Control/Rebirth": "BOOLEAN", "Part/ID": "UINT64", "Part/Decided At": "DATETIME",
                         "Part/Verdict": "STRING", "Part/Score": "DOUBLE", "Part/Box Count": "UINT32", "Counters/Parts": "UINT64",

@@ -55,10 +55,11 @@ public final class SparkplugNode: @unchecked Sendable {
                 sessions.connected()
                 mailbox.connected()
             },
-            disconnected: { _ in
+            disconnected: { error in
                 // On the network thread, before any reconnect: a session that was accepted
                 // used its bdSeq up, and the next CONNECT carries a will with the next one.
-                if let next = sessions.advanceIfUsed(), let client = box.client {
+                // A clean stop (nil) reconnects no more: the next start takes the next one.
+                if error != nil, let next = sessions.advanceIfUsed(), let client = box.client {
                     do {
                         try client.setWill(Self.will(topics: topics, bdSeq: next))
                     } catch {
@@ -436,6 +437,12 @@ public final class SparkplugNode: @unchecked Sendable {
                 waitForConfirmations(until: MonotonicClock.now() + nanoseconds(options.stopSeconds)) { $0.deathWritten }
             }
             node.client.stop()
+            let counters = node.stats.withLock { $0 }
+            node.logger.info("Sparkplug node stopped", [
+                "births": "\(counters.births)", "parts_sent": "\(counters.partsSent)", "historical": "\(counters.historicalSent)",
+                "rebirths": "\(counters.rebirths)", "lost": "\(counters.lost)", "bd_seq": "\(node.sessions.current)",
+                "unsent": "\((try? journal?.partCount(after: cursor)) ?? 0)",
+            ])
         }
 
         mutating func waitForConfirmations(until deadline: UInt64, done: (Session) -> Bool) {

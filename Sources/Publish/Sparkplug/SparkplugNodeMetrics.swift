@@ -92,7 +92,7 @@ public struct SparkplugNodeMetrics: Sendable {
             Self.line.alias: .string(identity.line),
             Self.station.alias: .string(identity.station),
             Self.recipe.alias: .string(identity.recipe),
-            Self.modelID.alias: identity.modelID.map { .string($0) },
+            Self.modelID.alias: identity.modelID.map { SparkplugValue.string($0) },
         ]
         for (alias, value) in partValues(lastPart) { values[alias] = value }
         for (alias, value) in snapshotValues(snapshot) { values[alias] = value }
@@ -146,38 +146,39 @@ public struct SparkplugNodeMetrics: Sendable {
                     Self.partRecipe, Self.partModelID, Self.boxCount, Self.boxes, Self.frameSequence, Self.totalMs,
                     Self.expertMs].map { ($0.alias, nil) }
         }
-        return [
-            (Self.partID.alias, .uint64(UInt64(max(0, part.id.rawValue)))),
-            (Self.decidedAt.alias, .dateTime(Self.milliseconds(part.decidedAt))),
-            (Self.verdict.alias, part.verdict.map { .string($0.rawValue) }),
-            (Self.action.alias, .string(part.action.rawValue)),
-            (Self.reason.alias, .string(part.reason.rawValue)),
-            (Self.score.alias, part.score.map { .double($0) }),
-            (Self.normalizedScore.alias, part.normalizedScore.map { .double($0) }),
-            (Self.partRecipe.alias, .string(part.recipe)),
-            (Self.partModelID.alias, part.modelID.map { .string($0) }),
-            (Self.boxCount.alias, .uint32(UInt32(clamping: part.boxes.count))),
-            (Self.boxes.alias, .string(Self.json(part.boxes))),
-            (Self.frameSequence.alias, part.frame.map { .uint64($0.sequence) }),
-            (Self.totalMs.alias, part.timings.totalMs.map { .double($0) }),
-            (Self.expertMs.alias, part.timings.expertMs.map { .double($0) }),
-        ]
+        // One append a metric: a long heterogeneous literal is slow to type-check on Swift 6.0.
+        var values: [(UInt64, SparkplugValue?)] = []
+        values.append((Self.partID.alias, SparkplugValue.uint64(UInt64(max(0, part.id.rawValue)))))
+        values.append((Self.decidedAt.alias, SparkplugValue.dateTime(Self.milliseconds(part.decidedAt))))
+        values.append((Self.verdict.alias, part.verdict.map { SparkplugValue.string($0.rawValue) }))
+        values.append((Self.action.alias, SparkplugValue.string(part.action.rawValue)))
+        values.append((Self.reason.alias, SparkplugValue.string(part.reason.rawValue)))
+        values.append((Self.score.alias, part.score.map { SparkplugValue.double($0) }))
+        values.append((Self.normalizedScore.alias, part.normalizedScore.map { SparkplugValue.double($0) }))
+        values.append((Self.partRecipe.alias, SparkplugValue.string(part.recipe)))
+        values.append((Self.partModelID.alias, part.modelID.map { SparkplugValue.string($0) }))
+        values.append((Self.boxCount.alias, SparkplugValue.uint32(UInt32(clamping: part.boxes.count))))
+        values.append((Self.boxes.alias, SparkplugValue.string(Self.json(part.boxes))))
+        values.append((Self.frameSequence.alias, part.frame.map { SparkplugValue.uint64($0.sequence) }))
+        values.append((Self.totalMs.alias, part.timings.totalMs.map { SparkplugValue.double($0) }))
+        values.append((Self.expertMs.alias, part.timings.expertMs.map { SparkplugValue.double($0) }))
+        return values
     }
 
     private func snapshotValues(_ snapshot: SparkplugLineSnapshot) -> [(UInt64, SparkplugValue?)] {
-        [
-            (Self.parts.alias, .uint64(snapshot.parts)),
-            (Self.passed.alias, .uint64(snapshot.passed)),
-            (Self.rejected.alias, .uint64(snapshot.rejected)),
-            (Self.unsure.alias, .uint64(snapshot.unsure)),
-            (Self.notInspected.alias, .uint64(snapshot.notInspected)),
-            (Self.actionReject.alias, .uint64(snapshot.actionReject)),
-            (Self.droppedByDriver.alias, .uint64(snapshot.droppedByDriver)),
-            (Self.droppedBusy.alias, .uint64(snapshot.droppedBusy)),
-            (Self.corrupt.alias, .uint64(snapshot.corrupt)),
-            (Self.health.alias, .string(snapshot.health)),
-            (Self.problems.alias, .string(snapshot.problems)),
-        ]
+        var values: [(UInt64, SparkplugValue?)] = []
+        values.append((Self.parts.alias, SparkplugValue.uint64(snapshot.parts)))
+        values.append((Self.passed.alias, SparkplugValue.uint64(snapshot.passed)))
+        values.append((Self.rejected.alias, SparkplugValue.uint64(snapshot.rejected)))
+        values.append((Self.unsure.alias, SparkplugValue.uint64(snapshot.unsure)))
+        values.append((Self.notInspected.alias, SparkplugValue.uint64(snapshot.notInspected)))
+        values.append((Self.actionReject.alias, SparkplugValue.uint64(snapshot.actionReject)))
+        values.append((Self.droppedByDriver.alias, SparkplugValue.uint64(snapshot.droppedByDriver)))
+        values.append((Self.droppedBusy.alias, SparkplugValue.uint64(snapshot.droppedBusy)))
+        values.append((Self.corrupt.alias, SparkplugValue.uint64(snapshot.corrupt)))
+        values.append((Self.health.alias, SparkplugValue.string(snapshot.health)))
+        values.append((Self.problems.alias, SparkplugValue.string(snapshot.problems)))
+        return values
     }
 
     /// The boxes as the JSON results show them: `[{"height":..,"score":..,"width":..,"x":..,"y":..}]`.
