@@ -17,9 +17,11 @@ final class SparkplugRunTests: XCTestCase {
         try SparkplugHost.skipUnlessInstalled()
     }
 
-    /// A tiny line (30 parts/s) publishing Sparkplug to the broker at `port`.
-    private func sparkplugLine(in directory: URL, port: Int, primaryHost: String? = nil) throws -> TinyLine {
-        let line = try TinyLine(in: directory)
+    /// A tiny line (`fps` parts/s) publishing Sparkplug to the broker at `port`.
+    private func sparkplugLine(in directory: URL, port: Int, primaryHost: String? = nil, fps: Int = 30) throws -> TinyLine {
+        var settings = TinyLine.Settings()
+        settings.fps = fps
+        let line = try TinyLine(in: directory, settings: settings)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: line.config))
         handle.seekToEndOfFile()
         handle.write(Data("""
@@ -116,11 +118,13 @@ final class SparkplugRunTests: XCTestCase {
         let directory = try scratch()
         let broker = try LoopbackBroker(directory: directory)
         let host = try SparkplugHost(port: broker.port, group: group, node: node, directory: directory)
-        let line = try sparkplugLine(in: directory, port: broker.port)
+        // Fast enough to see seq wrap from 255 to 0 within a few seconds.
+        let line = try sparkplugLine(in: directory, port: broker.port, fps: 120)
 
         let first = try EagleEdgeProcess.start(line.runArguments())
-        XCTAssertTrue(host.wait(seconds: 60) { $0.count(of: "NBIRTH") == 1 && $0.compactMap(\.partID).count >= 10 },
-                      "no birth and parts: \(first.stderr.suffix(2000))")
+        XCTAssertTrue(host.wait(seconds: 120) { $0.count(of: "NBIRTH") == 1 && $0.compactMap(\.partID).count >= 300 },
+                      "no birth and 300 parts: \(host.records.trace) \(first.stderr.suffix(2000))")
+        XCTAssertTrue(host.records.contains { $0.type == "NDATA" && $0.seq == 255 }, "seq reached 255")
         first.signal(SIGKILL)
         XCTAssertTrue(first.waitForExit(seconds: 30))
         XCTAssertTrue(first.wasKilledBySignal)
@@ -138,6 +142,8 @@ final class SparkplugRunTests: XCTestCase {
         let records = host.records
         XCTAssertEqual(host.problems, [])
         XCTAssertEqual(records.filter { $0.type == "NBIRTH" }.map(\.bdSeq), [0, 1], "bdSeq +1 across the restart")
+        let wrapped = zip(records, records.dropFirst()).contains { $0.type == "NDATA" && $0.seq == 255 && $1.type == "NDATA" && $1.seq == 0 }
+        XCTAssertTrue(wrapped, "seq wraps from 255 to 0 (the host checks every step)")
         XCTAssertEqual(records.filter { $0.type == "NDEATH" }.map(\.bdSeq), [0, 1], "each death names its birth's bdSeq")
         assertSameParts(records.uniquePartIDs, try journalIDs(line), "no part lost across the kill, in order")
     }
