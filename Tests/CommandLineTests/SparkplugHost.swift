@@ -54,6 +54,9 @@ final class SparkplugHost {
                              "--out", output.path] + (hostID.map { ["--host-id", $0] } ?? [])
         process.standardInput = input
         process.standardError = FileHandle.nullDevice
+        // A host that died must fail the test, not end the test process with SIGPIPE when a
+        // command is written to it.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         guard wait(seconds: 30, for: { $0.contains { $0.type == "READY" } }) else {
             throw CommandFailure(message: "the Sparkplug host did not start: \(records.map(\.object))")
@@ -81,7 +84,11 @@ final class SparkplugHost {
     /// Sends a command and waits until the host has acted on it.
     func send(_ command: String) throws {
         let done = records.filter { $0.type == "DONE" }.count
-        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data((command + "\n").utf8))
+        } catch {
+            throw CommandFailure(message: "the Sparkplug host is gone (\(error)); it recorded: \(records.trace)")
+        }
         guard wait(seconds: 10, for: { $0.filter { $0.type == "DONE" }.count > done }) else {
             throw CommandFailure(message: "the Sparkplug host did not take the command \(command)")
         }
@@ -94,7 +101,7 @@ final class SparkplugHost {
 
     func stop() {
         guard process.isRunning else { return }
-        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data("quit\n".utf8))
         if !RunningEagleEdge.poll(seconds: 5, { !process.isRunning }) {
             kill(process.processIdentifier, SIGKILL)
         }
