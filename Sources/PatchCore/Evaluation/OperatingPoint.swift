@@ -39,6 +39,17 @@ public struct OperatingPoint: Sendable, Equatable {
         public let escapeRate: Double
     }
 
+    /// What a label-free rule's threshold does on the test set.
+    public struct RuleOutcome: Sendable, Equatable {
+        public let rule: ThresholdRule
+        /// The threshold the rule reads off the model's held-out good scores.
+        public let threshold: Double
+        /// Test-set good parts rejected / good parts.
+        public let falseRejectRate: Double
+        /// Test-set defective parts passed / defective parts.
+        public let escapeRate: Double
+    }
+
     /// The label-free threshold the model carries.
     public let threshold: Double
     /// Escapes per defect type at `threshold`, sorted by type name.
@@ -48,6 +59,9 @@ public struct OperatingPoint: Sendable, Equatable {
     /// Every distinct threshold's rates, false-reject rate increasing (the ROC curve read as
     /// escape = 1 - true-positive rate).
     public let curve: [TradeOff]
+    /// The model's own rule, then the quantile and Pareto-tail rules at each target, all on the
+    /// model's held-out scores: how the label-free estimators compare against the targets.
+    public let rules: [RuleOutcome]
     /// The spread of the label-free threshold over re-draws of the held-out good images; nil
     /// when the model has fewer than two held-out scores.
     public let spread: ThresholdSpread?
@@ -82,5 +96,13 @@ public struct OperatingPoint: Sendable, Equatable {
                 escapeRate: 1 - best.truePositiveRate, escaped: roc.anomalousCount - best.truePositives)
         }
         spread = ThresholdSpread(calibration: calibration, images: images)
+        let good = images.filter { !$0.isAnomalous }.map(\.score), bad = images.filter(\.isAnomalous).map(\.score)
+        let candidates = [calibration.rule] + targets.flatMap { [ThresholdRule.quantile(falseRejectTarget: $0), .paretoTail(falseRejectTarget: $0)] }
+        rules = candidates.map { rule in
+            let threshold = calibration.with(rule).threshold
+            return RuleOutcome(rule: rule, threshold: threshold,
+                               falseRejectRate: Double(good.filter { $0 >= threshold }.count) / Double(max(good.count, 1)),
+                               escapeRate: Double(bad.filter { $0 < threshold }.count) / Double(max(bad.count, 1)))
+        }
     }
 }

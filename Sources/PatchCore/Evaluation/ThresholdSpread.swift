@@ -32,7 +32,7 @@ public struct ThresholdSpread: Sendable, Equatable {
         var draw = [Float](repeating: 0, count: scores.count)
         for _ in 0..<redraws {
             for i in draw.indices { draw[i] = scores[Int(random.next() % UInt64(scores.count))] }
-            thresholds.append(Calibration(heldOutScores: draw, sigmas: calibration.sigmas).threshold)
+            thresholds.append(Calibration(heldOutScores: draw, rule: calibration.rule).threshold)
         }
         thresholds.sort()
         func percentile(_ p: Double) -> Double { thresholds[Int((p * Double(redraws - 1)).rounded())] }

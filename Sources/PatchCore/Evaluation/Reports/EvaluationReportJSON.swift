@@ -63,6 +63,10 @@ public enum EvaluationReportJSON {
                 ["threshold": threshold($0.threshold), "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]
             },
             "threshold_spread": NSNull(),
+            "rules": o.rules.map {
+                ["rule": $0.rule.description, "false_reject_target": JSONDocument.nullable($0.rule.falseRejectTarget),
+                 "threshold": $0.threshold, "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]
+            },
         ]
         if let s = o.spread {
             object["threshold_spread"] = [

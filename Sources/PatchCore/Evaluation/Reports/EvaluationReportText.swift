@@ -42,6 +42,10 @@ public enum EvaluationReportText {
                 + "escape \(percent(t.escapeRate)) (\(t.escaped) defects) at score \(figure(t.threshold)), "
                 + "false-reject \(percent(t.falseRejectRate))"
         }
+        for r in o.rules {
+            lines.append("  rule " + "\(r.rule)".padding(toLength: 19, withPad: " ", startingAt: 0)
+                         + "threshold \(figure(r.threshold)): false-reject \(percent(r.falseRejectRate)), escape \(percent(r.escapeRate))")
+        }
         if let s = o.spread {
             var line = "threshold spread \(figure(s.low)) to \(figure(s.high)) (5th-95th percentile, \(s.redraws) re-draws "
                 + "of \(s.heldOutCount) held-out scores)"

@@ -18,6 +18,13 @@ final class EvaluationReportTextTests: XCTestCase {
             "at 1 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
             "at 2 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
             "at 5 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
+            "  rule mean + 1 std       threshold 3.0000: false-reject 50.0 %, escape 50.0 %",
+            "  rule 1 % quantile       threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
+            "  rule 1 % Pareto tail    threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
+            "  rule 2 % quantile       threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
+            "  rule 2 % Pareto tail    threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
+            "  rule 5 % quantile       threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
+            "  rule 5 % Pareto tail    threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
             Substring(try spreadLine),
             "expert          12.3 ms per image (int8, decode excluded)",
             "",
@@ -28,12 +35,12 @@ final class EvaluationReportTextTests: XCTestCase {
         let int8 = ReportFixtures.model(), fp32 = ReportFixtures.model(precision: .fp32)
         let runs = [(report: try ReportFixtures.report(model: int8), model: int8), (report: try ReportFixtures.report(model: fp32), model: fp32)]
         let lines = EvaluationReportText.render(runs, parity: ReportFixtures.parity).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.count, 15 + 1 + 15 + 1 + 4 + 1, "\(lines)")
-        XCTAssertEqual(lines[14], "expert          12.3 ms per image (int8, decode excluded)")
-        XCTAssertEqual(lines[15], "")
-        XCTAssertTrue(lines[16].hasPrefix("data set "), String(lines[16]))
-        XCTAssertEqual(lines[30], "expert          12.3 ms per image (fp32, decode excluded)")
-        XCTAssertEqual(Array(lines[31...]), [
+        XCTAssertEqual(lines.count, 22 + 1 + 22 + 1 + 4 + 1, "\(lines)")
+        XCTAssertEqual(lines[21], "expert          12.3 ms per image (int8, decode excluded)")
+        XCTAssertEqual(lines[22], "")
+        XCTAssertTrue(lines[23].hasPrefix("data set "), String(lines[23]))
+        XCTAssertEqual(lines[44], "expert          12.3 ms per image (fp32, decode excluded)")
+        XCTAssertEqual(Array(lines[45...]), [
             "",
             "int8 vs fp32    on 4 test images",
             "  feature cosine  mean 0.9876, worst patch 0.5000",
