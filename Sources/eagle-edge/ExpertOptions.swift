@@ -55,7 +55,7 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Threshold = mean + k * std of held-out good scores.")
     var sigmas = defaults.thresholdSigmas
 
-    @Flag(help: "Calibrate on every teach image: each fold of 1/5 of them is scored against a bank of the others (a coreset selection per fold).")
+    @Flag(inversion: .prefixedNo, help: "Calibrate on every teach image: each fold of 1/5 of them is scored against a bank of the others (a coreset selection per fold); without, one fifth is held out.")
     var crossFit = defaults.crossFit
 
     @Flag(help: "Re-weight the image score by the bank density around its nearest patch (paper eq. 7).")

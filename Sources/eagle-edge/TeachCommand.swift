@@ -62,7 +62,7 @@ struct TeachCommand: ParsableCommand {
     static func printSummary(_ model: PatchCoreModel, path: String) {
         let c = model.calibration, p = model.provenance
         print("model       \(path)")
-        print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) held out for calibration) in \(p.teachSeconds.rounded(1)) s")
+        print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) scored out of bank for calibration) in \(p.teachSeconds.rounded(1)) s")
         print("precision   \(model.settings.precision.rawValue)"
               + (model.activationRanges.map { ", \($0.names.count) activation ranges (\(model.settings.rangeEstimator.storedName))"
                   + (model.biasCorrections.map { " and \($0.layers.count) layers' bias corrections" } ?? "")

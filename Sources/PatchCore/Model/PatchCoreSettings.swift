@@ -63,7 +63,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
-                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = false,
+                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = true,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
                 biasCorrection: Bool = true, referenceCoreset: Bool = true) {
         self.taps = taps
