@@ -69,7 +69,7 @@ struct TeachCommand: ParsableCommand {
                   + " from \(min(model.settings.quantizationImages, model.provenance.teachImageCount)) images" } ?? ""))
         print("bank        \(model.bank.count) of \(p.teachPatchCount) patches x \(model.bank.dimension) dims, "
               + "\((Double(model.bankBytes) / 1_048_576).rounded(2)) MiB")
-        print("threshold   \(c.threshold.rounded(4)): \(c.rule) of \(c.heldOutScores.count) held-out scores (mean \(c.mean.rounded(4)), std \(c.standardDeviation.rounded(4)))")
+        print("threshold   \(c.threshold.rounded(4)): \(c.rule) of \(c.heldOutScores.count) out-of-bank scores (mean \(c.mean.rounded(4)), std \(c.standardDeviation.rounded(4)))")
         print("            quantile alternative for a 1 % false-reject target: \(c.quantileThreshold(falseRejectRate: 0.01).rounded(4))")
         print("held-out    false-reject rate at the threshold \((c.heldOutFalseRejectRate * 100).rounded(1)) %")
         if let rss = ResourceUsage.peakResidentMiB() { print("memory      peak RSS \(rss.rounded(0)) MiB") }

@@ -45,7 +45,7 @@ public enum EvaluationReportHTML {
             ("pixel AUROC", r.pixelAUROC.map(format) ?? "n/a"),
             ("PRO (AUPRO to 30 % FPR)", r.pro.map(format) ?? "n/a"),
             ("image F1-max", "\(format(r.f1Max.f1)) at score \(format(r.f1Max.threshold))"),
-            ("label-free threshold", "\(format(threshold)) (\(model.calibration.rule) of \(model.calibration.heldOutScores.count) held-out good scores)"),
+            ("label-free threshold", "\(format(threshold)) (\(model.calibration.rule) of \(model.calibration.heldOutScores.count) out-of-bank good scores)"),
             ("accuracy / F1", "\(percent(t.accuracy)) / \(t.f1.map(format) ?? "n/a")"),
             ("false-reject rate", "\(percent(t.falseRejectRate)) (\(t.counts.falsePositives) of \(t.counts.good) good parts)"),
             ("escape rate", "\(percent(t.escapeRate)) (\(t.counts.falseNegatives) of \(t.counts.anomalous) defects)"),
@@ -108,7 +108,7 @@ public enum EvaluationReportHTML {
         if let s = o.spread {
             let fr = s.falseRejectRange.map { "\(percent($0.lowerBound)) to \(percent($0.upperBound))" } ?? "n/a"
             let esc = s.escapeRange.map { "\(percent($0.lowerBound)) to \(percent($0.upperBound))" } ?? "n/a"
-            rows.append("<tr><td>label-free threshold over \(s.redraws) re-draws of \(s.heldOutCount) held-out scores"
+            rows.append("<tr><td>label-free threshold over \(s.redraws) re-draws of \(s.heldOutCount) out-of-bank scores"
                         + " (5th-95th percentile)</td><td>\(esc)</td><td>\(format(s.low)) to \(format(s.high))</td><td>\(fr)</td></tr>")
         }
         rows += o.rules.map { r in

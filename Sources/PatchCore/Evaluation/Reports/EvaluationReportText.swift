@@ -48,7 +48,7 @@ public enum EvaluationReportText {
         }
         if let s = o.spread {
             var line = "threshold spread \(figure(s.low)) to \(figure(s.high)) (5th-95th percentile, \(s.redraws) re-draws "
-                + "of \(s.heldOutCount) held-out scores)"
+                + "of \(s.heldOutCount) out-of-bank scores)"
             if let f = s.falseRejectRange { line += ": false-reject \(percent(f.lowerBound)) to \(percent(f.upperBound))" }
             if let e = s.escapeRange { line += ", escape \(percent(e.lowerBound)) to \(percent(e.upperBound))" }
             lines.append(line)

@@ -13,7 +13,7 @@ final class EvaluationReportHTMLTests: XCTestCase {
             "<tr><th>image AUROC</th><td>0.5000</td></tr>",
             "<tr><th>pixel AUROC</th><td>n/a</td></tr>",
             "<tr><th>image F1-max</th><td>0.6667 at score 5.0000</td></tr>",
-            "<tr><th>label-free threshold</th><td>3.0000 (mean + 1 std of 3 held-out good scores)</td></tr>",
+            "<tr><th>label-free threshold</th><td>3.0000 (mean + 1 std of 3 out-of-bank good scores)</td></tr>",
             "<tr><th>accuracy / F1</th><td>50.0 % / 0.5000</td></tr>",
             "<tr><th>false-reject rate</th><td>50.0 % (1 of 2 good parts)</td></tr>",
             "<tr><th>escape rate</th><td>50.0 % (1 of 2 defects)</td></tr>",

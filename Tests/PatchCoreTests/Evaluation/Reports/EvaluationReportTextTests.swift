@@ -57,7 +57,7 @@ final class EvaluationReportTextTests: XCTestCase {
             let s = try XCTUnwrap(try ReportFixtures.report().operatingPoint.spread)
             let f = try XCTUnwrap(s.falseRejectRange), e = try XCTUnwrap(s.escapeRange)
             return "threshold spread \(EvaluationReportText.figure(s.low)) to \(EvaluationReportText.figure(s.high))"
-                + " (5th-95th percentile, 1000 re-draws of 3 held-out scores): false-reject "
+                + " (5th-95th percentile, 1000 re-draws of 3 out-of-bank scores): false-reject "
                 + "\(EvaluationReportText.percent(f.lowerBound)) to \(EvaluationReportText.percent(f.upperBound)), escape "
                 + "\(EvaluationReportText.percent(e.lowerBound)) to \(EvaluationReportText.percent(e.upperBound))"
         }
