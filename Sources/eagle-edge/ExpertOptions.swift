@@ -55,6 +55,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Threshold = mean + k * std of held-out good scores.")
     var sigmas = defaults.thresholdSigmas
 
+    @Flag(inversion: .prefixedNo, help: "Calibrate on every teach image: each fold of 1/5 of them is scored against a bank of the others (a coreset selection per fold); without, one fifth is held out.")
+    var crossFit = defaults.crossFit
+
     @Flag(help: "Re-weight the image score by the bank density around its nearest patch (paper eq. 7).")
     var reweight = defaults.reweighting
 
@@ -101,7 +104,7 @@ struct TeachOptions: ParsableArguments {
         guard size.count == 2 else { Diagnostics.fail("--input must be WIDTHxHEIGHT, e.g. 224x224, not '\(input)'") }
         var settings = PatchCoreSettings(taps: taps, fit: fit, inputWidth: size[0], inputHeight: size[1],
                                          featureDimension: dimension, tapDimension: tapDimension > 0 ? tapDimension : nil, coresetRatio: coresetRatio, seed: seed,
-                                         reweighting: reweight, thresholdSigmas: sigmas)
+                                         reweighting: reweight, thresholdSigmas: sigmas, crossFit: crossFit)
         settings.precision = precisions()[0]
         guard let estimator = RangeEstimator(storedName: ranges) else {
             Diagnostics.fail("--ranges must be minmax, mse or pF with 0 < F < 0.5 (e.g. p0.0001), not '\(ranges)'")

@@ -62,14 +62,14 @@ struct TeachCommand: ParsableCommand {
     static func printSummary(_ model: PatchCoreModel, path: String) {
         let c = model.calibration, p = model.provenance
         print("model       \(path)")
-        print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) held out for calibration) in \(p.teachSeconds.rounded(1)) s")
+        print("taught on   \(p.teachImageCount) images (\(p.heldOutImageCount) scored out of bank for calibration) in \(p.teachSeconds.rounded(1)) s")
         print("precision   \(model.settings.precision.rawValue)"
               + (model.activationRanges.map { ", \($0.names.count) activation ranges (\(model.settings.rangeEstimator.storedName))"
                   + (model.biasCorrections.map { " and \($0.layers.count) layers' bias corrections" } ?? "")
                   + " from \(min(model.settings.quantizationImages, model.provenance.teachImageCount)) images" } ?? ""))
         print("bank        \(model.bank.count) of \(p.teachPatchCount) patches x \(model.bank.dimension) dims, "
               + "\((Double(model.bankBytes) / 1_048_576).rounded(2)) MiB")
-        print("threshold   \(c.threshold.rounded(4)) = mean \(c.mean.rounded(4)) + \(c.sigmas.rounded(1)) x std \(c.standardDeviation.rounded(4))")
+        print("threshold   \(c.threshold.rounded(4)): \(c.rule) of \(c.heldOutScores.count) out-of-bank scores (mean \(c.mean.rounded(4)), std \(c.standardDeviation.rounded(4)))")
         print("            quantile alternative for a 1 % false-reject target: \(c.quantileThreshold(falseRejectRate: 0.01).rounded(4))")
         print("held-out    false-reject rate at the threshold \((c.heldOutFalseRejectRate * 100).rounded(1)) %")
         if let rss = ResourceUsage.peakResidentMiB() { print("memory      peak RSS \(rss.rounded(0)) MiB") }

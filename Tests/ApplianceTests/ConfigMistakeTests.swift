@@ -20,7 +20,7 @@ final class ConfigMistakeTests: XCTestCase {
 
     func testUnknownKeyWithNothingCloseListsTheAllowedKeys() {
         XCTAssertEqual(issues("decision:\n  colour: red\n").messages, [
-            "decision.colour: unknown key (allowed: unsure_band, on_unsure, budget_ms)",
+            "decision.colour: unknown key (allowed: unsure_band, on_unsure, budget_ms, false_reject_target)",
         ])
     }
 

@@ -135,6 +135,7 @@ final class DefaultConfigTests: XCTestCase {
                       int8, 2 threads, input 224 px
             decision  \(line)
                       unsure band 0.45...0.55 -> reject, budget 100 ms
+                      threshold as taught
             reject    reserved for the GPIO reject actuator, not built yet
                       disabled, pulse 50 ms, 500 ms after capture
                       output pinctrl-rp1/GPIO17

@@ -33,7 +33,7 @@ final class ExpertCommandTests: XCTestCase {
         // Ranges and corrections from 4 of the 10 images: fp32 and int8 passes are slow under qemu.
         let taught = try EagleEdgeProcess.run(["teach", "--coreset-ratio", "0.05", "--quantization-images", "4", "--out", model, good.path])
         XCTAssertEqual(taught.status, 0, taught.stderr)
-        XCTAssertTrue(taught.stdout.contains("taught on   10 images (2 held out for calibration)"), taught.stdout)
+        XCTAssertTrue(taught.stdout.contains("taught on   10 images (10 scored out of bank for calibration)"), taught.stdout)
         XCTAssertTrue(taught.stdout.contains("bias corrections from 4 images"), taught.stdout)
         XCTAssertTrue(FileManager.default.fileExists(atPath: model))
 

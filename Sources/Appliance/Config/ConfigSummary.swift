@@ -12,6 +12,8 @@ extension ApplianceConfig {
             ("decision", [
                 "unsure band \(shortNumber(0.5 - decision.unsureBand))...\(shortNumber(0.5 + decision.unsureBand))"
                     + " -> \(decision.onUnsure.rawValue), budget \(decision.budgetMs) ms",
+                decision.falseRejectTarget.map { "threshold fitted to \(shortNumber($0 * 100)) % false rejects" }
+                    ?? "threshold as taught",
             ]),
             ("reject", rejectSummary),
             ("mqtt", mqttSummary),

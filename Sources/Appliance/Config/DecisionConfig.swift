@@ -12,12 +12,18 @@ public struct DecisionConfig: Sendable, Equatable {
     public var onUnsure: PartAction
     /// Time from frame capture to verdict after which the frame counts as over budget, in ms.
     public var budgetMs: Int
+    /// The share of good parts the recipe accepts to reject; the threshold is then read off the
+    /// model's out-of-bank good scores for it (a fitted Pareto tail). nil keeps the threshold
+    /// the model was taught with.
+    public var falseRejectTarget: Double?
 
-    /// The rule's band and unsure action, with a 100 ms budget.
-    public init(unsureBand: Double = DecisionRule().unsureBand, onUnsure: PartAction = DecisionRule().onUnsure, budgetMs: Int = 100) {
+    /// The rule's band and unsure action, with a 100 ms budget and the model's own threshold.
+    public init(unsureBand: Double = DecisionRule().unsureBand, onUnsure: PartAction = DecisionRule().onUnsure, budgetMs: Int = 100,
+                falseRejectTarget: Double? = nil) {
         self.unsureBand = unsureBand
         self.onUnsure = onUnsure
         self.budgetMs = budgetMs
+        self.falseRejectTarget = falseRejectTarget
     }
 
     /// The decision rule these settings make.
@@ -32,7 +38,8 @@ extension DecisionConfig {
         return DecisionConfig(
             unsureBand: section.value("unsure_band", default: defaults.unsureBand, .number(in: 0...0.5)),
             onUnsure: section.value("on_unsure", default: defaults.onUnsure, .choice),
-            budgetMs: section.value("budget_ms", default: defaults.budgetMs, .integer(in: 1...10_000))
+            budgetMs: section.value("budget_ms", default: defaults.budgetMs, .integer(in: 1...10_000)),
+            falseRejectTarget: section.optional("false_reject_target", .number(in: 0.0001...0.2))
         )
     }
 }

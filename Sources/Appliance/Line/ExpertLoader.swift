@@ -16,7 +16,7 @@ public enum ExpertLoader {
     public static func load(_ config: ApplianceConfig, weightsPath: String? = nil) throws -> Loaded {
         let path = config.recipe.model
         guard FileManager.default.fileExists(atPath: path) else { throw LineError.noModel(path: path) }
-        let model: PatchCoreModel
+        var model: PatchCoreModel
         do {
             model = try ModelFile.load(path)
         } catch let error as PatchCoreError {
@@ -24,6 +24,9 @@ public enum ExpertLoader {
             throw LineError.unusableModel(path: path, reason: "\(error)")
         }
         try check(model, against: config.expert, path: path)
+        if let target = config.decision.falseRejectTarget {
+            model.calibration = model.calibration.with(.paretoTail(falseRejectTarget: target))
+        }
         setThreadCount(config.expert.threads)
         let network: EfficientNetLite0
         do {

@@ -22,6 +22,9 @@ public struct EvaluationReport: Sendable {
     /// At the model's label-free threshold.
     public let atThreshold: ThresholdMetrics
     public let perDefectType: [DefectTypeAUROC]
+    /// What a line would do: escapes per defect type at the threshold, the best escape rate at
+    /// false-reject targets, the trade-off curve and the threshold's spread.
+    public let operatingPoint: OperatingPoint
     /// Mean milliseconds per image for the whole expert (decode excluded).
     public let meanInspectMilliseconds: Double
 }

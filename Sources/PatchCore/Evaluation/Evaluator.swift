@@ -38,6 +38,9 @@ public struct Evaluator: Sendable {
         }
         let scores = results.map(\.score), labels = results.map(\.sample.isAnomalous)
         let roc = try ROCCurve(scores: scores, labels: labels)
+        let labelled = results.map {
+            LabeledImageScore(defectType: $0.sample.defectType, isAnomalous: $0.sample.isAnomalous, score: $0.score)
+        }
         // One sort of all pixels serves both pixel metrics.
         let ranking = maps.isEmpty ? nil : try PixelRanking(maps)
         return EvaluationReport(
@@ -47,9 +50,8 @@ public struct Evaluator: Sendable {
             pro: try ranking?.aupro(maxFPR: 0.3),
             f1Max: F1Max(curve: roc),
             atThreshold: try ThresholdMetrics(scores: scores, labels: labels, threshold: expert.model.calibration.threshold),
-            perDefectType: try DefectTypeAUROC.breakdown(results.map {
-                LabeledImageScore(defectType: $0.sample.defectType, isAnomalous: $0.sample.isAnomalous, score: $0.score)
-            }),
+            perDefectType: try DefectTypeAUROC.breakdown(labelled),
+            operatingPoint: OperatingPoint(images: labelled, roc: roc, calibration: expert.model.calibration),
             meanInspectMilliseconds: results.isEmpty ? 0 : Double(inspectNanoseconds) / 1e6 / Double(results.count))
     }
 

@@ -7,12 +7,13 @@ public struct Calibration: Sendable, Equatable {
     public let heldOutScores: [Float]
     public let mean: Double
     public let standardDeviation: Double
-    /// mean + k * std.
+    /// The rule that set `threshold`.
+    public let rule: ThresholdRule
+    /// The decision threshold: a part scoring at or above it is anomalous.
     public let threshold: Double
-    /// The k used.
-    public let sigmas: Double
 
-    public init(heldOutScores: [Float], sigmas: Double) {
+    /// The threshold `rule` reads off `heldOutScores`.
+    public init(heldOutScores: [Float], rule: ThresholdRule) {
         let sorted = heldOutScores.sorted()
         let n = Double(max(sorted.count, 1))
         let mean = sorted.reduce(0.0) { $0 + Double($1) } / n
@@ -20,18 +21,24 @@ public struct Calibration: Sendable, Equatable {
         self.heldOutScores = sorted
         self.mean = mean
         self.standardDeviation = variance.squareRoot()
-        self.sigmas = sigmas
-        self.threshold = mean + sigmas * variance.squareRoot()
+        self.rule = rule
+        self.threshold = rule.threshold(ascending: sorted, mean: mean, standardDeviation: variance.squareRoot())
+    }
+
+    /// mean + k * std.
+    public init(heldOutScores: [Float], sigmas: Double) {
+        self.init(heldOutScores: heldOutScores, rule: .sigmas(sigmas))
+    }
+
+    /// The same scores under another rule.
+    public func with(_ rule: ThresholdRule) -> Calibration {
+        Calibration(heldOutScores: heldOutScores, rule: rule)
     }
 
     /// The threshold that would reject `rate` of the held-out good parts (the empirical
     /// 1 - rate quantile, linear interpolation); coarse with few held-out images.
     public func quantileThreshold(falseRejectRate rate: Double) -> Double {
-        guard !heldOutScores.isEmpty else { return threshold }
-        let position = (1 - min(max(rate, 0), 1)) * Double(heldOutScores.count - 1)
-        let lo = Int(position.rounded(.down)), hi = min(lo + 1, heldOutScores.count - 1)
-        let f = position - Double(lo)
-        return Double(heldOutScores[lo]) * (1 - f) + Double(heldOutScores[hi]) * f
+        ThresholdRule.quantile(falseRejectTarget: rate).threshold(ascending: heldOutScores, mean: mean, standardDeviation: standardDeviation)
     }
 
     /// Share of held-out good images at or above the threshold: the expected false-reject rate.

@@ -107,6 +107,7 @@ public enum ModelFile {
             "reweighting_neighbours": String(s.reweightingNeighbours),
             "threshold_sigmas": String(s.thresholdSigmas),
             "holdout_share": String(s.holdoutShare),
+            "cross_fit": String(s.crossFit),
             "precision": s.precision.rawValue,
             "quantization_images": String(s.quantizationImages),
             "range_estimator": s.rangeEstimator.storedName,
@@ -270,6 +271,8 @@ public enum ModelFile {
             seed: try number("seed", UInt64.self), blurSigma: try number("blur_sigma", Float.self),
             reweighting: try number("reweighting", Bool.self), reweightingNeighbours: try number("reweighting_neighbours", Int.self),
             thresholdSigmas: try number("threshold_sigmas", Double.self), holdoutShare: try number("holdout_share", Double.self),
+            // Absent from files taught before cross-fitting existed: those held out one share.
+            crossFit: meta["cross_fit"] == nil ? false : try number("cross_fit", Bool.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
             rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
             referenceCoreset: try number("reference_coreset", Bool.self))

@@ -41,6 +41,10 @@ public struct PatchCoreSettings: Sendable, Equatable {
     public var thresholdSigmas: Double
     /// Share of teach images held out for calibration.
     public var holdoutShare: Double
+    /// Cross-fitted calibration: the teach images are split into 1 / holdoutShare folds and each
+    /// fold is scored against a bank of the others, so every teach image gives an out-of-bank
+    /// score (instead of the one held-out share). Costs a coreset selection per fold.
+    public var crossFit: Bool
     /// The backbone's arithmetic; the bank holds features computed in it.
     public var precision: Precision
     /// Teach images (spread over the set) whose fp32 activations set the int8 ranges.
@@ -59,7 +63,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 inputWidth: Int = 224, inputHeight: Int = 224,
                 resizeFilter: ResizeFilter = .bilinear, featureDimension: Int? = nil, tapDimension: Int? = 64, coresetRatio: Double = 0.01,
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
-                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2,
+                reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = true,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
                 biasCorrection: Bool = true, referenceCoreset: Bool = true) {
         self.taps = taps
@@ -77,6 +81,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.reweightingNeighbours = reweightingNeighbours
         self.thresholdSigmas = thresholdSigmas
         self.holdoutShare = holdoutShare
+        self.crossFit = crossFit
         self.precision = precision
         self.quantizationImages = quantizationImages
         self.rangeEstimator = rangeEstimator

@@ -6,7 +6,7 @@ import Kernels
 ///
 /// Calibration is label-free: every `1 / holdoutShare`-th image is held out, a bank is built
 /// from the others and the held-out images are scored against it; their score distribution sets
-/// the threshold. The production bank is then built from all images, so it is at least as
+/// the threshold. With ``PatchCoreSettings/crossFit`` every image is held out once, in turn. The production bank is then built from all images, so it is at least as
 /// complete as the calibration bank (held-out scores err towards fewer false rejects).
 ///
 /// An int8 teach first measures the activation ranges and (``PatchCoreSettings/biasCorrection``)
@@ -115,16 +115,23 @@ public struct PatchCoreTeacher: Sendable {
             let keep = max(1, Int((Double(rows?.count ?? patches.count) * settings.coresetRatio).rounded()))
             return MemoryBank(features: patches.rows(sampler.select(keep, from: projected, rows: rows)))
         }
-        let heldOut = Set(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))
-        progress(.selectingCoreset(bank: "calibration"))
-        let calibrationBank = bank(rows: imageRows.indices.filter { !heldOut.contains($0) }.flatMap { Array(imageRows[$0]) })
-        let heldOutScores = try heldOut.sorted().map { i in
-            try calibrationBank.nearest(patches.rows(Array(imageRows[i])), precision: settings.precision).distances.max() ?? 0
+        // Without cross-fitting one fold, every holdoutEvery-th image, is held out.
+        let folds = settings.crossFit
+            ? (0..<holdoutEvery).map { Array(stride(from: $0, to: count, by: holdoutEvery)) }
+            : [Array(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))]
+        var heldOutScores: [Float] = []
+        for (f, fold) in folds.enumerated() {
+            progress(.selectingCoreset(bank: folds.count == 1 ? "calibration" : "calibration \(f + 1) of \(folds.count)"))
+            let heldOut = Set(fold)
+            let calibrationBank = bank(rows: imageRows.indices.filter { !heldOut.contains($0) }.flatMap { Array(imageRows[$0]) })
+            heldOutScores += try fold.map { i in
+                try calibrationBank.nearest(patches.rows(Array(imageRows[i])), precision: settings.precision).distances.max() ?? 0
+            }
         }
         progress(.selectingCoreset(bank: "production"))
         let bank = bank(rows: nil)
         let provenance = PatchCoreModel.Provenance(
-            weightsSHA256: network.weightsSHA256 ?? "unknown", teachImageCount: count, heldOutImageCount: heldOut.count,
+            weightsSHA256: network.weightsSHA256 ?? "unknown", teachImageCount: count, heldOutImageCount: heldOutScores.count,
             teachPatchCount: patches.count, teachSource: source,
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,

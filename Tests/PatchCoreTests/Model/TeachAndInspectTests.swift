@@ -22,10 +22,34 @@ final class TeachAndInspectTests: XCTestCase {
         return (try PatchCoreExpert(network: network, model: model), model)
     }
 
+    /// Cross-fitting scores every teach image out of bank; its last fold is exactly the one
+    /// share a plain teach holds out, against the same bank, so those scores are the same.
+    func testCrossFittingScoresEveryTeachImageAndKeepsThePlainHeldOutScores() throws {
+        let network = try EfficientNetLite0.loadDefault()
+        let files = (0..<10).map { String(format: "train/good/%03d.png", $0 * 20) }
+        func teach(crossFit: Bool) throws -> PatchCoreModel {
+            try PatchCoreTeacher(network: network, settings: PatchCoreSettings(coresetRatio: 0.05, crossFit: crossFit, precision: .fp32))
+                .teach(count: files.count, source: "bottle subset", image: { try Self.image(files[$0]) })
+        }
+        let plain = try teach(crossFit: false), crossFitted = try teach(crossFit: true)
+        XCTAssertEqual(plain.provenance.heldOutImageCount, 2)
+        XCTAssertEqual(crossFitted.provenance.heldOutImageCount, 10)
+        XCTAssertEqual(crossFitted.calibration.heldOutScores.count, 10)
+        XCTAssertTrue(Set(plain.calibration.heldOutScores).isSubset(of: Set(crossFitted.calibration.heldOutScores)),
+                      "\(plain.calibration.heldOutScores) in \(crossFitted.calibration.heldOutScores)")
+        XCTAssertEqual(crossFitted.bank.count, plain.bank.count)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crossfit-\(UUID().uuidString).eagle").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.save(crossFitted, to: path)
+        let reloaded = try ModelFile.load(path)
+        XCTAssertTrue(reloaded.settings.crossFit)
+        XCTAssertEqual(reloaded.calibration, crossFitted.calibration)
+    }
+
     func testDefectsScoreAboveGoodPartsAndTheThresholdSeparatesThem() throws {
         let (expert, model) = try Self.taught.get()
         XCTAssertEqual(model.provenance.teachImageCount, 20)
-        XCTAssertEqual(model.provenance.heldOutImageCount, 4)
+        XCTAssertEqual(model.provenance.heldOutImageCount, 20, "cross-fitted: every teach image scored out of bank")
         XCTAssertEqual(model.bank.count, Int((20.0 * 784 * 0.05).rounded()))
         var scores: [Double] = [], labels: [Bool] = []
         for i in 0..<8 {

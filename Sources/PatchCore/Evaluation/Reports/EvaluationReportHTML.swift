@@ -45,7 +45,7 @@ public enum EvaluationReportHTML {
             ("pixel AUROC", r.pixelAUROC.map(format) ?? "n/a"),
             ("PRO (AUPRO to 30 % FPR)", r.pro.map(format) ?? "n/a"),
             ("image F1-max", "\(format(r.f1Max.f1)) at score \(format(r.f1Max.threshold))"),
-            ("label-free threshold", "\(format(threshold)) (mean + \(format(model.calibration.sigmas)) std of held-out good scores)"),
+            ("label-free threshold", "\(format(threshold)) (\(model.calibration.rule) of \(model.calibration.heldOutScores.count) out-of-bank good scores)"),
             ("accuracy / F1", "\(percent(t.accuracy)) / \(t.f1.map(format) ?? "n/a")"),
             ("false-reject rate", "\(percent(t.falseRejectRate)) (\(t.counts.falsePositives) of \(t.counts.good) good parts)"),
             ("escape rate", "\(percent(t.escapeRate)) (\(t.counts.falseNegatives) of \(t.counts.anomalous) defects)"),
@@ -54,8 +54,10 @@ public enum EvaluationReportHTML {
             ("expert time", "\(format(r.meanInspectMilliseconds)) ms per image (\(model.settings.precision.rawValue))"),
         ]
         let table = rows.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined(separator: "\n")
+        let escapes = Dictionary(uniqueKeysWithValues: r.operatingPoint.perDefectType.map { ($0.defectType, $0.escaped) })
         let types = r.perDefectType.map {
-            "<tr><td>\(escape($0.defectType))</td><td>\(format($0.auroc))</td><td>\($0.anomalousCount)</td></tr>"
+            "<tr><td>\(escape($0.defectType))</td><td>\(format($0.auroc))</td><td>\($0.anomalousCount)</td>"
+                + "<td>\(escapes[$0.defectType] ?? 0)</td></tr>"
         }.joined(separator: "\n")
         return """
             <!DOCTYPE html>
@@ -68,7 +70,10 @@ public enum EvaluationReportHTML {
             <h2>Image ROC</h2>
             \(rocSVG(r.imageROC))
             <h2>Per defect type</h2>
-            <table><tr><th>type</th><th>AUROC</th><th>images</th></tr>\(types)</table>
+            <table><tr><th>type</th><th>AUROC</th><th>images</th><th>escaped at the threshold</th></tr>\(types)</table>
+            <h2>Operating point</h2>
+            \(operatingPointTable(r.operatingPoint))
+            \(tradeOffSVG(r.operatingPoint))
             <h2>Worst misses</h2>
             <p>Heatmap: normalised score, blue 0 (typical good) to red 1; 0.5 is the threshold. Boxes: suspect regions.</p>
             \(figures.joined(separator: "\n"))
@@ -88,6 +93,56 @@ public enum EvaluationReportHTML {
             <text x="150" y="335">false-positive rate</text>
             <text x="12" y="200" transform="rotate(-90 12 200)">true-positive rate</text>
             <text x="200" y="290">AUROC \(format(roc.area))</text>
+            </svg>
+            """
+    }
+
+    /// The best escape rate per false-reject budget and the label-free threshold's spread.
+    static func operatingPointTable(_ o: OperatingPoint) -> String {
+        let percent = EvaluationReportText.percent
+        var rows = o.targets.map { t in
+            "<tr><td>at most \(EvaluationReportText.percentLabel(t.target)) good rejected</td><td>\(percent(t.escapeRate))"
+                + " (\(t.escaped) defects)</td><td>\(t.threshold.isFinite ? format(t.threshold) : "none")</td>"
+                + "<td>\(percent(t.falseRejectRate))</td></tr>"
+        }
+        if let s = o.spread {
+            let fr = s.falseRejectRange.map { "\(percent($0.lowerBound)) to \(percent($0.upperBound))" } ?? "n/a"
+            let esc = s.escapeRange.map { "\(percent($0.lowerBound)) to \(percent($0.upperBound))" } ?? "n/a"
+            rows.append("<tr><td>label-free threshold over \(s.redraws) re-draws of \(s.heldOutCount) out-of-bank scores"
+                        + " (5th-95th percentile)</td><td>\(esc)</td><td>\(format(s.low)) to \(format(s.high))</td><td>\(fr)</td></tr>")
+        }
+        rows += o.rules.map { r in
+            "<tr><td>label-free rule: \(escape(r.rule.description))</td><td>\(percent(r.escapeRate))</td>"
+                + "<td>\(format(r.threshold))</td><td>\(percent(r.falseRejectRate))</td></tr>"
+        }
+        return "<table><tr><th>budget</th><th>escape rate</th><th>threshold</th><th>false-reject rate</th></tr>\n"
+            + rows.joined(separator: "\n") + "</table>"
+    }
+
+    /// Escape rate against false-reject rate for false-reject rates up to 20 %, where lines run,
+    /// with the label-free threshold marked.
+    static func tradeOffSVG(_ o: OperatingPoint) -> String {
+        let width = 300.0, height = 200.0, maxFR = 0.2
+        func x(_ fr: Double) -> String { format(40 + min(fr, maxFR) / maxFR * width) }
+        func y(_ escape: Double) -> String { format(10 + escape * height) }
+        // A staircase: between two thresholds the rates hold, so the curve steps rather than slopes.
+        var points: [String] = []
+        for point in o.curve where point.falseRejectRate <= maxFR {
+            if let last = points.last { points.append("\(x(point.falseRejectRate)),\(last.split(separator: ",")[1])") }
+            points.append("\(x(point.falseRejectRate)),\(y(point.escapeRate))")
+        }
+        let atThreshold = o.curve.last { $0.threshold >= o.threshold }
+        let marker = atThreshold.map {
+            "<circle cx=\"\(x($0.falseRejectRate))\" cy=\"\(y($0.escapeRate))\" r=\"5\" fill=\"#06c\"/>"
+        } ?? ""
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" width="360" height="250" font-size="12">
+            <rect x="40" y="10" width="300" height="200" fill="none" stroke="#888"/>
+            <polyline fill="none" stroke="#c00" stroke-width="2" points="\(points.joined(separator: " "))"/>
+            \(marker)
+            <text x="110" y="235">false-reject rate (0 to 20 %)</text>
+            <text x="12" y="170" transform="rotate(-90 12 170)">escape rate (0 to 100 %)</text>
+            <text x="200" y="30" fill="#06c">&#9679; label-free threshold</text>
             </svg>
             """
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The machine form of an evaluation, for scripts and CI dashboards.
 public enum EvaluationReportJSON {
     /// One object per run under "runs" (in the order given), plus "parity" when both precisions
@@ -32,7 +34,11 @@ public enum EvaluationReportJSON {
                 "true_positives": t.counts.truePositives, "false_positives": t.counts.falsePositives,
                 "true_negatives": t.counts.trueNegatives, "false_negatives": t.counts.falseNegatives,
             ],
-            "per_defect_type": r.perDefectType.map { ["type": $0.defectType, "auroc": $0.auroc, "count": $0.anomalousCount] },
+            "per_defect_type": r.perDefectType.map { type in
+                ["type": type.defectType, "auroc": type.auroc, "count": type.anomalousCount,
+                 "escaped_at_threshold": r.operatingPoint.perDefectType.first { $0.defectType == type.defectType }?.escaped ?? 0]
+            },
+            "operating_point": operatingPoint(r.operatingPoint),
             "images": r.images.map { ["path": $0.sample.imagePath, "type": $0.sample.defectType, "score": $0.score] },
             "unreadable": r.unreadable.map { ["path": $0.path, "reason": $0.reason] },
             "model": [
@@ -42,5 +48,33 @@ public enum EvaluationReportJSON {
             ],
             "mean_inspect_ms": r.meanInspectMilliseconds,
         ]
+    }
+
+    /// The false-reject targets, the threshold's spread and the trade-off curve (thresholds of
+    /// `+infinity`, rejecting nothing, are written as null: JSON has no infinity).
+    static func operatingPoint(_ o: OperatingPoint) -> [String: Any] {
+        func threshold(_ value: Double) -> Any { JSONDocument.nullable(value.isFinite ? value : nil) }
+        var object: [String: Any] = [
+            "targets": o.targets.map {
+                ["false_reject_target": $0.target, "threshold": threshold($0.threshold), "false_reject_rate": $0.falseRejectRate,
+                 "escape_rate": $0.escapeRate, "escaped": $0.escaped] as [String: Any]
+            },
+            "curve": o.curve.map {
+                ["threshold": threshold($0.threshold), "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]
+            },
+            "threshold_spread": NSNull(),
+            "rules": o.rules.map {
+                ["rule": $0.rule.description, "false_reject_target": JSONDocument.nullable($0.rule.falseRejectTarget),
+                 "threshold": $0.threshold, "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]
+            },
+        ]
+        if let s = o.spread {
+            object["threshold_spread"] = [
+                "redraws": s.redraws, "held_out": s.heldOutCount, "p5": s.low, "p50": s.median, "p95": s.high,
+                "false_reject_rate": s.falseRejectRange.map { [$0.lowerBound, $0.upperBound] as Any } ?? NSNull(),
+                "escape_rate": s.escapeRange.map { [$0.lowerBound, $0.upperBound] as Any } ?? NSNull(),
+            ] as [String: Any]
+        }
+        return object
     }
 }

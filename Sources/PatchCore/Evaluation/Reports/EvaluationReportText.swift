@@ -25,12 +25,41 @@ public enum EvaluationReportText {
             "                \(t.counts.truePositives) defects rejected, \(t.counts.falseNegatives) escaped, "
                 + "\(t.counts.falsePositives) good rejected, \(t.counts.trueNegatives) good passed",
         ]
+        let escapes = Dictionary(uniqueKeysWithValues: r.operatingPoint.perDefectType.map { ($0.defectType, $0.escaped) })
         for type in r.perDefectType {
             lines.append("  \(type.defectType.padding(toLength: 14, withPad: " ", startingAt: 0)) AUROC \(figure(type.auroc))"
-                         + "  (\(type.anomalousCount) vs \(type.goodCount) good)")
+                         + "  (\(type.anomalousCount) vs \(type.goodCount) good), \(escapes[type.defectType] ?? 0) escaped at the threshold")
         }
+        lines += render(r.operatingPoint)
         lines.append("expert          \(r.meanInspectMilliseconds.rounded(1)) ms per image (\(model.settings.precision.rawValue), decode excluded)")
         return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// The best escape rate within each false-reject budget, then the threshold's spread.
+    static func render(_ o: OperatingPoint) -> [String] {
+        var lines = o.targets.map { t in
+            "at \(percentLabel(t.target)) rejects".padding(toLength: 16, withPad: " ", startingAt: 0)
+                + "escape \(percent(t.escapeRate)) (\(t.escaped) defects) at score \(figure(t.threshold)), "
+                + "false-reject \(percent(t.falseRejectRate))"
+        }
+        for r in o.rules {
+            lines.append("  rule " + "\(r.rule)".padding(toLength: 19, withPad: " ", startingAt: 0)
+                         + "threshold \(figure(r.threshold)): false-reject \(percent(r.falseRejectRate)), escape \(percent(r.escapeRate))")
+        }
+        if let s = o.spread {
+            var line = "threshold spread \(figure(s.low)) to \(figure(s.high)) (5th-95th percentile, \(s.redraws) re-draws "
+                + "of \(s.heldOutCount) out-of-bank scores)"
+            if let f = s.falseRejectRange { line += ": false-reject \(percent(f.lowerBound)) to \(percent(f.upperBound))" }
+            if let e = s.escapeRange { line += ", escape \(percent(e.lowerBound)) to \(percent(e.upperBound))" }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// A target share as "1 %" or "2.5 %".
+    static func percentLabel(_ share: Double) -> String {
+        let value = share * 100
+        return value == value.rounded() ? "\(Int(value)) %" : "\(value.rounded(1)) %"
     }
 
     /// How closely int8 followed fp32, after a blank line.

@@ -13,13 +13,15 @@ final class EvaluationReportHTMLTests: XCTestCase {
             "<tr><th>image AUROC</th><td>0.5000</td></tr>",
             "<tr><th>pixel AUROC</th><td>n/a</td></tr>",
             "<tr><th>image F1-max</th><td>0.6667 at score 5.0000</td></tr>",
-            "<tr><th>label-free threshold</th><td>3.0000 (mean + 1.0000 std of held-out good scores)</td></tr>",
+            "<tr><th>label-free threshold</th><td>3.0000 (mean + 1 std of 3 out-of-bank good scores)</td></tr>",
             "<tr><th>accuracy / F1</th><td>50.0 % / 0.5000</td></tr>",
             "<tr><th>false-reject rate</th><td>50.0 % (1 of 2 good parts)</td></tr>",
             "<tr><th>escape rate</th><td>50.0 % (1 of 2 defects)</td></tr>",
             "<tr><th>expert time</th><td>12.3450 ms per image (int8)</td></tr>",
-            "<tr><td>crack</td><td>1.0000</td><td>1</td></tr>",
-            "<tr><td>scratch</td><td>0.0000</td><td>1</td></tr>",
+            "<tr><td>crack</td><td>1.0000</td><td>1</td><td>0</td></tr>",
+            "<tr><td>scratch</td><td>0.0000</td><td>1</td><td>1</td></tr>",
+            "<tr><td>at most 1 % good rejected</td><td>50.0 % (1 defects)</td><td>5.0000</td><td>0.0 %</td></tr>",
+            "<tr><td>at most 5 % good rejected</td><td>50.0 % (1 defects)</td><td>5.0000</td><td>0.0 %</td></tr>",
         ] {
             XCTAssertTrue(html.contains(row), row)
         }
@@ -30,6 +32,14 @@ final class EvaluationReportHTMLTests: XCTestCase {
         // x = 40 + 300 FPR, y = 10 + 300 (1 - TPR).
         XCTAssertTrue(try page().contains(
             #"points="40.0000,310.0000 40.0000,160.0000 190.0000,160.0000 340.0000,160.0000 340.0000,10.0000""#))
+    }
+
+    func testTheTradeOffCurveStepsAndMarksTheLabelFreeThreshold() throws {
+        // Up to 20 % false rejects only the points at FPR 0 count: escape 100 % then 50 % at score 5;
+        // x = 40 + 300 FPR / 0.2, y = 10 + 200 escape. The threshold 3 rejects 3.5 and 5: (50 %, 50 %), clipped to x = 340.
+        let html = try page()
+        XCTAssertTrue(html.contains(#"points="40.0000,210.0000 40.0000,210.0000 40.0000,110.0000""#))
+        XCTAssertTrue(html.contains(#"<circle cx="340.0000" cy="110.0000""#))
     }
 
     func testTextFromTheDataSetIsEscaped() throws {

@@ -30,7 +30,25 @@ final class EvaluationReportJSONTests: XCTestCase {
         XCTAssertEqual(types.map { $0["type"] as? String }, ["crack", "scratch"])
         XCTAssertEqual(types.map { $0["auroc"] as? Double }, [1, 0])
         XCTAssertEqual(types.map { $0["count"] as? Int }, [1, 1])
+        XCTAssertEqual(types.map { $0["escaped_at_threshold"] as? Int }, [0, 1])
         XCTAssertEqual(run["mean_inspect_ms"] as? Double, 12.345)
+    }
+
+    func testTheOperatingPointHasTargetsSpreadAndCurve() throws {
+        let run = try XCTUnwrap((try object(nil)["runs"] as? [[String: Any]])?.first)
+        let point = try XCTUnwrap(run["operating_point"] as? [String: Any])
+        let targets = try XCTUnwrap(point["targets"] as? [[String: Any]])
+        XCTAssertEqual(targets.map { $0["false_reject_target"] as? Double }, [0.01, 0.02, 0.05])
+        XCTAssertEqual(targets.map { $0["threshold"] as? Double }, [5, 5, 5])
+        XCTAssertEqual(targets.map { $0["escaped"] as? Int }, [1, 1, 1])
+        let curve = try XCTUnwrap(point["curve"] as? [[String: Any]])
+        XCTAssertEqual(curve.count, 5)
+        XCTAssertTrue(curve[0]["threshold"] is NSNull, "rejecting nothing has no finite threshold")
+        XCTAssertEqual(curve.map { $0["escape_rate"] as? Double }, [1, 0.5, 0.5, 0.5, 0])
+        let spread = try XCTUnwrap(point["threshold_spread"] as? [String: Any])
+        XCTAssertEqual(spread["redraws"] as? Int, 1000)
+        XCTAssertEqual(spread["held_out"] as? Int, 3)
+        XCTAssertEqual((spread["false_reject_rate"] as? [Double])?.count, 2)
     }
 
     func testImagesAndUnreadableFilesRoundTrip() throws {

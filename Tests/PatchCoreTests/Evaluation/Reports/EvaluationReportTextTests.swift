@@ -13,8 +13,19 @@ final class EvaluationReportTextTests: XCTestCase {
             "image F1-max    0.6667 at score 5.0000",
             "at threshold    3.0000 (label-free): accuracy 50.0 %, F1 0.5000, false-reject 50.0 %, escape 50.0 %",
             "                1 defects rejected, 1 escaped, 1 good rejected, 1 good passed",
-            "  crack          AUROC 1.0000  (1 vs 2 good)",
-            "  scratch        AUROC 0.0000  (1 vs 2 good)",
+            "  crack          AUROC 1.0000  (1 vs 2 good), 0 escaped at the threshold",
+            "  scratch        AUROC 0.0000  (1 vs 2 good), 1 escaped at the threshold",
+            "at 1 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
+            "at 2 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
+            "at 5 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
+            "  rule mean + 1 std       threshold 3.0000: false-reject 50.0 %, escape 50.0 %",
+            "  rule 1 % quantile       threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
+            "  rule 1 % Pareto tail    threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
+            "  rule 2 % quantile       threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
+            "  rule 2 % Pareto tail    threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
+            "  rule 5 % quantile       threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
+            "  rule 5 % Pareto tail    threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
+            Substring(try spreadLine),
             "expert          12.3 ms per image (int8, decode excluded)",
             "",
         ])
@@ -24,12 +35,12 @@ final class EvaluationReportTextTests: XCTestCase {
         let int8 = ReportFixtures.model(), fp32 = ReportFixtures.model(precision: .fp32)
         let runs = [(report: try ReportFixtures.report(model: int8), model: int8), (report: try ReportFixtures.report(model: fp32), model: fp32)]
         let lines = EvaluationReportText.render(runs, parity: ReportFixtures.parity).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.count, 11 + 1 + 11 + 1 + 4 + 1, "\(lines)")
-        XCTAssertEqual(lines[10], "expert          12.3 ms per image (int8, decode excluded)")
-        XCTAssertEqual(lines[11], "")
-        XCTAssertTrue(lines[12].hasPrefix("data set "), String(lines[12]))
-        XCTAssertEqual(lines[22], "expert          12.3 ms per image (fp32, decode excluded)")
-        XCTAssertEqual(Array(lines[23...]), [
+        XCTAssertEqual(lines.count, 22 + 1 + 22 + 1 + 4 + 1, "\(lines)")
+        XCTAssertEqual(lines[21], "expert          12.3 ms per image (int8, decode excluded)")
+        XCTAssertEqual(lines[22], "")
+        XCTAssertTrue(lines[23].hasPrefix("data set "), String(lines[23]))
+        XCTAssertEqual(lines[44], "expert          12.3 ms per image (fp32, decode excluded)")
+        XCTAssertEqual(Array(lines[45...]), [
             "",
             "int8 vs fp32    on 4 test images",
             "  feature cosine  mean 0.9876, worst patch 0.5000",
@@ -37,6 +48,19 @@ final class EvaluationReportTextTests: XCTestCase {
             "  verdicts        75.0 % agree at the label-free thresholds",
             "",
         ])
+    }
+
+    /// The spread's figures come from a seeded bootstrap, worked out in ThresholdSpreadTests;
+    /// here only their layout matters.
+    private var spreadLine: String {
+        get throws {
+            let s = try XCTUnwrap(try ReportFixtures.report().operatingPoint.spread)
+            let f = try XCTUnwrap(s.falseRejectRange), e = try XCTUnwrap(s.escapeRange)
+            return "threshold spread \(EvaluationReportText.figure(s.low)) to \(EvaluationReportText.figure(s.high))"
+                + " (5th-95th percentile, 1000 re-draws of 3 out-of-bank scores): false-reject "
+                + "\(EvaluationReportText.percent(f.lowerBound)) to \(EvaluationReportText.percent(f.upperBound)), escape "
+                + "\(EvaluationReportText.percent(e.lowerBound)) to \(EvaluationReportText.percent(e.upperBound))"
+        }
     }
 
     func testWithoutParityTheTextEndsWithTheLastRun() throws {

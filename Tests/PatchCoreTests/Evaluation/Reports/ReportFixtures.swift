@@ -29,13 +29,15 @@ enum ReportFixtures {
         }
         let labels = images.map(\.sample.isAnomalous)
         let roc = try ROCCurve(scores: scores, labels: labels)
+        let labelled = images.map {
+            LabeledImageScore(defectType: $0.sample.defectType, isAnomalous: $0.sample.isAnomalous, score: $0.score)
+        }
         return EvaluationReport(
             dataset: dataset, split: "test: all images", images: images, unreadable: [(folder + "/good/z.png", "not a PNG")],
             imageROC: roc, imageAUROC: roc.area, pixelAUROC: nil, pro: nil, f1Max: F1Max(curve: roc),
             atThreshold: try ThresholdMetrics(scores: scores, labels: labels, threshold: model.calibration.threshold),
-            perDefectType: try DefectTypeAUROC.breakdown(images.map {
-                LabeledImageScore(defectType: $0.sample.defectType, isAnomalous: $0.sample.isAnomalous, score: $0.score)
-            }),
+            perDefectType: try DefectTypeAUROC.breakdown(labelled),
+            operatingPoint: OperatingPoint(images: labelled, roc: roc, calibration: model.calibration),
             meanInspectMilliseconds: 12.345)
     }
 
