@@ -27,6 +27,7 @@ struct LineSession {
         let archive = ImageArchive(storage: config.storage, logger: config.logging.logger("archive"))
         defer { archive.close() }
         let publisher: OutboxPublisher?
+        let explain: LineExplainer?
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
             publisher = config.mqtt.enabled
@@ -40,6 +41,9 @@ struct LineSession {
                                                                 onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
+            // Flagged parts go to the MLLM explainer after the line has journalled them; it only queues.
+            explain = try LineExplainer.make(config: config, journal: journal.writer, publish: publisher != nil,
+                                             logger: logger.labeled("explain"), onJournal: { publisher?.wake() })
         } catch {
             Diagnostics.fail("\(error)")
         }
@@ -59,8 +63,15 @@ struct LineSession {
         status.start()
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
-        let final = line.run(limits: limits, observe: observe)
+        let final = line.run(limits: limits, observe: explain.map { explain in
+            { part, frame in
+                observe?(part, frame)
+                explain.observe(part, frame)
+            }
+        } ?? observe)
         systemd.stopping()
+        // Before the journal closes: the parts still queued are journalled as not explained.
+        explain?.close()
         watchdog.stop()
         status.stop()
         retention.stop()
@@ -72,6 +83,7 @@ struct LineSession {
         var summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
                                  source: config.camera.source.rawValue)
         summary.journal = journalCost
+        summary.explain = explain?.counters
         if let jsonSummary {
             do {
                 try summary.json().write(to: URL(fileURLWithPath: jsonSummary))
