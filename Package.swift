@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["eagle-edge", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+            dependencies: ["eagle-edge", "Appliance", "Capture", "Explain", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]
