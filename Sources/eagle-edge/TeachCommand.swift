@@ -41,18 +41,19 @@ struct TeachCommand: ParsableCommand {
             Diagnostics.fail("\(error)")
         }
         Self.printSummary(model, path: out)
-        Self.keepReferences(files, model: out)
+        Self.keepReferences(count: files.count, model: out) { try ImageFile.readRGB(files[$0]) }
     }
 
-    /// Keeps a few good images, evenly spread, beside the model (`MODEL.refs/`) for the
-    /// explainer's normal reference; a failure costs only that reference, so it is a warning.
-    static func keepReferences(_ files: [String], model: String) {
-        let count = min(ReferenceSet.storedCount, files.count)
-        guard count > 0 else { return }
+    /// Keeps a few of the `count` good images, evenly spread, beside the model (`MODEL.refs/`)
+    /// for the explainer's normal reference; a failure costs only that reference, so it is a
+    /// warning.
+    static func keepReferences(count: Int, model: String, image: (Int) throws -> RGBImage) {
+        let kept = min(ReferenceSet.storedCount, count)
+        guard kept > 0 else { return }
         do {
-            let images = try (0..<count).map { try ImageFile.readRGB(files[$0 * files.count / count]) }
+            let images = try (0..<kept).map { try image($0 * count / kept) }
             let directory = try ReferenceSet.store(images, forModel: model)
-            print("references  \(count) good images kept in \(directory) for the MLLM explainer")
+            print("references  \(kept) good images kept in \(directory) for the MLLM explainer")
         } catch {
             Diagnostics.warn("no reference images kept beside the model: \(error)")
         }
