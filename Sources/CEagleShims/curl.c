@@ -21,6 +21,10 @@ CURLcode eagle_curl_setopt_write_function(CURL *handle, CURLoption option, eagle
     return curl_easy_setopt(handle, option, callback);
 }
 
+CURLcode eagle_curl_setopt_xferinfo_function(CURL *handle, eagle_curl_xferinfo_fn callback) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
 CURLcode eagle_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

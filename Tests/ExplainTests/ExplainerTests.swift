@@ -182,6 +182,20 @@ final class ExplainerTests: XCTestCase {
         XCTAssertEqual(explainer.counters.dropped, 3)
     }
 
+    func testCloseCutsARequestInFlightShortAndReportsTheQueued() throws {
+        try server.script([["kind": "slow", "seconds": 20]])
+        let explainer = explainer(ExplainerOptions(concurrency: 1, timeout: 30, retries: 0))
+        explainer.submit(flaggedSubject(id: 1))
+        explainer.submit(flaggedSubject(id: 2))
+        let deadline = Date() + 10
+        while try server.requests().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        explainer.close(timeout: 10)
+        let records = outcomes.records.sorted { $0.partID < $1.partID }
+        XCTAssertEqual(records.map(\.status), [.failed, .notExplained], "both outcomes reported by the time close returns")
+        XCTAssertEqual(records.first?.reason, "the appliance stopped during the request")
+        XCTAssertEqual(records.last?.reason, "the appliance stopped before it was sent")
+    }
+
     func testPassAndNotInspectedPartsAreNotQueued() {
         let explainer = explainer()
         var pass = flaggedSubject(id: 1)

@@ -14,6 +14,9 @@ public final class HTTPClient {
     private let handle: UnsafeMutableRawPointer
     /// libcurl writes its message for a failed transfer here (CURLOPT_ERRORBUFFER).
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Asked about once a second during a transfer (and whenever data moves); true aborts it
+    /// with ``HTTPError/Kind/cancelled``, so that a shutdown need not wait out a timeout.
+    public var shouldAbort: (@Sendable () -> Bool)?
 
     /// A new handle; throws when libcurl cannot make one (its global set-up failed, or no memory).
     public init() throws {
@@ -42,7 +45,7 @@ public final class HTTPClient {
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
-        let sink = TransferSink(limit: request.maxResponseBytes)
+        let sink = TransferSink(limit: request.maxResponseBytes, shouldAbort: shouldAbort)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -81,9 +84,17 @@ public final class HTTPClient {
         try check(eagle_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque()))
         try check(eagle_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, TransferSink.receiveHeader))
         try check(eagle_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque()))
+        if shouldAbort != nil {
+            try check(eagle_curl_setopt_xferinfo_function(handle, TransferSink.progress))
+            try check(eagle_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque()))
+            try set(CURLOPT_NOPROGRESS, 0)
+        }
 
         let code = curl_easy_perform(handle)
         if code != CURLE_OK {
+            if sink.aborted {
+                throw HTTPError(kind: .cancelled, code: Int32(code.rawValue), message: "the transfer was cancelled")
+            }
             if sink.overflowed {
                 throw HTTPError(kind: .tooLarge, code: Int32(code.rawValue),
                                 message: "the response passed \(request.maxResponseBytes) bytes")
@@ -130,11 +141,24 @@ public final class HTTPClient {
 /// Collects one transfer's body and headers from libcurl's callbacks (on the sending thread).
 private final class TransferSink {
     let limit: Int
+    let shouldAbort: (@Sendable () -> Bool)?
     var body: [UInt8] = []
     var headers: [String: String] = [:]
     var overflowed = false
+    var aborted = false
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, shouldAbort: (@Sendable () -> Bool)?) {
+        self.limit = limit
+        self.shouldAbort = shouldAbort
+    }
+
+    static let progress: eagle_curl_xferinfo_fn = { context, _, _, _, _ in
+        guard let context else { return 0 }
+        let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
+        guard sink.shouldAbort?() == true else { return 0 }
+        sink.aborted = true
+        return 1
+    }
 
     static let receiveBody: eagle_curl_write_fn = { data, size, count, context in
         guard let data, let context else { return 0 }

@@ -14,6 +14,8 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
         case tls
         /// The response body passed ``HTTPRequest/maxResponseBytes``.
         case tooLarge
+        /// ``HTTPClient/shouldAbort`` asked to stop (the owner is shutting down).
+        case cancelled
         /// A bad URL, an option libcurl refused, out of memory.
         case other
     }

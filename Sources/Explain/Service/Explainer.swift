@@ -156,6 +156,8 @@ public final class Explainer: @unchecked Sendable {
         let client: HTTPClient
         do {
             client = try HTTPClient()
+            // A stop cuts requests in flight short instead of waiting out their timeout.
+            client.shouldAbort = { [weak self] in self?.isClosing ?? true }
         } catch {
             logger.error("explainer worker cannot start: \(error)")
             return
@@ -235,7 +237,12 @@ public final class Explainer: @unchecked Sendable {
                 stats.requests += 1
                 if attempt > 1 { stats.retries += 1 }
             }
-            let outcome = AttemptResult(Result { try client.send(http) })
+            let sent = Result { try client.send(http) }
+            if case .failure(let error as HTTPError) = sent, error.kind == .cancelled {
+                record.reason = "the appliance stopped during the request"
+                return
+            }
+            let outcome = AttemptResult(sent)
             let now = Self.monotonicNow()
             switch outcome {
             case .answered(let response):
@@ -297,6 +304,8 @@ public final class Explainer: @unchecked Sendable {
         }
         return open
     }
+
+    private var isClosing: Bool { locked { closing } }
 
     /// Sleeps `seconds` unless the explainer closes first; false when it did.
     private func sleep(_ seconds: Double) -> Bool {
