@@ -9,7 +9,7 @@ import Inspection
 /// - The line only calls ``submit(_:)``: it takes a lock, appends and returns. The queue holds
 ///   ``ExplainerOptions/queueCapacity`` parts; when full, the oldest waiting part is dropped
 ///   and reported as not explained.
-/// - ``ExplainerOptions/concurrency`` worker threads ("explain-N") each own an HTTP client and
+/// - ``ExplainerOptions/concurrency`` worker threads ("explain-N", at nice 10) each own an HTTP client and
 ///   take parts in order: build the request (crop, boxes, JPEG), send it with a timeout, retry
 ///   retryable failures with full-jitter back-off honouring Retry-After, read the answer.
 /// - A ``CircuitBreaker`` shared by the workers stops calls to an endpoint that keeps failing:
@@ -66,11 +66,13 @@ public final class Explainer: @unchecked Sendable {
         for index in 1...options.concurrency {
             Thread { [self] in
                 Thread.current.name = "explain-\(index)"
+                lowerPriority()
                 work()
             }.start()
         }
         Thread { [self] in
             Thread.current.name = "explain-report"
+            lowerPriority()
             report()
         }.start()
     }
@@ -358,6 +360,14 @@ public final class Explainer: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Nice 10 for the calling thread alone (Linux keeps a nice value per thread, and `who` 0
+    /// names the calling one): encoding the images yields the CPU to capture and the expert.
+    private func lowerPriority() {
+        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10) != 0 {
+            logger.debug("explain thread keeps its priority", ["errno": "\(errno)"])
+        }
+    }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
