@@ -80,12 +80,13 @@ public final class HTTPClient {
                 }
             }
         }
-        try check(eagle_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, TransferSink.receiveBody))
+        // Closure literals, not stored values: each becomes a plain C function pointer.
+        try check(eagle_curl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION) { TransferSink.receiveBody($0, $1, $2, $3) })
         try check(eagle_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque()))
-        try check(eagle_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, TransferSink.receiveHeader))
+        try check(eagle_curl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION) { TransferSink.receiveHeader($0, $1, $2, $3) })
         try check(eagle_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque()))
         if shouldAbort != nil {
-            try check(eagle_curl_setopt_xferinfo_function(handle, TransferSink.progress))
+            try check(eagle_curl_setopt_xferinfo_function(handle) { context, _, _, _, _ in TransferSink.progress(context) })
             try check(eagle_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, context.toOpaque()))
             try set(CURLOPT_NOPROGRESS, 0)
         }
@@ -152,7 +153,7 @@ private final class TransferSink {
         self.shouldAbort = shouldAbort
     }
 
-    static let progress: eagle_curl_xferinfo_fn = { context, _, _, _, _ in
+    static func progress(_ context: UnsafeMutableRawPointer?) -> Int32 {
         guard let context else { return 0 }
         let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
         guard sink.shouldAbort?() == true else { return 0 }
@@ -160,7 +161,8 @@ private final class TransferSink {
         return 1
     }
 
-    static let receiveBody: eagle_curl_write_fn = { data, size, count, context in
+    static func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                            _ context: UnsafeMutableRawPointer?) -> Int {
         guard let data, let context else { return 0 }
         let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
@@ -172,7 +174,8 @@ private final class TransferSink {
         return length
     }
 
-    static let receiveHeader: eagle_curl_write_fn = { data, size, count, context in
+    static func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                              _ context: UnsafeMutableRawPointer?) -> Int {
         guard let data, let context else { return 0 }
         let sink = Unmanaged<TransferSink>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
