@@ -21,7 +21,7 @@ public struct ExplanationRecord: Sendable, Equatable {
     public var reason: String?
     /// The model asked (as configured), or the one the endpoint says answered.
     public var model: String
-    /// Seconds from the first attempt to the end of the last, retries and back-off included;
+    /// Milliseconds from the first attempt to the end of the last, retries and back-off included;
     /// nil when the endpoint was never asked.
     public var latencyMs: Double?
     /// Milliseconds the part waited in the queue.
