@@ -28,11 +28,13 @@ let package = Package(
         systemLibrary("CMosquitto", apt: "libmosquitto-dev"),
         systemLibrary("CGPIOD", apt: "libgpiod-dev"),
         systemLibrary("CSQLite", apt: "libsqlite3-dev"),
+        systemLibrary("CCurl", apt: "libcurl4-openssl-dev"),
         .target(
             name: "CEagleShims",
-            dependencies: ["CJPEG", "CV4L2", "CGPIOD", "CSQLite"],
+            dependencies: ["CJPEG", "CV4L2", "CGPIOD", "CSQLite", "CCurl"],
             linkerSettings: [
                 .linkedLibrary("jpeg"), .linkedLibrary("v4l2"), .linkedLibrary("gpiod"), .linkedLibrary("sqlite3"),
+                .linkedLibrary("curl"),
             ]
         ),
 
@@ -65,12 +67,15 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "SeededRandom"]),
         // MQTT to plant SCADA: a typed libmosquitto client and the published payloads.
         .target(name: "Publish", dependencies: ["CMosquitto", "CSparkplug", "EagleLog", "Inspection"]),
+        // The MLLM explainer: HTTP through libcurl, the EAGLE/Echo prompt, the answer parser and
+        // the bounded, retrying, circuit-broken service that never holds up the line.
+        .target(name: "Explain", dependencies: ["CCurl", "CEagleShims", "EagleLog", "Imaging", "Inspection"]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
+                "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -79,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
+                "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,7 +93,7 @@ let package = Package(
         // Fixtures several test targets share (a tiny expert; the virtual board's camera loopback
         // and the real images filmed through it); built only for the tests.
         .target(
-            name: "TestFixtures", dependencies: ["Capture", "CEagleShims", "CV4L2", "Imaging", "PatchCore", "SeededRandom"],
+            name: "TestFixtures", dependencies: ["Capture", "CEagleShims", "CV4L2", "Explain", "Imaging", "PatchCore", "SeededRandom"],
             path: "Tests/Fixtures"
         ),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CEagleKernels", "SeededRandom"]),
@@ -98,8 +103,8 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom", "Storage",
-                "TestFixtures",
+                "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom",
+                "Storage", "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -107,10 +112,11 @@ let package = Package(
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
+        .testTarget(name: "ExplainTests", dependencies: ["Explain", "EagleLog", "Imaging", "Inspection", "TestFixtures"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["eagle-edge", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+            dependencies: ["eagle-edge", "Appliance", "Capture", "Explain", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -15,7 +15,7 @@ public struct StationTopics: Sendable, Equatable {
     public var result: String { root + "/result" }
     /// One message per journalled appliance event (health changes, counted drops...), not retained.
     public var event: String { root + "/event" }
-    /// Reserved for the MLLM explainer's text about a flagged part; nothing is published there yet.
+    /// One message per flagged part the MLLM explainer was given: its explanation, or why none.
     public var explanation: String { root + "/explanation" }
     /// Everything of this station, for subscribers: `{root}/#`.
     public var wildcard: String { root + "/#" }

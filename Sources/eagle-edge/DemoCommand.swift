@@ -92,6 +92,7 @@ struct DemoCommand: ParsableCommand {
         } catch {
             Diagnostics.fail("cannot save the demo model: \(error)")
         }
+        TeachCommand.keepReferences(count: teachParts, model: path) { teachLine.render(part: $0).image }
     }
 
     static func defaultDirectory() -> String {

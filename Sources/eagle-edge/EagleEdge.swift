@@ -12,7 +12,7 @@ struct EagleEdge: ParsableCommand {
             """,
         version: EagleEdgeVersion.string,
         subcommands: [
-            CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self,
+            CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, ExplainCommand.self, EvalCommand.self,
             BenchCommand.self, CamerasCommand.self, DemoCommand.self, ResultsCommand.self, RunCommand.self, VersionCommand.self,
         ]
     )

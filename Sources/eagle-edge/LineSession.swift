@@ -30,6 +30,7 @@ struct LineSession {
         let sparkplug: SparkplugNode?
         // The line is made after the node; the node reads its status only once started.
         let lineStatus = LineStatusSource()
+        let explain: LineExplainer?
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
             publisher = config.mqtt.enabled
@@ -51,6 +52,9 @@ struct LineSession {
                                       logger: logger.labeled("journal"))
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
             lineStatus.line = line
+            // Flagged parts go to the MLLM explainer after the line has journalled them; it only queues.
+            explain = try LineExplainer.make(config: config, journal: journal.writer, publish: publisher != nil,
+                                             logger: logger.labeled("explain"), onJournal: { publisher?.wake() })
         } catch {
             Diagnostics.fail("\(error)")
         }
@@ -71,8 +75,15 @@ struct LineSession {
         status.start()
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
-        let final = line.run(limits: limits, observe: observe)
+        let final = line.run(limits: limits, observe: explain.map { explain in
+            { part, frame in
+                observe?(part, frame)
+                explain.observe(part, frame)
+            }
+        } ?? observe)
         systemd.stopping()
+        // Before the journal closes: the parts still queued are journalled as not explained.
+        explain?.close()
         watchdog.stop()
         status.stop()
         retention.stop()
@@ -85,6 +96,7 @@ struct LineSession {
         var summary = RunSummary(status: final, recipe: config.recipe.name, modelID: loaded.modelID,
                                  source: config.camera.source.rawValue)
         summary.journal = journalCost
+        summary.explain = explain?.counters
         if let jsonSummary {
             do {
                 try summary.json().write(to: URL(fileURLWithPath: jsonSummary))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Explain
 import Foundation
 import Imaging
 import PatchCore
@@ -11,7 +12,9 @@ struct TeachCommand: ParsableCommand {
         abstract: "Teach a PatchCore model from images of good parts only.",
         discussion: """
             Holds out a share of the images to set the label-free threshold (mean + k std of their \
-            scores), builds the memory bank from all of them, and writes the model file atomically.
+            scores), builds the memory bank from all of them, and writes the model file atomically. \
+            A few of the images, small, go beside it in MODEL.refs/: the MLLM explainer shows the \
+            one most like a flagged part as a normal reference.
             """
     )
 
@@ -38,6 +41,22 @@ struct TeachCommand: ParsableCommand {
             Diagnostics.fail("\(error)")
         }
         Self.printSummary(model, path: out)
+        Self.keepReferences(count: files.count, model: out) { try ImageFile.readRGB(files[$0]) }
+    }
+
+    /// Keeps a few of the `count` good images, evenly spread, beside the model (`MODEL.refs/`)
+    /// for the explainer's normal reference; a failure costs only that reference, so it is a
+    /// warning.
+    static func keepReferences(count: Int, model: String, image: (Int) throws -> RGBImage) {
+        let kept = min(ReferenceSet.storedCount, count)
+        guard kept > 0 else { return }
+        do {
+            let images = try (0..<kept).map { try image($0 * count / kept) }
+            let directory = try ReferenceSet.store(images, forModel: model)
+            print("references  \(kept) good images kept in \(directory) for the MLLM explainer")
+        } catch {
+            Diagnostics.warn("no reference images kept beside the model: \(error)")
+        }
     }
 
     /// Teaches on `count` images with a progress bar; an image that cannot be read stops with

@@ -131,6 +131,7 @@ final class DefaultConfigTests: XCTestCase {
             recipe    \(line)
                       demo, model /var/lib/eagle-edge/models/demo.eagle
                       roi whole frame
+                      knowledge none
             expert    \(line)
                       int8, 2 threads, input 224 px
             decision  \(line)
@@ -146,10 +147,11 @@ final class DefaultConfigTests: XCTestCase {
                       user none, password not set
                       spool at most 64 MiB
                       Sparkplug B disabled
-            mllm      reserved for the MLLM explainer, not built yet
+            mllm      in effect (the MLLM explainer: eagle-edge run, explain)
                       disabled, endpoint not set, model not set
                       api key not set
-                      timeout 30 s, 1 at once, queue 16, 256 tokens
+                      explains reject and unsure; timeout 30 s, 2 retries, 1 at once, queue 16, 400 tokens
+                      images 448 px at quality 85, reference on, pause after 5 failures for 30 s
             storage   in effect (the line's journal and image archive; eagle-edge results)
                       journal /var/lib/eagle-edge/journal.sqlite
                       images /var/lib/eagle-edge/images

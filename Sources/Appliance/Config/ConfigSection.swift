@@ -30,7 +30,7 @@ public struct ConfigSection: Sendable, Equatable {
         ConfigSection(name: "decision", use: .inEffect(by: line)),
         ConfigSection(name: "reject", use: .reserved(for: "the GPIO reject actuator")),
         ConfigSection(name: "mqtt", use: .inEffect(by: "MQTT publishing: eagle-edge run")),
-        ConfigSection(name: "mllm", use: .reserved(for: "the MLLM explainer")),
+        ConfigSection(name: "mllm", use: .inEffect(by: "the MLLM explainer: eagle-edge run, explain")),
         ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),
         ConfigSection(name: "logging", use: .inEffect(by: line)),
     ]

@@ -7,7 +7,8 @@ extension ApplianceConfig {
         let sections: [(String, [String])] = [
             ("line", ["\(line.name), station \(line.station)"]),
             ("camera", cameraSummary),
-            ("recipe", ["\(recipe.name), model \(recipe.model)", "roi \(roiSummary)"]),
+            ("recipe", ["\(recipe.name), model \(recipe.model)", "roi \(roiSummary)",
+                        "knowledge \(recipe.knowledge ?? "none")"]),
             ("expert", ["\(expert.precision.rawValue), \(expert.threads) threads, input \(expert.inputSize) px"]),
             ("decision", [
                 "unsure band \(shortNumber(0.5 - decision.unsureBand))...\(shortNumber(0.5 + decision.unsureBand))"
@@ -94,7 +95,10 @@ extension ApplianceConfig {
             "\(mllm.enabled ? "enabled" : "disabled"), endpoint \(mllm.endpoint?.absoluteString ?? "not set"),"
                 + " model \(mllm.model ?? "not set")",
             "api key \(Self.describe(mllm.apiKey))",
-            "timeout \(mllm.timeoutS) s, \(mllm.maxConcurrent) at once, queue \(mllm.maxQueue), \(mllm.maxTokens) tokens",
+            "explains \(mllm.explain.map(\.rawValue).joined(separator: " and ")); timeout \(mllm.timeoutS) s,"
+                + " \(mllm.retries) retries, \(mllm.concurrency) at once, queue \(mllm.queue), \(mllm.maxTokens) tokens",
+            "images \(mllm.imageSize) px at quality \(mllm.jpegQuality), reference \(mllm.reference ? "on" : "off"),"
+                + " pause after \(mllm.breakerFailures) failures for \(mllm.breakerPauseS) s",
         ]
     }
 

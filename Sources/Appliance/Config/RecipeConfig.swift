@@ -8,12 +8,17 @@ public struct RecipeConfig: Sendable, Equatable {
     public var model: String
     /// Region of the frame to inspect, in camera pixels; nil inspects the whole frame.
     public var roi: Rect?
+    /// Text file of product knowledge for the MLLM explainer (what good looks like, the known
+    /// defect types); nil sends none.
+    public var knowledge: String?
 
     /// The demo recipe.
-    public init(name: String = "demo", model: String = "/var/lib/eagle-edge/models/demo.eagle", roi: Rect? = nil) {
+    public init(name: String = "demo", model: String = "/var/lib/eagle-edge/models/demo.eagle", roi: Rect? = nil,
+                knowledge: String? = nil) {
         self.name = name
         self.model = model
         self.roi = roi
+        self.knowledge = knowledge
     }
 }
 
@@ -30,7 +35,8 @@ extension RecipeConfig {
                 let height = roi.required("height", .integer(in: 1...8192))
                 guard let width, let height else { return nil }
                 return Rect(x: x, y: y, width: width, height: height)
-            }
+            },
+            knowledge: section.optional("knowledge", section.filePath)
         )
     }
 }

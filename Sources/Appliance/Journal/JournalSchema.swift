@@ -5,7 +5,7 @@
 /// ``version``: a journal of another version is refused, never migrated in place.
 enum JournalSchema {
     /// `PRAGMA user_version` of the layout below.
-    static let version = 1
+    static let version = 2
     /// `PRAGMA application_id`: "EEJL" (EagleEdge JournaL) in ASCII, so `file(1)`-style tools
     /// and our own open tell a journal from any other SQLite file.
     static let applicationID: Int32 = 0x4545_4A4C
@@ -65,17 +65,45 @@ enum JournalSchema {
         );
         CREATE INDEX events_by_time ON events (at);
 
+        -- What the MLLM explainer made of a flagged part: one row per part it was given.
+        CREATE TABLE explanations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            part_id INTEGER NOT NULL,
+            finished_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('explained', 'failed', 'not_explained')),
+            reason TEXT,
+            model TEXT NOT NULL,
+            latency_ms REAL,
+            queued_ms REAL NOT NULL,
+            attempts INTEGER NOT NULL,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            anomalous INTEGER,
+            agrees_with_expert INTEGER,
+            defect_type TEXT,
+            box INTEGER,
+            location TEXT,
+            severity TEXT,
+            description TEXT,
+            confidence REAL,
+            salvage TEXT NOT NULL
+        );
+        CREATE INDEX explanations_by_part ON explanations (part_id);
+        CREATE INDEX explanations_by_time ON explanations (finished_at);
+
         CREATE TABLE outbox (
             sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-            topic TEXT NOT NULL CHECK (topic IN ('part', 'event')),
+            topic TEXT NOT NULL CHECK (topic IN ('part', 'event', 'explanation')),
             part_id INTEGER,
             event_id INTEGER,
+            explanation_id INTEGER,
             created_at TEXT NOT NULL,
             delivered_at TEXT,
-            CHECK ((part_id IS NULL) <> (event_id IS NULL))
+            CHECK ((part_id IS NOT NULL) + (event_id IS NOT NULL) + (explanation_id IS NOT NULL) = 1)
         );
         CREATE INDEX outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL;
         CREATE INDEX outbox_by_part ON outbox (part_id);
         CREATE INDEX outbox_by_event ON outbox (event_id);
+        CREATE INDEX outbox_by_explanation ON outbox (explanation_id);
         """
 }

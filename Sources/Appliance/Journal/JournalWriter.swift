@@ -206,7 +206,7 @@ public final class JournalWriter: @unchecked Sendable {
         while true {
             let step = try perform { try $0.deleteOldestRecords(before: cutoff, limit: chunk) }
             report.add(step)
-            if step.parts < chunk && step.events < chunk { return report }
+            if step.parts < chunk && step.events < chunk && step.explanations < chunk { return report }
         }
     }
 

@@ -11,9 +11,11 @@ extension Journal {
         // Only messages whose record is still there: retention removes both together, and a row
         // deleted by hand must not stall the queue behind it.
         let sql = """
-            SELECT o.sequence, o.created_at, \(PartRow.columns(qualifiedBy: "p")), \(EventRow.columns(qualifiedBy: "e"))
+            SELECT o.sequence, o.created_at, \(PartRow.columns(qualifiedBy: "p")), \(EventRow.columns(qualifiedBy: "e")),
+                \(ExplanationRow.columns(qualifiedBy: "x"))
             FROM outbox o LEFT JOIN parts p ON p.id = o.part_id LEFT JOIN events e ON e.id = o.event_id
-            WHERE o.delivered_at IS NULL AND (p.id IS NOT NULL OR e.id IS NOT NULL)
+                LEFT JOIN explanations x ON x.id = o.explanation_id
+            WHERE o.delivered_at IS NULL AND (p.id IS NOT NULL OR e.id IS NOT NULL OR x.id IS NOT NULL)
             ORDER BY o.sequence LIMIT ?
             """
         return try guarded {
@@ -21,6 +23,7 @@ extension Journal {
             try rows.bind([.integer(Int64(max(0, limit)))])
             defer { try? rows.reset() }
             let partColumn: Int32 = 2, eventColumn = partColumn + Int32(PartRow.columnNames.count)
+            let explanationColumn = eventColumn + Int32(EventRow.columnNames.count)
             var messages: [OutboxMessage] = []
             while try rows.step() {
                 let sequence = rows.int(0)
@@ -28,9 +31,14 @@ extension Journal {
                 guard let created = UTCTimestamp.parse(createdText) else {
                     throw JournalRowError(table: "outbox", id: sequence, problem: "created_at '\(createdText)' is not a UTC time")
                 }
-                let payload: OutboxMessage.Payload = rows.isNull(partColumn)
-                    ? .event(try EventRow.event(from: rows, at: eventColumn, decoder: decoder))
-                    : .part(try PartRow.part(from: rows, at: partColumn, decoder: decoder))
+                let payload: OutboxMessage.Payload
+                if !rows.isNull(partColumn) {
+                    payload = .part(try PartRow.part(from: rows, at: partColumn, decoder: decoder))
+                } else if !rows.isNull(eventColumn) {
+                    payload = .event(try EventRow.event(from: rows, at: eventColumn, decoder: decoder))
+                } else {
+                    payload = .explanation(try ExplanationRow.record(from: rows, at: explanationColumn, decoder: decoder))
+                }
                 messages.append(OutboxMessage(sequence: sequence, createdAt: created, payload: payload))
             }
             return messages

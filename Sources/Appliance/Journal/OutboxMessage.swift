@@ -1,3 +1,4 @@
+import Explain
 import Foundation
 import Inspection
 
@@ -12,6 +13,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public enum Payload: Sendable, Equatable {
         case part(Part)
         case event(JournalEvent)
+        case explanation(ExplanationRecord)
     }
 
     /// Position in the outbox: increasing in commit order, never reused.
@@ -30,6 +32,7 @@ public struct OutboxMessage: Sendable, Equatable {
         switch payload {
         case .part: .part
         case .event: .event
+        case .explanation: .explanation
         }
     }
 }

@@ -5,4 +5,6 @@ public enum OutboxTopic: String, Sendable, Equatable, Hashable, CaseIterable {
     case part
     /// An appliance event (`events` row).
     case event
+    /// What the MLLM explainer made of a flagged part (`explanations` row).
+    case explanation
 }

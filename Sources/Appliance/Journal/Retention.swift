@@ -5,6 +5,8 @@ import Storage
 public struct RetentionReport: Sendable, Equatable {
     public var parts = 0
     public var events = 0
+    /// Explanations of parts (`explanations` rows).
+    public var explanations = 0
     /// Outbox messages deleted with their records.
     public var outboxMessages = 0
     /// Of those, messages never delivered (also added to `Journal.outboxDropped()`).
@@ -20,6 +22,7 @@ public struct RetentionReport: Sendable, Equatable {
     mutating func add(_ other: RetentionReport) {
         parts += other.parts
         events += other.events
+        explanations += other.explanations
         outboxMessages += other.outboxMessages
         undelivered += other.undelivered
     }
@@ -49,7 +52,7 @@ extension Journal {
         while true {
             let step = try deleteOldestRecords(before: cutoff, limit: size)
             report.add(step)
-            if step.parts < size && step.events < size { return report }
+            if step.parts < size && step.events < size && step.explanations < size { return report }
         }
     }
 
@@ -59,7 +62,8 @@ extension Journal {
         let old = [SQLiteValue.text(UTCTimestamp.string(cutoff)), .integer(Int64(max(1, limit)))]
         return try transaction {
             var report = RetentionReport()
-            for (table, time, key) in [("parts", "decided_at", "part_id"), ("events", "at", "event_id")] {
+            for (table, time, key) in [("parts", "decided_at", "part_id"), ("events", "at", "event_id"),
+                                       ("explanations", "finished_at", "explanation_id")] {
                 // The index on the time column makes this the oldest rows, the same set for each
                 // statement of the transaction.
                 let oldest = "SELECT id FROM \(table) WHERE \(time) < ?1 ORDER BY \(time) LIMIT ?2"
@@ -70,7 +74,11 @@ extension Journal {
                 report.undelivered += undelivered
                 try addDropped(undelivered)
                 try statement("DELETE FROM \(table) WHERE id IN (\(oldest))").run(old)
-                if table == "parts" { report.parts = database.changes } else { report.events = database.changes }
+                switch table {
+                case "parts": report.parts = database.changes
+                case "events": report.events = database.changes
+                default: report.explanations = database.changes
+                }
             }
             return report
         }

@@ -1,3 +1,4 @@
+import Explain
 import Foundation
 
 /// The figures of one run of the line, for the end of `run` and `demo` and `--json-summary`.
@@ -48,6 +49,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     }
     /// The image archive's counters and health at the end; nil when the line kept no images.
     public var archive: ArchiveStatus?
+    /// The MLLM explainer's counters at the end; nil when `mllm.enabled` is false.
+    public var explain: ExplainerCounters?
 
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
@@ -95,6 +98,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
             String(format: "process     CPU %.0f %% of one core; ", resources.cpuPercent)
                 + "RSS \(mib(resources.residentMiB)) MiB now, \(mib(resources.residentAtOneMinuteMiB)) at 1 min, peak \(mib(resources.peakResidentMiB))",
         ].joined(separator: "\n") + (archive.map { "\n" + Self.archiveText($0) } ?? "")
+            + explainText
+    }
+
+    private var explainText: String {
+        guard let explain else { return "" }
+        return "\nexplain     \(explain.summary)"
     }
 
     private static func archiveText(_ archive: ArchiveStatus) -> String {

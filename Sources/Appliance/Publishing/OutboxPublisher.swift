@@ -359,6 +359,8 @@ public final class OutboxPublisher: @unchecked Sendable {
                                                                   kind: event.kind.rawValue, component: event.component,
                                                                   message: event.message, fields: event.fields,
                                                                   line: status.line, station: status.station)))
+        case .explanation(let record):
+            return (topics.explanation, try encoder.encode(ExplanationMessage(record, line: status.line, station: status.station)))
         }
     }
 }

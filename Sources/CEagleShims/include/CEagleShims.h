@@ -8,5 +8,6 @@
 #include "eagle_v4l2.h"
 #include "eagle_gpiod.h"
 #include "eagle_sqlite.h"
+#include "eagle_curl.h"
 
 #endif
