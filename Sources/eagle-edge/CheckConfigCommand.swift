@@ -2,8 +2,8 @@ import Appliance
 import ArgumentParser
 import Foundation
 
-/// `eagle-edge check-config [PATH]`: validates a configuration file and says which of its
-/// sections this build acts on.
+/// `eagle-edge check-config [PATH] [--probe]`: validates a configuration file and says which of
+/// its sections this build acts on; with `--probe`, also connects to the services it names.
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
@@ -12,7 +12,10 @@ struct CheckConfigCommand: ParsableCommand {
             Reads PATH (default: \(ConfigFile.defaultPath), or the built-in defaults when that file does not \
             exist), resolves secrets from their files or environment variables, and reports every \
             problem with its key path. Each section is marked in effect or reserved (validated, \
-            but read by a part not built yet). Exit status 0 when valid, 1 otherwise.
+            but read by a part not built yet). With --probe, connects to the MQTT broker when \
+            mqtt.enabled is true and reports each step: DNS, TCP, TLS (certificate and host name), \
+            authentication, and permission to publish (QoS 1 to {prefix}/{line}/{station}/probe). \
+            Exit status 0 when valid (and every probe passed), 1 otherwise.
             """
     )
 
@@ -22,12 +25,32 @@ struct CheckConfigCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems, not the effective settings.")
     var quiet = false
 
+    @Flag(help: "Also connect to the configured broker and say what works and what does not.")
+    var probe = false
+
+    @Option(help: "With --probe: seconds to wait for each network step.")
+    var timeout: Double = 5
+
     func run() throws {
         let (config, source) = ConfigFile.load(path)
         if !quiet {
             print("configuration OK: \(source)")
             print(config.summary)
             if let note = ApplianceConfig.reservedSectionsNote { print(note) }
+        }
+        guard probe else { return }
+        let checks = ConnectionCheck.all(config, timeoutSeconds: max(timeout, 0.1))
+        if checks.isEmpty {
+            print("probe: nothing to connect to (mqtt.enabled is false)")
+            return
+        }
+        for check in checks {
+            print(check.report)
+        }
+        let failed = checks.filter { !$0.passed }.map(\.service)
+        if !failed.isEmpty {
+            FileHandle.standardError.write(Data("eagle-edge: probe failed: \(failed.joined(separator: ", "))\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -39,7 +39,7 @@ struct LineSession {
                                                                 logger: logger.labeled("journal"),
                                                                 onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
-            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, publisher: publisher, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }
@@ -55,6 +55,7 @@ struct LineSession {
         let status = LiveStatus(logger: logger) { line.status }
         let systemd = SystemdNotifier()
         let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
+        publisher?.report { line.status }
         publisher?.start()
         status.start()
         watchdog.start()

@@ -75,13 +75,17 @@ extension ApplianceConfig {
 
     private var mqttSummary: [String] {
         [
-            "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)"
-                + (mqtt.tls.caFile.map { " with TLS (CA \($0))" } ?? " without TLS"),
+            "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)\(tlsSummary)",
             "MQTT \(mqtt.protocolVersion.rawValue), client id \(mqttClientID), topics \(mqtt.topicPrefix)/..., qos \(mqtt.qos),"
                 + " keepalive \(mqtt.keepaliveS) s",
             "user \(mqtt.username ?? "none"), password \(Self.describe(mqtt.password))",
-            "spool at most \(mqtt.spoolMaxMB) MiB",
+            "spool at most \(mqtt.spoolMaxMB) MiB, counters every \(mqtt.countersIntervalS) s",
         ]
+    }
+
+    private var tlsSummary: String {
+        guard let caFile = mqtt.tls.caFile else { return " without TLS" }
+        return " with TLS (CA \(caFile)\(mqtt.tls.certFile.map { ", client certificate \($0)" } ?? ""))"
     }
 
     private var mllmSummary: [String] {

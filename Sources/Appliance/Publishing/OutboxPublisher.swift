@@ -31,6 +31,8 @@ public final class OutboxPublisher: @unchecked Sendable {
     private let stats = Mutex(Counters())
     private let finished = DispatchSemaphore(value: 0)
     private let started = Mutex(false)
+    /// Where the `counters` and `health` topics read the line; nil publishes neither.
+    private let lineStatus = Mutex<(@Sendable () -> LineStatus)?>(nil)
 
     /// Prepares the publisher and its client; nothing connects until ``start()``.
     ///
@@ -48,7 +50,7 @@ public final class OutboxPublisher: @unchecked Sendable {
         let mailbox = PublisherMailbox()
         self.client = try MQTTClient(options: clientOptions, handlers: MQTTClientHandlers(
             connected: { mailbox.connected() },
-            disconnected: { _ in mailbox.disconnected() },
+            disconnected: { error in mailbox.disconnected(error.map { "\($0)" }) },
             published: { mid, reason in mailbox.acknowledged(mid: mid, reason: reason) }
         ), logger: logger)
         self.mailbox = mailbox
@@ -58,6 +60,12 @@ public final class OutboxPublisher: @unchecked Sendable {
         self.options = options
         self.encoder = encoder
         self.logger = logger
+    }
+
+    /// Publishes the line's counters every ``Options/countersIntervalSeconds`` and its health
+    /// on change from `status` (called on the publisher thread). Call before ``start()``.
+    public func report(_ status: @escaping @Sendable () -> LineStatus) {
+        lineStatus.withLock { $0 = status }
     }
 
     /// Connects and starts draining.
@@ -70,7 +78,10 @@ public final class OutboxPublisher: @unchecked Sendable {
         client.start()
         let thread = Thread { [self] in
             Thread.current.name = "publisher"
-            var drain = Drain(publisher: self)
+            var drain = Drain(publisher: self, reporter: lineStatus.withLock { $0 }.map {
+                LineStateReporter(status: $0, topics: topics, station: status, encoder: encoder,
+                                  intervalSeconds: options.countersIntervalSeconds)
+            })
             drain.run()
             finished.signal()
         }
@@ -94,6 +105,7 @@ public final class OutboxPublisher: @unchecked Sendable {
     public var counters: Counters {
         var counters = stats.withLock { $0 }
         counters.connected = client.isConnected
+        counters.problem = counters.connected ? nil : mailbox.problem
         return counters
     }
 
@@ -102,10 +114,13 @@ public final class OutboxPublisher: @unchecked Sendable {
     /// The publisher thread's state: only that thread touches it.
     private struct Drain {
         let publisher: OutboxPublisher
+        /// Publishes counters and health; nil when no line reports to this publisher.
+        var reporter: LineStateReporter?
         var journal: Journal?
         var journalProblem: String?
-        /// Sent, not yet acknowledged: message id to outbox sequence and when it was sent.
-        var inFlight: [Int32: (sequence: Int64, sentAt: UInt64)] = [:]
+        /// Sent, not yet acknowledged: message id to outbox sequence, when it was sent, and the
+        /// verdict's time of a result sent live.
+        var inFlight: [Int32: (sequence: Int64, sentAt: UInt64, liveSince: Date?)] = [:]
         /// The highest sequence handed to the client: the next read starts after it.
         var lastSent: Int64 = 0
         var connection = 0
@@ -145,6 +160,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                     resendIfStuck(now: now)
                     fillWindow(from: journal)
                 }
+                reporter?.tick(now: now, connection: mail.connected ? connection : nil, publisher: publisher)
                 if now >= nextBacklogLook {
                     nextBacklogLook = now + 1_000_000_000
                     lookAtBacklog(journal)
@@ -182,6 +198,8 @@ public final class OutboxPublisher: @unchecked Sendable {
         mutating func acknowledge(_ acknowledgements: [(mid: Int32, reason: Int32)], in journal: Journal) {
             var sequences: [Int64] = []
             var refused = 0
+            var delivered: [Double] = []
+            let now = Date()
             for (mid, reason) in acknowledgements {
                 if mid == statusMid {
                     statusAcknowledged = true
@@ -195,6 +213,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                     publisher.logger.error("the broker refused a message", ["sequence": "\(message.sequence)", "reason_code": "\(reason)"])
                 }
                 sequences.append(message.sequence)
+                if let liveSince = message.liveSince, reason < 128 { delivered.append(now.timeIntervalSince(liveSince) * 1000) }
             }
             guard !sequences.isEmpty else { return }
             do {
@@ -202,6 +221,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                 publisher.stats.withLock { stats in
                     stats.acknowledged += sequences.count - refused
                     stats.refused += refused
+                    for milliseconds in delivered { stats.delivery.record(milliseconds) }
                 }
             } catch {
                 // Not marked: they will be sent again, which receivers de-duplicate.
@@ -247,7 +267,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                 if options.qos == 0 {
                     deliveredAtSend.append(message.sequence)
                 } else {
-                    inFlight[mid] = (message.sequence, MonotonicClock.now())
+                    inFlight[mid] = (message.sequence, MonotonicClock.now(), publisher.liveSince(message))
                 }
             }
             guard !deliveredAtSend.isEmpty else { return }
@@ -324,6 +344,8 @@ public final class OutboxPublisher: @unchecked Sendable {
             let deadline = MonotonicClock.now() + nanoseconds(options.stopSeconds)
             waitForAcknowledgements(until: deadline) { $0.inFlight.isEmpty }
             if publisher.client.isConnected {
+                // The last counters carry the final totals.
+                reporter?.publishCounters(publisher: publisher)
                 publishStatus(publisher.status.offline(.stopped))
                 waitForAcknowledgements(until: MonotonicClock.now() + nanoseconds(options.stopSeconds)) { $0.statusAcknowledged }
             }
@@ -343,6 +365,24 @@ public final class OutboxPublisher: @unchecked Sendable {
 
         func nanoseconds(_ seconds: Double) -> UInt64 {
             UInt64(max(0, seconds) * 1_000_000_000)
+        }
+    }
+
+    /// The verdict's time of a result about to be sent live; nil for events and late results.
+    fileprivate func liveSince(_ message: OutboxMessage) -> Date? {
+        guard case .part(let part) = message.payload,
+              Date().timeIntervalSince(part.decidedAt) <= options.historicalAfterSeconds else { return nil }
+        return part.decidedAt
+    }
+
+    /// Hands a counters or health message to the client; false when it could not.
+    func publishState(topic: String, payload: [UInt8], retain: Bool) -> Bool {
+        do {
+            try client.publish(topic: topic, payload: payload, qos: 1, retain: retain)
+            return true
+        } catch {
+            logger.debug("\(error)")
+            return false
         }
     }
 
