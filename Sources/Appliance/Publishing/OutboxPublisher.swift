@@ -202,7 +202,10 @@ public final class OutboxPublisher: @unchecked Sendable {
             let now = Date()
             for (mid, reason) in acknowledgements {
                 if mid == statusMid {
+                    // Forgotten once acknowledged: message ids wrap at 65535, and a result that
+                    // later gets the same id must not have its acknowledgement taken for this one.
                     statusAcknowledged = true
+                    statusMid = nil
                     continue
                 }
                 guard let message = inFlight.removeValue(forKey: mid) else { continue }
