@@ -144,7 +144,7 @@ public struct BrokerProbe: Sendable {
             guard let address = current.ai_addr else { continue }
             var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
             guard getnameinfo(address, current.ai_addrlen, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 else { continue }
-            let text = String(cString: host)
+            let text = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             guard !found.contains(where: { $0.text == text }) else { continue }
             found.append(ResolvedAddress(family: current.ai_family, address: Data(bytes: address, count: Int(current.ai_addrlen)),
                                          text: text))

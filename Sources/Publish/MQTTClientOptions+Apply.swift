@@ -15,8 +15,10 @@ extension MQTTClientOptions {
             // A key with a passphrase would make OpenSSL ask on the terminal: answer nothing, so
             // it fails to load with an error instead of waiting for a keyboard.
             let noPassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in 0 }
-            let files = "tls.ca_file (\(caFile))" + (certFile.map { ", tls.cert_file (\($0))" } ?? "")
-                + (keyFile.map { ", tls.key_file (\($0))" } ?? "")
+            // Built in steps: one long sum of optional strings is past Swift 6.0's type checker.
+            var files = "tls.ca_file (\(caFile))"
+            if let certFile { files += ", tls.cert_file (\(certFile))" }
+            if let keyFile { files += ", tls.key_file (\(keyFile))" }
             try check(files, mosquitto_tls_set(handle, caFile, nil, certFile, keyFile, noPassphrase))
             // Verify the broker's certificate (SSL_VERIFY_PEER = 1), TLS 1.2 or newer (libmosquitto
             // reads "tlsv1.2" as the lowest version allowed), and its name against the host.
