@@ -13,6 +13,11 @@ import XCTest
 final class MessageIDWrapTests: XCTestCase {
     override func setUpWithError() throws {
         try MosquittoBroker.skipUnlessInstalled()
+        #if arch(arm64)
+        // 70,000 messages take minutes under qemu-user, and the id bookkeeping does not depend
+        // on the architecture: the x86-64 run covers it.
+        throw XCTSkip("70,000 messages are too slow under qemu-user; covered by the x86-64 run")
+        #endif
     }
 
     func testMoreThan65535MessagesOnOneConnectionAllDrainWithoutAStall() throws {
