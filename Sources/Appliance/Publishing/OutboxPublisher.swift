@@ -93,9 +93,10 @@ public final class OutboxPublisher: @unchecked Sendable {
         mailbox.wake()
     }
 
-    /// Waits up to ``Options/stopSeconds`` for outstanding acknowledgements, publishes the
-    /// `offline` status, disconnects cleanly and ends the thread. What is still unacknowledged
-    /// stays in the outbox for the next run.
+    /// Spends up to ``Options/stopSeconds`` sending what the outbox still holds and waiting for
+    /// the acknowledgements, publishes the final counters and the `offline` status, disconnects
+    /// cleanly and ends the thread. What is still unacknowledged stays in the outbox for the
+    /// next run.
     public func stop() {
         guard started.withLock({ $0 }) else { return }
         mailbox.stop()
@@ -344,8 +345,7 @@ public final class OutboxPublisher: @unchecked Sendable {
 
         /// Waits a little for what is in flight, says `offline`, disconnects.
         mutating func shutDown() {
-            let deadline = MonotonicClock.now() + nanoseconds(options.stopSeconds)
-            waitForAcknowledgements(until: deadline) { $0.inFlight.isEmpty }
+            drainBeforeStop(until: MonotonicClock.now() + nanoseconds(options.stopSeconds))
             if publisher.client.isConnected {
                 // The last counters carry the final totals.
                 reporter?.publishCounters(publisher: publisher)
@@ -356,6 +356,18 @@ public final class OutboxPublisher: @unchecked Sendable {
             if !inFlight.isEmpty {
                 publisher.logger.info("messages still unacknowledged at stop stay in the outbox for the next run",
                                       ["count": "\(inFlight.count)"])
+            }
+        }
+
+        /// At a clean stop: sends what the outbox still holds (the line's last parts and its
+        /// `line stopped` event, committed just before the stop) and waits for their
+        /// acknowledgements, until `deadline`; what is left stays owed to the next run.
+        mutating func drainBeforeStop(until deadline: UInt64) {
+            while publisher.client.isConnected, MonotonicClock.now() < deadline, let journal = openJournal() {
+                fillWindow(from: journal)
+                if inFlight.isEmpty { return }
+                let mail = publisher.mailbox.take(waitingUntil: min(deadline, MonotonicClock.now() + 50_000_000))
+                acknowledge(mail.acknowledgements, in: journal)
             }
         }
 
