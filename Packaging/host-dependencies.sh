@@ -19,6 +19,7 @@ packages=(
     mosquitto             # the MQTT tests' own broker (started by the tests, not as a service)
     mosquitto-clients     # mosquitto_sub: the independent subscriber of the MQTT tests
     python3-jsonschema    # validates every published payload against docs/mqtt/*.schema.json
+    openssl               # the TLS tests make their CA and certificates at test time
 )
 
 missing=()

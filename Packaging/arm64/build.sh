@@ -32,8 +32,9 @@ PACKAGE_LIST="$SCRIPT_DIR/sysroot-packages.txt"
 # What the amd64 chroot needs: the toolchain, a host libc/libstdc++ to link
 # Package.swift manifests and plugins, git to clone dependencies.
 # (swiftlang itself is added, pinned to the sysroot's version.) The broker tests start an
-# amd64 mosquitto there and check payloads with python3-jsonschema, as on the host.
-ROOT_PACKAGES=(libc6-dev libstdc++-14-dev git mosquitto mosquitto-clients python3-jsonschema)
+# amd64 mosquitto there and check payloads with python3-jsonschema, as on the host; the TLS
+# tests make their certificates with openssl.
+ROOT_PACKAGES=(libc6-dev libstdc++-14-dev git mosquitto mosquitto-clients python3-jsonschema openssl)
 HOST_PACKAGES=(debootstrap qemu-user-static binfmt-support)
 # Bump to force a rebuild of a stage when its recipe below changes.
 SYSROOT_RECIPE=2

@@ -31,6 +31,8 @@ public final class MQTTClient: @unchecked Sendable {
         /// The broker's refusal of the last CONNECT, set by the CONNACK callback.
         var refusal: String?
         var connects = 0
+        /// libmosquitto's error lines since the current connection attempt began.
+        var libraryErrors: [String] = []
     }
 
     /// Makes the client and applies `options`; nothing touches the network until ``start()``.
@@ -70,27 +72,17 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     private func configure() throws(MQTTError) {
-        try check("protocol_version", mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, options.protocolVersion.optionValue))
-        try check("send_maximum", mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, Int32(clamping: options.sendMaximum)))
-        // Our thread calls the loop, other threads publish: libmosquitto must lock.
-        try check("threaded", mosquitto_threaded_set(handle, true))
-        if options.username != nil || options.password != nil {
-            // The error names the option only: the password never reaches a log line.
-            try check("username/password", mosquitto_username_pw_set(handle, options.username, options.password))
-        }
-        if let caFile = options.caFile {
-            try check("tls.ca_file (\(caFile))", mosquitto_tls_set(handle, caFile, nil, nil, nil, nil))
-        }
-        if let will = options.will {
-            let code = will.payload.withUnsafeBytes { bytes in
-                mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos), will.retain)
-            }
-            try check("will on \(will.topic)", code)
+        try options.apply(to: handle)
+        mosquitto_log_callback_set(handle) { _, context, level, text in
+            guard let context, let text, level & Int32(MOSQ_LOG_ERR) != 0 else { return }
+            Unmanaged<MQTTClient>.fromOpaque(context).takeUnretainedValue().libraryError(String(cString: text))
         }
     }
 
-    private func check(_ option: String, _ code: Int32) throws(MQTTError) {
-        guard code == MQTTError.success else { throw .invalidOption(option: option, reason: MQTTError.describe(code)) }
+    /// libmosquitto's own error lines (OpenSSL's reasons for a failed handshake among them),
+    /// kept for the next error this client reports.
+    private func libraryError(_ text: String) {
+        state.withLock { $0.libraryErrors.append(text) }
     }
 
     // MARK: - Using the connection
@@ -201,12 +193,21 @@ public final class MQTTClient: @unchecked Sendable {
     /// One connection: connects, then runs the loop until the connection ends (returns why) or
     /// the client is stopped (returns nil).
     private func connectAndServe(first: Bool) -> MQTTError? {
-        state.withLock { $0.refusal = nil }
+        state.withLock { state in
+            state.refusal = nil
+            state.libraryErrors = []
+        }
         let code = first
             ? mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepaliveSeconds))
             : mosquitto_reconnect_async(handle)
         guard code == MQTTError.success else {
-            return .unreachable(host: options.host, port: options.port, reason: MQTTError.describe(code))
+            let reason = MQTTError.describe(code)
+            let errors = state.withLock { $0.libraryErrors }
+            if options.caFile != nil, code == Int32(MOSQ_ERR_TLS.rawValue) || !errors.isEmpty {
+                return .tlsFailed(host: options.host, port: options.port,
+                                  reason: MQTTError.describeTLS(errors, fallback: reason, host: options.host))
+            }
+            return .unreachable(host: options.host, port: options.port, reason: reason)
         }
         while !stopping {
             let code = mosquitto_loop(handle, 100, 1)
@@ -215,6 +216,10 @@ public final class MQTTClient: @unchecked Sendable {
                 return state.withLock { state -> MQTTError in
                     if let refusal = state.refusal { return .refused(host: options.host, port: options.port, reason: refusal) }
                     if state.connected { return .connectionLost(host: options.host, port: options.port, reason: reason) }
+                    if options.caFile != nil, code == Int32(MOSQ_ERR_TLS.rawValue) || !state.libraryErrors.isEmpty {
+                        return .tlsFailed(host: options.host, port: options.port,
+                                          reason: MQTTError.describeTLS(state.libraryErrors, fallback: reason, host: options.host))
+                    }
                     return .unreachable(host: options.host, port: options.port, reason: reason)
                 }
             }

@@ -28,8 +28,13 @@ public struct MQTTClientOptions: Sendable, CustomStringConvertible, CustomReflec
     public var username: String?
     /// Handed to libmosquitto only; never logged, never in an error.
     public var password: String?
-    /// PEM file of the CA that signed the broker's certificate; setting it switches TLS on.
+    /// PEM file of the CA that signed the broker's certificate; setting it switches TLS on
+    /// (TLS 1.2 or newer, the certificate checked against this CA and against `host`).
     public var caFile: String?
+    /// PEM files of this station's own certificate and its unencrypted key, for brokers that
+    /// require client certificates; both or neither, and only with `caFile`.
+    public var certFile: String?
+    public var keyFile: String?
     public var will: Will?
     public var backoff: ReconnectBackoff
     /// QoS 1 and 2 messages in flight at once (MQTT 5's receive maximum on our side).
@@ -37,7 +42,7 @@ public struct MQTTClientOptions: Sendable, CustomStringConvertible, CustomReflec
 
     public init(host: String, port: Int, clientID: String, keepaliveSeconds: Int = 30,
                 protocolVersion: MQTTProtocolVersion = .v5, username: String? = nil, password: String? = nil,
-                caFile: String? = nil, will: Will? = nil, backoff: ReconnectBackoff = ReconnectBackoff(),
+                caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil, will: Will? = nil, backoff: ReconnectBackoff = ReconnectBackoff(),
                 sendMaximum: Int = 20) {
         self.host = host
         self.port = port
@@ -47,13 +52,15 @@ public struct MQTTClientOptions: Sendable, CustomStringConvertible, CustomReflec
         self.username = username
         self.password = password
         self.caFile = caFile
+        self.certFile = certFile
+        self.keyFile = keyFile
         self.will = will
         self.backoff = backoff
         self.sendMaximum = sendMaximum
     }
 
     public var description: String {
-        "\(protocolVersion) to \(host):\(port)\(caFile == nil ? "" : " with TLS") as \(clientID)"
+        "\(protocolVersion) to \(host):\(port)\(caFile == nil ? "" : certFile == nil ? " with TLS" : " with TLS and a client certificate") as \(clientID)"
             + ", user \(username ?? "none"), password \(password == nil ? "not set" : "<redacted>")"
     }
 

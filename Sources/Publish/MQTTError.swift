@@ -10,6 +10,9 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(option: String, reason: String)
     /// The connection to the broker could not be opened (refused, unreachable, unknown host).
     case unreachable(host: String, port: Int, reason: String)
+    /// The TLS handshake failed: the broker's certificate is not signed by the CA, does not
+    /// name the host, or the broker refused this station's certificate.
+    case tlsFailed(host: String, port: Int, reason: String)
     /// The broker answered but refused the connection (bad credentials, not authorised...).
     case refused(host: String, port: Int, reason: String)
     /// An open connection was lost (broker stopped, network down, keep-alive expired).
@@ -27,6 +30,8 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
             "the MQTT option \(option) was refused: \(reason)"
         case .unreachable(let host, let port, let reason):
             "cannot reach the MQTT broker at \(host):\(port): \(reason)"
+        case .tlsFailed(let host, let port, let reason):
+            "the TLS handshake with the MQTT broker at \(host):\(port) failed: \(reason)"
         case .refused(let host, let port, let reason):
             "the MQTT broker at \(host):\(port) refused the connection: \(reason)"
         case .connectionLost(let host, let port, let reason):
@@ -57,6 +62,31 @@ public enum MQTTError: Error, Sendable, Equatable, CustomStringConvertible {
         var sentence = String(cString: text)
         while sentence.hasSuffix(".") { sentence.removeLast() }
         return sentence
+    }
+
+    /// The sentence for a failed handshake from libmosquitto's error lines (OpenSSL's reasons),
+    /// with a hint at the usual cause.
+    static func describeTLS(_ errors: [String], fallback: String, host: String) -> String {
+        // "OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify failed" -> the reason.
+        let reasons = errors.map { line -> String in
+            let text = line.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line
+            return text.isEmpty ? line : text
+        }
+        var unique: [String] = []
+        for reason in reasons where !unique.contains(reason) { unique.append(reason) }
+        let reason = unique.isEmpty ? fallback : unique.joined(separator: "; ")
+        if reason.contains("certificate verify failed") {
+            return "\(reason) (the broker's certificate is not signed by mqtt.tls.ca_file, has expired, or does not name \(host))"
+        }
+        if reason.contains("unknown ca") || reason.contains("certificate required") || reason.contains("bad certificate") {
+            return "\(reason) (the broker did not accept this station's certificate: check mqtt.tls.cert_file and key_file)"
+        }
+        return reason
+    }
+
+    /// MQTT 5's sentence for a reason code (a PUBACK's, a CONNACK's).
+    static func describeReason(_ code: Int32) -> String {
+        sentence(mosquitto_reason_string(code))
     }
 
     /// The sentence for a refused CONNACK: a reason code under MQTT 5, a return code under 3.1.1.

@@ -15,6 +15,12 @@ public struct StationTopics: Sendable, Equatable {
     public var result: String { root + "/result" }
     /// One message per journalled appliance event (health changes, counted drops...), not retained.
     public var event: String { root + "/event" }
+    /// The line's counters every `mqtt.counters_interval_s`, not retained.
+    public var counters: String { root + "/counters" }
+    /// Each component's state, retained, published when a state or its reason changes.
+    public var health: String { root + "/health" }
+    /// Where `eagle-edge check-config --probe` tests publish permission (not retained).
+    public var probe: String { root + "/probe" }
     /// One message per flagged part the MLLM explainer was given: its explanation, or why none.
     public var explanation: String { root + "/explanation" }
     /// Everything of this station, for subscribers: `{root}/#`.

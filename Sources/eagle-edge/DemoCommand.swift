@@ -36,10 +36,17 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Write the run's summary as JSON to this file.")
     var jsonSummary: String?
 
+    @Option(help: "Publish results, status, counters and health to the MQTT broker on this port (Packaging/demo.sh starts one).")
+    var mqttPort: Int?
+
+    @Option(help: "With --mqtt-port: the broker's host.")
+    var mqttHost = "127.0.0.1"
+
     func validate() throws {
         guard duration > 0 else { throw ValidationError("--duration must be a positive number of seconds") }
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1...240") }
         guard teachParts >= 10 else { throw ValidationError("--teach-parts must be at least 10") }
+        if let mqttPort, !(1...65_535).contains(mqttPort) { throw ValidationError("--mqtt-port must be 1...65535") }
     }
 
     func run() throws {
@@ -54,6 +61,13 @@ struct DemoCommand: ParsableCommand {
         config.recipe.model = (directory as NSString).appendingPathComponent("demo.eagle")
         config.storage.journal = (directory as NSString).appendingPathComponent("journal.sqlite")
         config.storage.imagesDir = (directory as NSString).appendingPathComponent("images")
+        if let mqttPort {
+            config.mqtt.enabled = true
+            config.mqtt.host = mqttHost
+            config.mqtt.port = mqttPort
+            config.mqtt.countersIntervalS = 5
+            print("publishing to the MQTT broker at \(mqttHost):\(mqttPort), topics \(config.mqtt.topicPrefix)/\(config.line.name)/\(config.line.station)/...")
+        }
         teachIfNeeded(config)
 
         print("running the synthetic line at \(fps) parts/s for \(Int(duration)) s (Ctrl-C stops it)")

@@ -50,7 +50,7 @@ struct LineSession {
                                                                     sparkplug?.wake()
                                                                 }),
                                       logger: logger.labeled("journal"))
-            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, publisher: publisher, logger: logger)
             lineStatus.line = line
             // Flagged parts go to the MLLM explainer after the line has journalled them; it only queues.
             explain = try LineExplainer.make(config: config, journal: journal.writer, publish: publisher != nil,
@@ -70,6 +70,7 @@ struct LineSession {
         let status = LiveStatus(logger: logger) { line.status }
         let systemd = SystemdNotifier()
         let watchdog = WatchdogPinger(notifier: systemd) { line.secondsSinceProgress < 5 }
+        publisher?.report { line.status }
         publisher?.start()
         sparkplug?.start()
         status.start()

@@ -8,7 +8,8 @@ final class ConfigMistakeTests: XCTestCase {
     func testUnknownKeySuggestsTheClosestKey() {
         XCTAssertEqual(issues("mqtt:\n  hots: broker\n").messages, [
             "mqtt.hots: unknown key; did you mean 'host'? (allowed: enabled, host, port, client_id, topic_prefix,"
-                + " keepalive_s, protocol_version, qos, username, password_file, password_env, tls, spool_max_mb, sparkplug)",
+                + " keepalive_s, protocol_version, qos, username, password_file, password_env, tls, counters_interval_s, spool_max_mb,"
+                + " sparkplug)",
         ])
     }
 

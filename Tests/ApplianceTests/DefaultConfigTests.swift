@@ -145,7 +145,7 @@ final class DefaultConfigTests: XCTestCase {
                       disabled, localhost:1883 without TLS
                       MQTT 5, client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s
                       user none, password not set
-                      spool at most 64 MiB
+                      spool at most 64 MiB, counters every 10 s
                       Sparkplug B disabled
             mllm      in effect (the MLLM explainer: eagle-edge run, explain)
                       disabled, endpoint not set, model not set

@@ -78,16 +78,20 @@ extension ApplianceConfig {
 
     private var mqttSummary: [String] {
         [
-            "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)"
-                + (mqtt.tls.caFile.map { " with TLS (CA \($0))" } ?? " without TLS"),
+            "\(mqtt.enabled ? "enabled" : "disabled"), \(mqtt.host):\(mqtt.port)\(tlsSummary)",
             "MQTT \(mqtt.protocolVersion.rawValue), client id \(mqttClientID), topics \(mqtt.topicPrefix)/..., qos \(mqtt.qos),"
                 + " keepalive \(mqtt.keepaliveS) s",
             "user \(mqtt.username ?? "none"), password \(Self.describe(mqtt.password))",
-            "spool at most \(mqtt.spoolMaxMB) MiB",
+            "spool at most \(mqtt.spoolMaxMB) MiB, counters every \(mqtt.countersIntervalS) s",
             mqtt.sparkplug.enabled
                 ? "Sparkplug B as spBv1.0/\(mqtt.sparkplug.groupID)/+/\(sparkplugEdgeNodeID), primary host \(mqtt.sparkplug.primaryHostID ?? "none")"
                 : "Sparkplug B disabled",
         ]
+    }
+
+    private var tlsSummary: String {
+        guard let caFile = mqtt.tls.caFile else { return " without TLS" }
+        return " with TLS (CA \(caFile)\(mqtt.tls.certFile.map { ", client certificate \($0)" } ?? ""))"
     }
 
     private var mllmSummary: [String] {

@@ -28,6 +28,12 @@ extension ApplianceConfig {
         context.require(!mqtt.sparkplug.enabled || mqtt.enabled, "mqtt.enabled", involving: ["mqtt.sparkplug.enabled"],
             "is false, but mqtt.sparkplug.enabled is true; Sparkplug publishes over the broker connection of mqtt.*,"
                 + " so set mqtt.enabled: true")
+        context.require((mqtt.tls.certFile == nil) == (mqtt.tls.keyFile == nil), "mqtt.tls.key_file",
+            involving: ["mqtt.tls.cert_file"],
+            "\(mqtt.tls.certFile == nil ? "is set without mqtt.tls.cert_file" : "missing; mqtt.tls.cert_file is set"):"
+                + " a client certificate needs its key and the key its certificate")
+        context.require(mqtt.tls.certFile == nil || mqtt.tls.caFile != nil, "mqtt.tls.ca_file", involving: ["mqtt.tls.cert_file"],
+            "missing; a client certificate is sent only over TLS, which mqtt.tls.ca_file switches on")
         context.require(!mllm.enabled || mllm.endpoint != nil, "mllm.endpoint", involving: ["mllm.enabled"],
             "missing; mllm.enabled is true, so give the API's base URL (e.g. https://llm.example.com/v1)")
         context.require(!mllm.enabled || mllm.model != nil, "mllm.model", involving: ["mllm.enabled"],

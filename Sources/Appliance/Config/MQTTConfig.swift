@@ -6,10 +6,17 @@ public struct MQTTConfig: Sendable, Equatable {
     public struct TLS: Sendable, Equatable {
         /// PEM file of the CA that signed the broker's certificate; nil means plain TCP.
         public var caFile: String?
+        /// PEM file of this station's certificate, for brokers that require client certificates;
+        /// needs `keyFile` and `caFile`.
+        public var certFile: String?
+        /// PEM file of the unencrypted private key of `certFile`.
+        public var keyFile: String?
 
         /// Plain TCP unless `caFile` is given.
-        public init(caFile: String? = nil) {
+        public init(caFile: String? = nil, certFile: String? = nil, keyFile: String? = nil) {
             self.caFile = caFile
+            self.certFile = certFile
+            self.keyFile = keyFile
         }
     }
 
@@ -42,6 +49,8 @@ public struct MQTTConfig: Sendable, Equatable {
     public var password: Secret?
     /// TLS settings.
     public var tls: TLS
+    /// Seconds between two messages on the `counters` topic.
+    public var countersIntervalS: Int
     /// Largest size of the on-disk spool that holds messages while the broker is unreachable, in MiB.
     public var spoolMaxMB: Int
     /// The Sparkplug B edge node (`mqtt.sparkplug`).
@@ -60,6 +69,7 @@ public struct MQTTConfig: Sendable, Equatable {
         username: String? = nil,
         password: Secret? = nil,
         tls: TLS = TLS(),
+        countersIntervalS: Int = 10,
         spoolMaxMB: Int = 64,
         sparkplug: SparkplugConfig = SparkplugConfig()
     ) {
@@ -74,6 +84,7 @@ public struct MQTTConfig: Sendable, Equatable {
         self.username = username
         self.password = password
         self.tls = tls
+        self.countersIntervalS = countersIntervalS
         self.spoolMaxMB = spoolMaxMB
         self.sparkplug = sparkplug
     }
@@ -97,8 +108,10 @@ extension MQTTConfig {
             username: section.optional("username", .text),
             password: section.secret("password"),
             tls: section.section("tls") { tls in
-                TLS(caFile: tls.optional("ca_file", tls.filePath))
+                TLS(caFile: tls.optional("ca_file", tls.filePath), certFile: tls.optional("cert_file", tls.filePath),
+                    keyFile: tls.optional("key_file", tls.filePath))
             },
+            countersIntervalS: section.value("counters_interval_s", default: defaults.countersIntervalS, .integer(in: 1...86_400)),
             spoolMaxMB: section.value("spool_max_mb", default: defaults.spoolMaxMB, .integer(in: 1...100_000)),
             sparkplug: section.section("sparkplug", SparkplugConfig.read)
         )

@@ -23,12 +23,27 @@ public struct LineHealth: Sendable, Equatable, Codable {
         }
     }
 
-    /// One component: `camera`, `expert`, `journal` or `archive`.
+    /// One component: `camera`, `expert`, `journal`, `archive`, and `mqtt` when publishing.
     public struct Component: Sendable, Equatable, Codable {
         public var name: String
         public var state: State
         /// Why, when not ok.
         public var detail: String?
+        /// For a publisher: messages waiting for delivery, and the age of the oldest in seconds.
+        public var backlog: Int?
+        public var oldestAgeSeconds: Double?
+
+        public init(name: String, state: State, detail: String? = nil, backlog: Int? = nil, oldestAgeSeconds: Double? = nil) {
+            self.name = name
+            self.state = state
+            self.detail = detail
+            self.backlog = backlog
+            self.oldestAgeSeconds = oldestAgeSeconds
+        }
+
+        /// Name, state and detail: what a change of health is made of (a backlog that grows
+        /// or shrinks is not a change).
+        public var condition: String { "\(name) \(state.rawValue) \(detail ?? "")" }
     }
 
     public var components: [Component]
@@ -39,14 +54,21 @@ public struct LineHealth: Sendable, Equatable, Codable {
     /// The components that are not ok, as "camera failed (camera_lost: ...)".
     public var problems: String {
         components.filter { $0.state != .ok }
-            .map { "\($0.name) \($0.state.rawValue)" + ($0.detail.map { " (\($0))" } ?? "") }
+            .map { component -> String in
+                var text = "\(component.name) \(component.state.rawValue)"
+                if let detail = component.detail { text += " (\(detail))" }
+                if let backlog = component.backlog, backlog > 0 { text += " backlog \(backlog)" }
+                return text
+            }
             .joined(separator: ", ")
     }
 
     /// The health of a line whose camera is in `camera`, whose last part's expert run failed
     /// with `expertFailure` (nil when it succeeded), whose journal reports `journalProblem` and
-    /// whose image archive `archiveProblem` (nil: fine, or no archive).
-    public init(camera: CaptureHealth, expertFailure: String?, journalProblem: String?, archiveProblem: String? = nil) {
+    /// whose image archive `archiveProblem` (nil: fine, or no archive), and `others` (the
+    /// publisher's) after them.
+    public init(camera: CaptureHealth, expertFailure: String?, journalProblem: String?, archiveProblem: String? = nil,
+                others: [Component] = []) {
         let cameraState: State
         switch camera {
         case .starting, .streaming: cameraState = .ok
@@ -57,6 +79,6 @@ public struct LineHealth: Sendable, Equatable, Codable {
             Component(name: "expert", state: expertFailure == nil ? .ok : .failed, detail: expertFailure),
             Component(name: "journal", state: journalProblem == nil ? .ok : .degraded, detail: journalProblem),
             Component(name: "archive", state: archiveProblem == nil ? .ok : .degraded, detail: archiveProblem),
-        ]
+        ] + others
     }
 }

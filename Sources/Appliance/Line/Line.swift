@@ -33,6 +33,8 @@ public final class Line: Sendable {
     let capture: CaptureLoop
     let recorder: (any PartRecorder)?
     let archive: ImageArchive?
+    /// The MQTT publisher, reported in the status and health; nil without MQTT.
+    let publisher: OutboxPublisher?
     let logger: Logger
     private let finder = SuspectRegionFinder()
     private let state: Mutex<State>
@@ -62,13 +64,17 @@ public final class Line: Sendable {
     /// - Parameters:
     ///   - recorder: the journal; nil keeps records in memory only (counters, observers).
     ///   - archive: where images of parts are kept; nil keeps none. Its owner closes it.
+    ///   - publisher: the MQTT publisher whose state the status and health show; its owner
+    ///     starts and stops it.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
-                archive: ImageArchive? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
+                archive: ImageArchive? = nil, publisher: OutboxPublisher? = nil, capture: CaptureLoop? = nil,
+                logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
         self.archive = archive
+        self.publisher = publisher
         self.logger = logger
         do {
             // Every change of the camera's state goes into the journal (called on the capture
@@ -169,6 +175,8 @@ public final class Line: Sendable {
         let (resident, peak) = ResourceUsage.residentAndPeakMiB()
         let journalProblem = recorder?.problem
         let archived = archive?.status
+        let publishing = publisher?.counters
+        let publisherHealth = publisher.map { [$0.health] } ?? []
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
@@ -181,8 +189,9 @@ public final class Line: Sendable {
                               recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
                               resources: resources,
                               health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
-                                                 archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" }),
-                              archive: archived)
+                                                 archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" },
+                                                 others: publisherHealth),
+                              archive: archived, publishing: publishing)
         }
     }
 

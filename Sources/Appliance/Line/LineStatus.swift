@@ -19,6 +19,8 @@ public struct LineStatus: Sendable {
     public var health: LineHealth
     /// The image archive's counters and health; nil when the line keeps no images.
     public var archive: ArchiveStatus?
+    /// The MQTT publisher's counters; nil without MQTT.
+    public var publishing: OutboxPublisher.Counters? = nil
 
     /// CPU and memory of the whole process.
     public struct Resources: Sendable, Equatable, Codable {
@@ -48,8 +50,20 @@ public struct LineStatus: Sendable {
         if c.notInspectedTotal > 0 { line += "  not inspected \(c.notInspectedTotal)" }
         line += "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
         if let archive { line += Self.archiveText(archive) }
+        if let publishing { line += Self.publishingText(publishing) }
         if health.overall != .ok { line += "  \(health.overall.rawValue.uppercased()): \(health.problems)" }
         return line
+    }
+
+    /// The MQTT link: delivered, and what waits when something does.
+    private static func publishingText(_ mqtt: OutboxPublisher.Counters) -> String {
+        var text = "  mqtt \(mqtt.connected ? "up" : "down"), delivered \(mqtt.acknowledged)"
+        if mqtt.backlog > 0 {
+            text += ", backlog \(mqtt.backlog)"
+            if let age = mqtt.oldestAgeSeconds { text += String(format: " (oldest %.0f s)", age) }
+        }
+        if mqtt.lost > 0 { text += ", lost \(mqtt.lost)" }
+        return text
     }
 
     /// Images kept, and the archive's trouble when there is some.

@@ -8,15 +8,23 @@ extension OutboxPublisher {
     public convenience init(config: ApplianceConfig, version: String, modelID: String?, startedAt: Date = Date(),
                             logger: Logger) throws {
         let mqtt = config.mqtt
-        let client = MQTTClientOptions(
-            host: mqtt.host, port: mqtt.port, clientID: config.mqttClientID, keepaliveSeconds: mqtt.keepaliveS,
-            protocolVersion: mqtt.protocolVersion == .v311 ? .v311 : .v5,
-            username: mqtt.username, password: mqtt.password?.revealed, caFile: mqtt.tls.caFile)
         let status = StatusMessage(state: .online, line: config.line.name, station: config.line.station, version: version,
                                    recipe: config.recipe.name, modelID: modelID, startedAt: startedAt)
-        try self.init(journalPath: config.storage.journal, client: client,
+        try self.init(journalPath: config.storage.journal, client: config.mqttClientOptions,
                       topics: StationTopics(prefix: mqtt.topicPrefix, line: config.line.name, station: config.line.station),
-                      status: status, options: Options(qos: mqtt.qos, spoolLimit: Options.spoolLimit(megabytes: mqtt.spoolMaxMB)),
+                      status: status, options: Options(qos: mqtt.qos, spoolLimit: Options.spoolLimit(megabytes: mqtt.spoolMaxMB),
+                                                       countersIntervalSeconds: Double(mqtt.countersIntervalS)),
                       logger: logger)
+    }
+}
+
+extension ApplianceConfig {
+    /// The broker connection `mqtt.*` describes (without the will, which the publisher adds).
+    var mqttClientOptions: MQTTClientOptions {
+        MQTTClientOptions(
+            host: mqtt.host, port: mqtt.port, clientID: mqttClientID, keepaliveSeconds: mqtt.keepaliveS,
+            protocolVersion: mqtt.protocolVersion == .v311 ? .v311 : .v5,
+            username: mqtt.username, password: mqtt.password?.revealed, caFile: mqtt.tls.caFile,
+            certFile: mqtt.tls.certFile, keyFile: mqtt.tls.keyFile)
     }
 }

@@ -31,6 +31,8 @@ public final class OutboxPublisher: @unchecked Sendable {
     private let stats = Mutex(Counters())
     private let finished = DispatchSemaphore(value: 0)
     private let started = Mutex(false)
+    /// Where the `counters` and `health` topics read the line; nil publishes neither.
+    private let lineStatus = Mutex<(@Sendable () -> LineStatus)?>(nil)
 
     /// Prepares the publisher and its client; nothing connects until ``start()``.
     ///
@@ -48,7 +50,7 @@ public final class OutboxPublisher: @unchecked Sendable {
         let mailbox = PublisherMailbox()
         self.client = try MQTTClient(options: clientOptions, handlers: MQTTClientHandlers(
             connected: { mailbox.connected() },
-            disconnected: { _ in mailbox.disconnected() },
+            disconnected: { error in mailbox.disconnected(error.map { "\($0)" }) },
             published: { mid, reason in mailbox.acknowledged(mid: mid, reason: reason) }
         ), logger: logger)
         self.mailbox = mailbox
@@ -58,6 +60,12 @@ public final class OutboxPublisher: @unchecked Sendable {
         self.options = options
         self.encoder = encoder
         self.logger = logger
+    }
+
+    /// Publishes the line's counters every ``Options/countersIntervalSeconds`` and its health
+    /// on change from `status` (called on the publisher thread). Call before ``start()``.
+    public func report(_ status: @escaping @Sendable () -> LineStatus) {
+        lineStatus.withLock { $0 = status }
     }
 
     /// Connects and starts draining.
@@ -70,7 +78,10 @@ public final class OutboxPublisher: @unchecked Sendable {
         client.start()
         let thread = Thread { [self] in
             Thread.current.name = "publisher"
-            var drain = Drain(publisher: self)
+            var drain = Drain(publisher: self, reporter: lineStatus.withLock { $0 }.map {
+                LineStateReporter(status: $0, topics: topics, station: status, encoder: encoder,
+                                  intervalSeconds: options.countersIntervalSeconds)
+            })
             drain.run()
             finished.signal()
         }
@@ -82,9 +93,10 @@ public final class OutboxPublisher: @unchecked Sendable {
         mailbox.wake()
     }
 
-    /// Waits up to ``Options/stopSeconds`` for outstanding acknowledgements, publishes the
-    /// `offline` status, disconnects cleanly and ends the thread. What is still unacknowledged
-    /// stays in the outbox for the next run.
+    /// Spends up to ``Options/stopSeconds`` sending what the outbox still holds and waiting for
+    /// the acknowledgements, publishes the final counters and the `offline` status, disconnects
+    /// cleanly and ends the thread. What is still unacknowledged stays in the outbox for the
+    /// next run.
     public func stop() {
         guard started.withLock({ $0 }) else { return }
         mailbox.stop()
@@ -94,6 +106,7 @@ public final class OutboxPublisher: @unchecked Sendable {
     public var counters: Counters {
         var counters = stats.withLock { $0 }
         counters.connected = client.isConnected
+        counters.problem = counters.connected ? nil : mailbox.problem
         return counters
     }
 
@@ -102,10 +115,13 @@ public final class OutboxPublisher: @unchecked Sendable {
     /// The publisher thread's state: only that thread touches it.
     private struct Drain {
         let publisher: OutboxPublisher
+        /// Publishes counters and health; nil when no line reports to this publisher.
+        var reporter: LineStateReporter?
         var journal: Journal?
         var journalProblem: String?
-        /// Sent, not yet acknowledged: message id to outbox sequence and when it was sent.
-        var inFlight: [Int32: (sequence: Int64, sentAt: UInt64)] = [:]
+        /// Sent, not yet acknowledged: message id to outbox sequence, when it was sent, and the
+        /// verdict's time of a result sent live.
+        var inFlight: [Int32: (sequence: Int64, sentAt: UInt64, liveSince: Date?)] = [:]
         /// The highest sequence handed to the client: the next read starts after it.
         var lastSent: Int64 = 0
         var connection = 0
@@ -145,6 +161,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                     resendIfStuck(now: now)
                     fillWindow(from: journal)
                 }
+                reporter?.tick(now: now, connection: mail.connected ? connection : nil, publisher: publisher)
                 if now >= nextBacklogLook {
                     nextBacklogLook = now + 1_000_000_000
                     lookAtBacklog(journal)
@@ -182,9 +199,14 @@ public final class OutboxPublisher: @unchecked Sendable {
         mutating func acknowledge(_ acknowledgements: [(mid: Int32, reason: Int32)], in journal: Journal) {
             var sequences: [Int64] = []
             var refused = 0
+            var delivered: [Double] = []
+            let now = Date()
             for (mid, reason) in acknowledgements {
                 if mid == statusMid {
+                    // Forgotten once acknowledged: message ids wrap at 65535, and a result that
+                    // later gets the same id must not have its acknowledgement taken for this one.
                     statusAcknowledged = true
+                    statusMid = nil
                     continue
                 }
                 guard let message = inFlight.removeValue(forKey: mid) else { continue }
@@ -195,6 +217,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                     publisher.logger.error("the broker refused a message", ["sequence": "\(message.sequence)", "reason_code": "\(reason)"])
                 }
                 sequences.append(message.sequence)
+                if let liveSince = message.liveSince, reason < 128 { delivered.append(now.timeIntervalSince(liveSince) * 1000) }
             }
             guard !sequences.isEmpty else { return }
             do {
@@ -202,6 +225,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                 publisher.stats.withLock { stats in
                     stats.acknowledged += sequences.count - refused
                     stats.refused += refused
+                    for milliseconds in delivered { stats.delivery.record(milliseconds) }
                 }
             } catch {
                 // Not marked: they will be sent again, which receivers de-duplicate.
@@ -247,7 +271,7 @@ public final class OutboxPublisher: @unchecked Sendable {
                 if options.qos == 0 {
                     deliveredAtSend.append(message.sequence)
                 } else {
-                    inFlight[mid] = (message.sequence, MonotonicClock.now())
+                    inFlight[mid] = (message.sequence, MonotonicClock.now(), publisher.liveSince(message))
                 }
             }
             guard !deliveredAtSend.isEmpty else { return }
@@ -321,9 +345,10 @@ public final class OutboxPublisher: @unchecked Sendable {
 
         /// Waits a little for what is in flight, says `offline`, disconnects.
         mutating func shutDown() {
-            let deadline = MonotonicClock.now() + nanoseconds(options.stopSeconds)
-            waitForAcknowledgements(until: deadline) { $0.inFlight.isEmpty }
+            drainBeforeStop(until: MonotonicClock.now() + nanoseconds(options.stopSeconds))
             if publisher.client.isConnected {
+                // The last counters carry the final totals.
+                reporter?.publishCounters(publisher: publisher)
                 publishStatus(publisher.status.offline(.stopped))
                 waitForAcknowledgements(until: MonotonicClock.now() + nanoseconds(options.stopSeconds)) { $0.statusAcknowledged }
             }
@@ -331,6 +356,18 @@ public final class OutboxPublisher: @unchecked Sendable {
             if !inFlight.isEmpty {
                 publisher.logger.info("messages still unacknowledged at stop stay in the outbox for the next run",
                                       ["count": "\(inFlight.count)"])
+            }
+        }
+
+        /// At a clean stop: sends what the outbox still holds (the line's last parts and its
+        /// `line stopped` event, committed just before the stop) and waits for their
+        /// acknowledgements, until `deadline`; what is left stays owed to the next run.
+        mutating func drainBeforeStop(until deadline: UInt64) {
+            while publisher.client.isConnected, MonotonicClock.now() < deadline, let journal = openJournal() {
+                fillWindow(from: journal)
+                if inFlight.isEmpty { return }
+                let mail = publisher.mailbox.take(waitingUntil: min(deadline, MonotonicClock.now() + 50_000_000))
+                acknowledge(mail.acknowledgements, in: journal)
             }
         }
 
@@ -343,6 +380,24 @@ public final class OutboxPublisher: @unchecked Sendable {
 
         func nanoseconds(_ seconds: Double) -> UInt64 {
             UInt64(max(0, seconds) * 1_000_000_000)
+        }
+    }
+
+    /// The verdict's time of a result about to be sent live; nil for events and late results.
+    fileprivate func liveSince(_ message: OutboxMessage) -> Date? {
+        guard case .part(let part) = message.payload,
+              Date().timeIntervalSince(part.decidedAt) <= options.historicalAfterSeconds else { return nil }
+        return part.decidedAt
+    }
+
+    /// Hands a counters or health message to the client; false when it could not.
+    func publishState(topic: String, payload: [UInt8], retain: Bool) -> Bool {
+        do {
+            try client.publish(topic: topic, payload: payload, qos: 1, retain: retain)
+            return true
+        } catch {
+            logger.debug("\(error)")
+            return false
         }
     }
 

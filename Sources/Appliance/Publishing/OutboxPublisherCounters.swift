@@ -18,6 +18,11 @@ extension OutboxPublisher {
         public var connected = false
         /// Accepted connections, the first included.
         public var connects = 0
+        /// Why the connection is down (the last error); nil while connected.
+        public var problem: String?
+        /// From a result's verdict to the broker's acknowledgement, in milliseconds, for
+        /// results sent live (not `historical`).
+        public var delivery = LatencyHistogram()
 
         public init() {}
     }

@@ -16,12 +16,14 @@ extension OutboxPublisher {
         /// Unacknowledged this long while connected, in-flight messages are sent again from the
         /// journal (a safety net: libmosquitto resends them itself after a reconnect).
         public var resendAfterSeconds: Double
+        /// Seconds between two messages on the `counters` topic (when a line reports its status).
+        public var countersIntervalSeconds: Double
         /// At stop, how long to wait for outstanding acknowledgements, then for the offline status.
         public var stopSeconds: Double
 
         public init(qos: Int = 1, window: Int = 20, spoolLimit: Int = 65_536, historicalAfterSeconds: Double = 10,
                     pollSeconds: Double = 1, trimSeconds: Double = 10, resendAfterSeconds: Double = 30,
-                    stopSeconds: Double = 2) {
+                    countersIntervalSeconds: Double = 10, stopSeconds: Double = 2) {
             self.qos = qos
             self.window = window
             self.spoolLimit = spoolLimit
@@ -29,6 +31,7 @@ extension OutboxPublisher {
             self.pollSeconds = pollSeconds
             self.trimSeconds = trimSeconds
             self.resendAfterSeconds = resendAfterSeconds
+            self.countersIntervalSeconds = countersIntervalSeconds
             self.stopSeconds = stopSeconds
         }
 

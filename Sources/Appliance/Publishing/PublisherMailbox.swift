@@ -9,6 +9,9 @@ final class PublisherMailbox: @unchecked Sendable {
         var connection = 0
         var connected = false
         var stopping = false
+        /// Why the last connection attempt failed or the connection ended; nil while connected
+        /// and after a stop on purpose.
+        var problem: String?
     }
 
     private let condition = MonotonicCondition()
@@ -24,11 +27,20 @@ final class PublisherMailbox: @unchecked Sendable {
         post { mail in
             mail.connection += 1
             mail.connected = true
+            mail.problem = nil
         }
     }
 
-    func disconnected() {
-        post { $0.connected = false }
+    func disconnected(_ problem: String?) {
+        post { mail in
+            mail.connected = false
+            mail.problem = problem
+        }
+    }
+
+    /// Why the connection is down, now.
+    var problem: String? {
+        condition.locked { mail.problem }
     }
 
     func stop() {

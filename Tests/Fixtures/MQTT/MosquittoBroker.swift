@@ -4,37 +4,62 @@ import XCTest
 
 /// A Mosquitto broker of the test's own: a child process on a free loopback port with a
 /// generated configuration (persistence on, so a restart keeps subscribers' sessions, as a
-/// plant broker would), stopped at the end of the test.
-final class MosquittoBroker {
-    static let executable = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let subscriberExecutable = ["/usr/bin/mosquitto_sub"].first { FileManager.default.isExecutableFile(atPath: $0) }
+/// plant broker would), stopped at the end of the test. Optionally a password file, an ACL
+/// file, and a second listener speaking TLS.
+public final class MosquittoBroker {
+    public static let executable = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static let subscriberExecutable = ["/usr/bin/mosquitto_sub"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    let port: Int
-    let directory: URL
-    private var process: Process?
+    /// A listener speaking TLS with `certificate` and `key` (files of ``TestCertificates``).
+    public struct TLSListener {
+        public var caFile: String
+        public var certificate: String
+        public var key: String
+        /// Whether clients must present a certificate signed by `caFile`.
+        public var requireClientCertificate: Bool
+        /// The lowest TLS version the listener accepts (`tlsv1.2`, `tlsv1.3`); nil for the default.
+        public var minimumVersion: String?
 
-    /// Skips the test when Mosquitto is not installed (the aarch64 test root has none).
-    static func skipUnlessInstalled() throws {
-        guard executable != nil, subscriberExecutable != nil, passwordExecutable != nil else {
-            throw XCTSkip("no mosquitto broker in this test root (Debian packages mosquitto and mosquitto-clients;"
-                + " the aarch64 test root has none)")
+        public init(caFile: String, certificate: String, key: String, requireClientCertificate: Bool = false,
+                    minimumVersion: String? = nil) {
+            self.caFile = caFile
+            self.certificate = certificate
+            self.key = key
+            self.requireClientCertificate = requireClientCertificate
+            self.minimumVersion = minimumVersion
         }
     }
 
-    static var passwordExecutable: String? {
+    /// The plain listener (test subscribers use it).
+    public let port: Int
+    /// The TLS listener, when one was asked for.
+    public let tlsPort: Int?
+    public let directory: URL
+    private var process: Process?
+
+    /// Skips the test when Mosquitto is not installed.
+    public static func skipUnlessInstalled() throws {
+        guard executable != nil, subscriberExecutable != nil, passwordExecutable != nil else {
+            throw XCTSkip("no mosquitto broker in this test root (Debian packages mosquitto and mosquitto-clients)")
+        }
+    }
+
+    public static var passwordExecutable: String? {
         ["/usr/bin/mosquitto_passwd"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Writes the configuration; `user` and `password` make it refuse anyone else.
-    init(directory: URL, user account: String? = nil, password: String? = nil) throws {
+    /// Writes the configuration; `user` and `password` make it refuse anyone else, `acl` (the
+    /// text of a mosquitto acl_file) limits what each user may do, `tls` adds a TLS listener.
+    public init(directory: URL, user account: String? = nil, password: String? = nil, acl: String? = nil,
+                tls: TLSListener? = nil) throws {
         self.directory = directory
         port = try Self.freePort()
+        tlsPort = tls == nil ? nil : try Self.freePort()
         // Run as root, the broker would switch to user mosquitto and lose access to the test's
         // directory: keep it as whoever runs the tests.
         let user = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "root"
         var config = """
             user \(user)
-            listener \(port) 127.0.0.1
             persistence true
             persistence_location \(directory.path)/
             log_dest file \(directory.path)/broker.log
@@ -53,13 +78,31 @@ final class MosquittoBroker {
         } else {
             config += "allow_anonymous true\n"
         }
+        if let acl {
+            let file = directory.appendingPathComponent("acl").path
+            try acl.write(toFile: file, atomically: true, encoding: .utf8)
+            chmod(file, 0o600)
+            config += "acl_file \(file)\n"
+        }
+        config += "listener \(port) 127.0.0.1\n"
+        if let tls, let tlsPort {
+            config += """
+                listener \(tlsPort) 127.0.0.1
+                cafile \(tls.caFile)
+                certfile \(tls.certificate)
+                keyfile \(tls.key)
+                require_certificate \(tls.requireClientCertificate)
+
+                """
+            if let version = tls.minimumVersion { config += "tls_version \(version)\n" }
+        }
         try config.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }
 
     deinit { stop() }
 
     /// Starts the broker and waits until it accepts connections.
-    func start() throws {
+    public func start() throws {
         guard let executable = Self.executable else { throw XCTSkip("mosquitto is not installed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -70,27 +113,29 @@ final class MosquittoBroker {
         self.process = process
         let deadline = Date() + 5
         while Date() < deadline {
-            if Self.accepts(port: port) { return }
+            if Self.accepts(port: port), tlsPort.map(Self.accepts(port:)) ?? true { return }
             usleep(20_000)
         }
-        throw XCTSkip("the test broker did not start listening on 127.0.0.1:\(port) within 5 s")
+        throw XCTSkip("the test broker did not start listening on 127.0.0.1:\(port) within 5 s:\n\(log)")
     }
 
     /// Stops the broker cleanly (SIGTERM: it saves its persistence file) and waits for it.
-    func stop() {
+    public func stop() {
         guard let process, process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
         self.process = nil
     }
 
+    public var isRunning: Bool { process?.isRunning ?? false }
+
     /// What the broker logged, for failure messages.
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: directory.appendingPathComponent("broker.log"), encoding: .utf8)) ?? ""
     }
 
     /// A port the kernel just handed out on loopback (free unless someone grabs it in between).
-    private static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw XCTSkip("cannot open a socket") }
         defer { close(socket) }
@@ -108,7 +153,7 @@ final class MosquittoBroker {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func accepts(port: Int) -> Bool {
+    static func accepts(port: Int) -> Bool {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { return false }
         defer { close(socket) }

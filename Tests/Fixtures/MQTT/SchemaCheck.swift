@@ -3,8 +3,10 @@ import XCTest
 
 /// Validates JSON payloads against `docs/mqtt/<name>.schema.json` with Python's `jsonschema`
 /// (an implementation independent of ours). Returns one sentence per invalid payload.
-func schemaProblems(_ payloads: [String], schema name: String) throws -> [String] {
-    let schema = packageRoot().appendingPathComponent("docs/mqtt/\(name).schema.json").path
+public func schemaProblems(_ payloads: [String], schema name: String) throws -> [String] {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    let schema = root.appendingPathComponent("docs/mqtt/\(name).schema.json").path
     let script = """
         from json import load, loads
         from sys import argv, stdin
