@@ -116,7 +116,9 @@ public final class MQTTClient: @unchecked Sendable {
         let code = will.payload.withUnsafeBytes { bytes in
             mosquitto_will_set(handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos), will.retain)
         }
-        try check("will on \(will.topic)", code)
+        guard code == MQTTError.success else {
+            throw .invalidOption(option: "will on \(will.topic)", reason: MQTTError.describe(code))
+        }
     }
 
     /// Ends the current connection; the network thread reports it as lost and reconnects after

@@ -9,10 +9,10 @@ extension SparkplugNode {
     public convenience init(config: ApplianceConfig, version: String, modelID: String?,
                             status: @escaping @Sendable () -> LineStatus?, logger: Logger) throws {
         let mqtt = config.mqtt
-        let client = MQTTClientOptions(
-            host: mqtt.host, port: mqtt.port, clientID: config.sparkplugClientID, keepaliveSeconds: mqtt.keepaliveS,
-            protocolVersion: mqtt.protocolVersion == .v311 ? .v311 : .v5,
-            username: mqtt.username, password: mqtt.password?.revealed, caFile: mqtt.tls.caFile)
+        // The JSON publisher's connection (TLS, client certificate, credentials) under its own
+        // client id: a second session with its own will, the NDEATH.
+        var client = config.mqttClientOptions
+        client.clientID = config.sparkplugClientID
         let identity = SparkplugNodeMetrics.Identity(version: version, line: config.line.name, station: config.line.station,
                                                      recipe: config.recipe.name, modelID: modelID)
         let options = Options(groupID: mqtt.sparkplug.groupID, edgeNodeID: config.sparkplugEdgeNodeID,

@@ -2,6 +2,7 @@ import Explain
 import Foundation
 import Inspection
 import Publish
+import TestFixtures
 import XCTest
 
 @testable import Appliance

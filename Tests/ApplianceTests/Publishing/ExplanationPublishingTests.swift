@@ -3,6 +3,7 @@ import Explain
 import Foundation
 import Inspection
 import Publish
+import TestFixtures
 import XCTest
 
 @testable import Appliance
