@@ -61,12 +61,14 @@ let package = Package(
         .target(name: "Capture", dependencies: ["CEagleShims", "CV4L2", "Imaging", "EagleLog", "SeededRandom"]),
         // MQTT to plant SCADA: a typed libmosquitto client and the published payloads.
         .target(name: "Publish", dependencies: ["CMosquitto", "EagleLog", "Inspection"]),
+        // GPIO over libgpiod v1 or v2 (reject, ready, photo-eye, encoder) and the reject scheduler.
+        .target(name: "Actuate", dependencies: ["CEagleShims", "EagleLog", "Inspection"]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
+                "Actuate", "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -75,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
+                "Actuate", "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,6 +104,7 @@ let package = Package(
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
+        .testTarget(name: "ActuateTests", dependencies: ["Actuate", "EagleLog", "Inspection"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
