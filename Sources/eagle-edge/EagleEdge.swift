@@ -13,7 +13,7 @@ struct EagleEdge: ParsableCommand {
         version: EagleEdgeVersion.string,
         subcommands: [
             CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, EvalCommand.self,
-            BenchCommand.self, CamerasCommand.self, DemoCommand.self, ResultsCommand.self, RunCommand.self, VersionCommand.self,
+            BenchCommand.self, CamerasCommand.self, DemoCommand.self, GPIOCommand.self, ResultsCommand.self, RunCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -39,7 +39,12 @@ struct LineSession {
                                                                 logger: logger.labeled("journal"),
                                                                 onCommit: { _ in publisher?.wake() }),
                                       logger: logger.labeled("journal"))
-            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, logger: logger)
+            // A reject line that cannot be had stops the start: running without it would let
+            // bad parts through unnoticed.
+            let actuator = config.reject.enabled
+                ? try RejectActuator(config: config.reject, recorder: journal, logger: logger.labeled("reject"))
+                : nil
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, actuator: actuator, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }

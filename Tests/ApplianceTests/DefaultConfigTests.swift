@@ -135,10 +135,12 @@ final class DefaultConfigTests: XCTestCase {
                       int8, 2 threads, input 224 px
             decision  \(line)
                       unsure band 0.45...0.55 -> reject, budget 100 ms
-            reject    reserved for the GPIO reject actuator, not built yet
+            reject    in effect (the reject actuator: eagle-edge run, when enabled)
                       disabled, pulse 50 ms, 500 ms after capture
                       output pinctrl-rp1/GPIO17
                       photo-eye none, encoder none
+                      undecided -> reject, on fault -> reject
+                      ready none, confirm none
             mqtt      in effect (MQTT publishing: eagle-edge run)
                       disabled, localhost:1883 without TLS
                       MQTT 5, client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s

@@ -28,7 +28,7 @@ public struct ConfigSection: Sendable, Equatable {
         ConfigSection(name: "recipe", use: .inEffect(by: line)),
         ConfigSection(name: "expert", use: .inEffect(by: line)),
         ConfigSection(name: "decision", use: .inEffect(by: line)),
-        ConfigSection(name: "reject", use: .reserved(for: "the GPIO reject actuator")),
+        ConfigSection(name: "reject", use: .inEffect(by: "the reject actuator: eagle-edge run, when enabled")),
         ConfigSection(name: "mqtt", use: .inEffect(by: "MQTT publishing: eagle-edge run")),
         ConfigSection(name: "mllm", use: .reserved(for: "the MLLM explainer")),
         ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),

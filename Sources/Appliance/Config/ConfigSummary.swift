@@ -70,6 +70,8 @@ extension ApplianceConfig {
             "\(reject.enabled ? "enabled" : "disabled"), pulse \(reject.pulseMs) ms, \(timing)",
             "output \(Self.describe(reject.gpio))",
             "photo-eye \(reject.photoEye.map(Self.describe) ?? "none"), encoder \(reject.encoder.map(Self.describe) ?? "none")",
+            "undecided -> \(reject.onUndecided.rawValue), on fault -> \(reject.onFault.rawValue)",
+            "ready \(reject.ready.map(Self.describe) ?? "none"), confirm \(reject.confirm.map { "\(Self.describe($0)) within \(reject.confirmMs) ms" } ?? "none")",
         ]
     }
 

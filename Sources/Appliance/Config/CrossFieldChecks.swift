@@ -35,6 +35,7 @@ extension ApplianceConfig {
     private func checkDistinctLines(_ context: ConfigReadContext) {
         let lines: [(path: String, line: GPIOLineConfig?)] = [
             ("reject.gpio", reject.gpio), ("reject.photo_eye", reject.photoEye), ("reject.encoder", reject.encoder),
+            ("reject.ready", reject.ready), ("reject.confirm", reject.confirm),
         ]
         for (index, later) in lines.enumerated() {
             guard let laterLine = later.line else { continue }

@@ -1,3 +1,4 @@
+import Actuate
 import Capture
 import EagleLog
 import Foundation
@@ -19,8 +20,9 @@ import Synchronization
 /// 6. the record goes to the journal first (``PartRecorder``), naming the images the archive
 ///    will keep of it (``ImageArchive``: rejected, unsure and not-inspected parts, and an audit
 ///    sample of good ones); then the frame and the anomaly map go to the archive's queue, which
-///    writes them on its own thread; then the record goes to whoever observes the line (the
-///    demo's tally; the publishers read the journal).
+///    writes them on its own thread; then the record goes to the reject actuator's own queue
+///    of parts in flight (``RejectActuator``, when `reject.enabled`), and to whoever observes the
+///    line (the demo's tally; the publishers read the journal).
 ///
 /// Frames the expert cannot take in time are dropped on purpose by the capture hand-off (it
 /// keeps only the newest) and counted there with driver gaps and corrupt frames; a frame taken
@@ -33,6 +35,7 @@ public final class Line: Sendable {
     let capture: CaptureLoop
     let recorder: (any PartRecorder)?
     let archive: ImageArchive?
+    let actuator: RejectActuator?
     let logger: Logger
     private let finder = SuspectRegionFinder()
     private let state: Mutex<State>
@@ -62,13 +65,15 @@ public final class Line: Sendable {
     /// - Parameters:
     ///   - recorder: the journal; nil keeps records in memory only (counters, observers).
     ///   - archive: where images of parts are kept; nil keeps none. Its owner closes it.
+    ///   - actuator: the reject actuator, started and stopped with the line; nil for none.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
-                archive: ImageArchive? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
+                archive: ImageArchive? = nil, actuator: RejectActuator? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
         self.archive = archive
+        self.actuator = actuator
         self.logger = logger
         do {
             // Every change of the camera's state goes into the journal (called on the capture
@@ -104,7 +109,11 @@ public final class Line: Sendable {
         logger.notice("line started", ["recipe": config.recipe.name, "model": modelID, "source": config.camera.source.rawValue])
         recorder?.note(JournalEvent(kind: .lifecycle, component: "line", message: "line started", fields: startFields))
         capture.start()
+        actuator?.start()
         while true {
+            // The ready output and the fail-safe follow the health seen here: a loop that
+            // stops going round lets the actuator's report go stale, and ready drops.
+            actuator?.update(health)
             let now = MonotonicClock.now()
             let (done, sampleMemory) = state.withLock { s in
                 s.lastProgress = now
@@ -128,8 +137,10 @@ public final class Line: Sendable {
             part.images = archive?.plan(part) ?? ArchivedImages()
             record(part)
             archive?.submit(part, frame: frame.image, heatmap: heatmap)
+            actuator?.submit(part)
             observe?(part, frame)
         }
+        actuator?.stop()
         capture.stop()
         if let recorder, !recorder.flush(timeout: 1.5) {
             logger.error("journal did not commit every part before the line stopped")
@@ -169,6 +180,8 @@ public final class Line: Sendable {
         let (resident, peak) = ResourceUsage.residentAndPeakMiB()
         let journalProblem = recorder?.problem
         let archived = archive?.status
+        let actuatorAlarm = actuator?.alarm
+        let rejectCounters = actuator?.counters
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
@@ -176,14 +189,28 @@ public final class Line: Sendable {
             let resources = LineStatus.Resources(cpuPercent: uptime > 0 ? 100 * (cpu - s.cpuAtStart) / uptime : 0,
                                                  residentMiB: resident, residentAtOneMinuteMiB: s.residentAtOneMinute,
                                                  peakResidentMiB: peak)
+            var lineHealth = LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
+                                        archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" })
+            if actuator != nil { lineHealth.addActuator(alarm: actuatorAlarm) }
             return LineStatus(uptime: uptime, counters: counters, latency: s.latency,
                               partsPerSecond: s.recent.perSecond(now: now),
                               recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
-                              resources: resources,
-                              health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
-                                                 archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" }),
-                              archive: archived)
+                              resources: resources, health: lineHealth, archive: archived, reject: rejectCounters)
         }
+    }
+
+    /// The line's health without the cost of the whole status (read every time round the loop).
+    public var health: LineHealth {
+        let camera = capture.health
+        let journalProblem = recorder?.problem
+        let archived = archive?.status
+        let actuatorAlarm = actuator?.alarm
+        var health = state.withLock { s in
+            LineHealth(camera: camera, expertFailure: s.expertFailure, journalProblem: journalProblem,
+                       archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" })
+        }
+        if actuator != nil { health.addActuator(alarm: actuatorAlarm) }
+        return health
     }
 
     // MARK: - One frame, one part

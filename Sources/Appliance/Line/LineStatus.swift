@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 
 /// A snapshot of the running line, for the live status, the summary and (later) health topics.
@@ -19,6 +20,8 @@ public struct LineStatus: Sendable {
     public var health: LineHealth
     /// The image archive's counters and health; nil when the line keeps no images.
     public var archive: ArchiveStatus?
+    /// The reject actuator's counters; nil when it is not enabled.
+    public var reject: RejectCounters?
 
     /// CPU and memory of the whole process.
     public struct Resources: Sendable, Equatable, Codable {
@@ -48,6 +51,11 @@ public struct LineStatus: Sendable {
         if c.notInspectedTotal > 0 { line += "  not inspected \(c.notInspectedTotal)" }
         line += "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
         if let archive { line += Self.archiveText(archive) }
+        if let reject {
+            line += "  pulses \(reject.pulses)"
+            if reject.failSafeRejected > 0 { line += ", fail-safe \(reject.failSafeRejected)" }
+            if reject.missed > 0 { line += ", MISSED \(reject.missed)" }
+        }
         if health.overall != .ok { line += "  \(health.overall.rawValue.uppercased()): \(health.problems)" }
         return line
     }
