@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom", "Storage",
+                "Actuate", "Appliance", "Capture", "EagleLog", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom", "Storage",
                 "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -42,9 +42,13 @@ struct LineSession {
             // A reject line that cannot be had stops the start: running without it would let
             // bad parts through unnoticed.
             let actuator = config.reject.enabled
-                ? try RejectActuator(config: config.reject, recorder: journal, logger: logger.labeled("reject"))
+                ? try RejectActuator(config: config.reject, trigger: config.line.trigger, recorder: journal, logger: logger.labeled("reject"))
                 : nil
-            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, actuator: actuator, logger: logger)
+            let photoEye = config.line.trigger == .photoEye
+                ? try config.reject.photoEye.map { try RejectActuator.input($0, edges: .rising) }
+                : nil
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, actuator: actuator,
+                            photoEye: photoEye, logger: logger)
         } catch {
             Diagnostics.fail("\(error)")
         }

@@ -123,8 +123,9 @@ final class DefaultConfigTests: XCTestCase {
     func testSummaryOfTheDefaults() {
         let line = "in effect (the line: eagle-edge run)"
         XCTAssertEqual(ApplianceConfig().summary, """
-            line      in effect (MQTT topics and payloads)
+            line      in effect (MQTT topics and payloads; the trigger: eagle-edge run)
                       demo-line, station station-1
+                      parts: every frame
             camera    \(line)
                       synthetic, 640x480 at 30 fps
                       seed 42, defect rate 0.1

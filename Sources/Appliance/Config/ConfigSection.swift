@@ -23,7 +23,7 @@ public struct ConfigSection: Sendable, Equatable {
 
     /// Every section, in the order of the shipped file.
     public static let all: [ConfigSection] = [
-        ConfigSection(name: "line", use: .inEffect(by: "MQTT topics and payloads")),
+        ConfigSection(name: "line", use: .inEffect(by: "MQTT topics and payloads; the trigger: eagle-edge run")),
         ConfigSection(name: "camera", use: .inEffect(by: line)),
         ConfigSection(name: "recipe", use: .inEffect(by: line)),
         ConfigSection(name: "expert", use: .inEffect(by: line)),

@@ -5,7 +5,11 @@ extension ApplianceConfig {
     /// and the start-up log. Secrets appear only as "set" (with where from) or "not set".
     public var summary: String {
         let sections: [(String, [String])] = [
-            ("line", ["\(line.name), station \(line.station)"]),
+            ("line", [
+                "\(line.name), station \(line.station)",
+                line.trigger == .freeRun ? "parts: every frame"
+                    : "parts: photo-eye edges, frame \(line.photoEyeOffsetMs) ms after, within \(line.frameWindowMs) ms",
+            ]),
             ("camera", cameraSummary),
             ("recipe", ["\(recipe.name), model \(recipe.model)", "roi \(roiSummary)"]),
             ("expert", ["\(expert.precision.rawValue), \(expert.threads) threads, input \(expert.inputSize) px"]),

@@ -36,6 +36,8 @@ public final class Line: Sendable {
     let recorder: (any PartRecorder)?
     let archive: ImageArchive?
     let actuator: RejectActuator?
+    /// The photo-eye input, with `line.trigger: photo_eye`.
+    let photoEye: GPIOInput?
     let logger: Logger
     private let finder = SuspectRegionFinder()
     private let state: Mutex<State>
@@ -66,14 +68,18 @@ public final class Line: Sendable {
     ///   - recorder: the journal; nil keeps records in memory only (counters, observers).
     ///   - archive: where images of parts are kept; nil keeps none. Its owner closes it.
     ///   - actuator: the reject actuator, started and stopped with the line; nil for none.
+    ///   - photoEye: the photo-eye input whose rising edges make the parts (`line.trigger:
+    ///     photo_eye`); nil: every frame the expert takes is a part.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
-                archive: ImageArchive? = nil, actuator: RejectActuator? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
+                archive: ImageArchive? = nil, actuator: RejectActuator? = nil, photoEye: GPIOInput? = nil,
+                capture: CaptureLoop? = nil, logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
         self.archive = archive
         self.actuator = actuator
+        self.photoEye = photoEye
         self.logger = logger
         do {
             // Every change of the camera's state goes into the journal (called on the capture
@@ -108,8 +114,16 @@ public final class Line: Sendable {
                            "precision": expert.model.settings.precision.rawValue]
         logger.notice("line started", ["recipe": config.recipe.name, "model": modelID, "source": config.camera.source.rawValue])
         recorder?.note(JournalEvent(kind: .lifecycle, component: "line", message: "line started", fields: startFields))
+        // With a photo-eye, each rising edge is a part, announced to the actuator at once (its
+        // verdict may then come late, and the fail-safe acts); its frame is claimed below.
+        let trigger = photoEye.map { input in
+            PhotoEyeTrigger(input: input, offsetMs: config.line.photoEyeOffsetMs, windowMs: config.line.frameWindowMs,
+                            logger: logger.labeled("photo-eye"), nextID: { [self] in takeID() },
+                            announce: { [actuator] id, time in actuator?.announce(id, at: time) })
+        }
         capture.start()
         actuator?.start()
+        trigger?.start()
         while true {
             // The ready output and the fail-safe follow the health seen here: a loop that
             // stops going round lets the actuator's report go stale, and ready drops.
@@ -126,11 +140,28 @@ public final class Line: Sendable {
             }
             if done { break }
             if let deadline, MonotonicClock.now() >= deadline { break }
+            if let trigger {
+                // A frame of the part captured in its window would have come within the budget.
+                let grace = UInt64(state.withLock { $0.decision.budgetMs }) * 1_000_000
+                for pending in trigger.expire(now: MonotonicClock.now(), grace: grace) { recordWithoutFrame(pending.id, observe: observe) }
+            }
             guard let frame = capture.nextFrame(timeout: 0.1) else {
                 if capture.waitUntilFinished(timeout: 0) { break } // the source ended
                 continue
             }
-            let (decided, heatmap) = inspect(frame, id: takeID())
+            let id: PartID
+            if let trigger {
+                let (claimed, missed) = trigger.claim(frameTime: frame.frame.timestamp)
+                for pending in missed { recordWithoutFrame(pending.id, observe: observe) }
+                guard let claimed else {
+                    state.withLock { $0.counters.framesBetweenParts += 1 }
+                    continue
+                }
+                id = claimed.id
+            } else {
+                id = takeID()
+            }
+            let (decided, heatmap) = inspect(frame, id: id)
             // 6. The record names its images before the journal takes it; the archive's queue
             //    then takes the frame (never waited for), and the observers the record.
             var part = decided
@@ -140,6 +171,7 @@ public final class Line: Sendable {
             actuator?.submit(part)
             observe?(part, frame)
         }
+        trigger?.stop()
         actuator?.stop()
         capture.stop()
         if let recorder, !recorder.flush(timeout: 1.5) {
@@ -297,12 +329,26 @@ public final class Line: Sendable {
         }
     }
 
+    /// A photo-eye part no frame came for: not inspected (no frame, or camera lost), with the
+    /// fail-safe action; journalled, handed to the actuator and the observers like any part.
+    private func recordWithoutFrame(_ id: PartID, observe: ((Part, CapturedFrame?) -> Void)?) {
+        let rule = state.withLock { $0.decision.rule }
+        let cause: NotInspectedCause
+        if case .cameraLost = capture.health { cause = .cameraLost } else { cause = .noFrame }
+        let outcome = rule.notInspected(because: cause)
+        let part = Part(id: id, frame: nil, decidedAt: Date(), recipe: config.recipe.name, modelID: modelID, score: nil,
+                        normalizedScore: nil, verdict: nil, reason: outcome.reason, action: outcome.action)
+        record(part, tookFrame: false)
+        actuator?.submit(part)
+        observe?(part, nil)
+    }
+
     /// Journal first; then the counters the status shows.
-    private func record(_ part: Part) {
+    private func record(_ part: Part, tookFrame: Bool = true) {
         recorder?.record(part)
         let now = MonotonicClock.now()
         state.withLock { s in
-            s.counters.framesTaken += 1
+            if tookFrame { s.counters.framesTaken += 1 }
             s.counters.count(part)
             if let total = part.timings.totalMs {
                 s.latency.record(total)

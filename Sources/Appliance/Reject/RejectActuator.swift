@@ -10,18 +10,22 @@ public final class RejectActuator: Sendable {
     public let scheduler: RejectScheduler
     private let logger: Logger
     private let recorder: (any PartRecorder)?
+    /// Whether parts are announced by a photo-eye before their verdict (else each part record
+    /// is a part, taken at its frame's capture time).
+    private let announced: Bool
 
     /// Opens the configured lines and prepares the scheduler (not started). Throws a
     /// ``GPIOError`` naming the chip or line that could not be had.
-    public init(config: RejectConfig, recorder: (any PartRecorder)?, logger: Logger) throws {
+    public init(config: RejectConfig, trigger: LineConfig.Trigger = .freeRun, recorder: (any PartRecorder)?, logger: Logger) throws {
         let reject = try Self.output(config.gpio)
         let ready = try config.ready.map(Self.output)
         let encoder = try config.encoder.map { try Self.input($0, edges: .rising) }
         let confirm = try config.confirm.map { try Self.input($0, edges: .rising) }
         self.logger = logger
         self.recorder = recorder
+        announced = trigger == .photoEye
         scheduler = RejectScheduler(
-            policy: RejectPolicy(config), lines: .init(reject: reject, ready: ready, encoder: config.timing == .encoder ? encoder : nil,
+            policy: RejectPolicy(config, trigger: trigger), lines: .init(reject: reject, ready: ready, encoder: config.timing == .encoder ? encoder : nil,
                                                        confirm: confirm),
             logger: logger,
             onResult: { result in
@@ -40,10 +44,20 @@ public final class RejectActuator: Sendable {
     /// Starts the scheduler's thread: outputs inactive until a part or health says otherwise.
     public func start() { scheduler.start() }
 
-    /// A part the line decided, at its reference moment (the frame's capture time).
+    /// A part a photo-eye edge at `time` (CLOCK_MONOTONIC ns) announced, before its verdict.
+    public func announce(_ id: PartID, at time: UInt64) {
+        scheduler.add(id, at: time, action: nil)
+    }
+
+    /// A part the line decided: the verdict of an announced part, or (free running) a part
+    /// taken at its frame's capture time. A verdict after its part reached the actuator is
+    /// counted as late (the part took the undecided action).
     public func submit(_ part: Part) {
-        guard let frame = part.frame else { return }
-        scheduler.add(part.id, at: frame.monotonicNanoseconds, action: part.action)
+        if announced {
+            scheduler.decide(part.id, action: part.action)
+        } else if let frame = part.frame {
+            scheduler.add(part.id, at: frame.monotonicNanoseconds, action: part.action)
+        }
     }
 
     /// The line's health now: the ready output follows `overall == ok`; a lost camera or a
@@ -71,7 +85,8 @@ public final class RejectActuator: Sendable {
         try GPIOChip(label: line.chip).requestOutput(line.line, activeLow: line.activeLow)
     }
 
-    private static func input(_ line: GPIOLineConfig, edges: GPIOInput.Edges) throws -> GPIOInput {
+    /// Requests an input as configured (the photo-eye, the encoder, the confirm sensor).
+    public static func input(_ line: GPIOLineConfig, edges: GPIOInput.Edges) throws -> GPIOInput {
         try GPIOChip(label: line.chip).requestInput(line.line, activeLow: line.activeLow, bias: line.bias, edges: edges,
                                                     debounceMicroseconds: line.debounceUs)
     }
@@ -85,13 +100,14 @@ extension RejectConfig {
 }
 
 extension RejectPolicy {
-    /// The scheduler's policy from `reject.*`, for free-running capture (each frame a part).
-    public init(_ config: RejectConfig) {
+    /// The scheduler's policy from `reject.*`. Only free-running capture holds the output
+    /// through a fault: with a photo-eye, each part passing during it is rejected by itself.
+    public init(_ config: RejectConfig, trigger: LineConfig.Trigger) {
         let timing: Timing = config.timing == .delay
             ? .delay(nanoseconds: UInt64(config.delayMs) * 1_000_000)
             : .encoder(counts: UInt32(clamping: config.encoderCounts))
         self.init(timing: timing, pulseNanoseconds: UInt64(config.pulseMs) * 1_000_000, onUndecided: config.onUndecided,
-                  rejectWhileFaulted: config.onFault == .reject, holdWhileFaulted: config.onFault == .reject,
+                  rejectWhileFaulted: config.onFault == .reject, holdWhileFaulted: config.onFault == .reject && trigger == .freeRun,
                   confirmNanoseconds: config.confirm == nil ? nil : UInt64(config.confirmMs) * 1_000_000)
     }
 }
