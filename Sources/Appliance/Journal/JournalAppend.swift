@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 import Inspection
 import Storage
@@ -26,7 +27,7 @@ extension Journal {
     /// journalled is forgotten by the publisher.
     @discardableResult
     public func append(_ parts: [Part], events: [JournalEvent] = [], outbox: Set<OutboxTopic> = [],
-                       at now: Date = Date()) throws -> JournalAppend {
+                       rejectResults: [RejectResult] = [], at now: Date = Date()) throws -> JournalAppend {
         let created = SQLiteValue.text(UTCTimestamp.string(now))
         return try transaction {
             var result = JournalAppend()
@@ -49,6 +50,12 @@ extension Journal {
                 event.id = id
                 result.events.append(event)
                 if outbox.contains(.event) { try queueEvent.run([.integer(id), created]) }
+            }
+            // After the parts: a part's outcome at the actuator comes after its record.
+            let setOutcome = try statement("UPDATE parts SET reject_outcome = ?, reject_error_ms = ? WHERE id = ?")
+            for outcome in rejectResults {
+                try setOutcome.run([.text(outcome.outcome.rawValue), outcome.timingErrorMs.map { .real($0) } ?? .null,
+                                    .integer(outcome.id.rawValue)])
             }
             return result
         }

@@ -5,7 +5,7 @@
 /// ``version``: a journal of another version is refused, never migrated in place.
 enum JournalSchema {
     /// `PRAGMA user_version` of the layout below.
-    static let version = 1
+    static let version = 2
     /// `PRAGMA application_id`: "EEJL" (EagleEdge JournaL) in ASCII, so `file(1)`-style tools
     /// and our own open tell a journal from any other SQLite file.
     static let applicationID: Int32 = 0x4545_4A4C
@@ -46,7 +46,9 @@ enum JournalSchema {
             expert_ms REAL,
             total_ms REAL,
             frame_image TEXT,
-            overlay_image TEXT
+            overlay_image TEXT,
+            reject_outcome TEXT CHECK (reject_outcome IN ('rejected', 'passed', 'fail_safe_rejected', 'missed')),
+            reject_error_ms REAL
         );
         CREATE INDEX parts_by_time ON parts (decided_at);
         CREATE INDEX parts_by_verdict ON parts (verdict, id);

@@ -1,3 +1,4 @@
+import Actuate
 import Capture
 import EagleLog
 import Foundation
@@ -117,6 +118,21 @@ public final class JournalWriter: @unchecked Sendable {
                 return
             }
             switch backlog.offer(event) {
+            case .queued(let droppedEvent):
+                if droppedEvent { noteDroppedEvent() }
+                condition.broadcast()
+            case .full, .droppedItself:
+                noteDroppedEvent()
+            }
+        }
+    }
+
+    /// Queues a part's outcome at the reject actuator for its row; never waits (the reject
+    /// thread calls it). Dropped like an event when the queue is full of parts.
+    public func submit(_ result: RejectResult) {
+        condition.locked {
+            guard !closing else { return }
+            switch backlog.offer(result) {
             case .queued(let droppedEvent):
                 if droppedEvent { noteDroppedEvent() }
                 condition.broadcast()
@@ -269,11 +285,12 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Commits one batch; false when it failed (it stays queued).
     private func commit(_ records: [JournalBacklog.Record]) -> Bool {
-        var parts: [Part] = [], events: [JournalEvent] = []
+        var parts: [Part] = [], events: [JournalEvent] = [], rejectResults: [RejectResult] = []
         for record in records {
             switch record {
             case .part(let part): parts.append(part)
             case .event(let event): events.append(event)
+            case .rejectResult(let result): rejectResults.append(result)
             }
         }
         let appended: JournalAppend
@@ -281,7 +298,7 @@ public final class JournalWriter: @unchecked Sendable {
         let started = MonotonicClock.now()
         do {
             let journal = try openJournal().get()
-            appended = try journal.append(parts, events: events, outbox: options.outbox)
+            appended = try journal.append(parts, events: events, outbox: options.outbox, rejectResults: rejectResults)
             bytes = journal.fileBytes
         } catch {
             let failure = error as? JournalError ?? .storage(path: path, detail: "\(error)", category: .other)

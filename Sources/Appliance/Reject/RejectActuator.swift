@@ -29,6 +29,7 @@ public final class RejectActuator: Sendable {
                                                        confirm: confirm),
             logger: logger,
             onResult: { result in
+                recorder?.recordRejectResult(result)
                 if result.outcome == .missed {
                     logger.warning("a part left the actuator without its reject", ["part_id": "\(result.id)", "cause": result.cause ?? ""])
                 }
