@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["eagle-edge", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+            dependencies: ["eagle-edge", "Actuate", "Appliance", "Capture", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

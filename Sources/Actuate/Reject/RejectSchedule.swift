@@ -175,16 +175,17 @@ public struct RejectSchedule: Sendable {
     /// A part at the actuator: its outcome, firing the output when it is rejected.
     private mutating func arrive(_ part: InFlight, due: UInt64, now: UInt64) -> RejectResult {
         let late = now > due && now - due > policy.lateToleranceNanoseconds
-        let fire: Bool
-        let outcome: RejectOutcome
-        var cause: String?
+        let decision: (fire: Bool, outcome: RejectOutcome, cause: String?)
         if faulted && policy.rejectWhileFaulted && part.action != .reject {
-            (fire, outcome, cause) = (true, .failSafeRejected, "faulted")
+            decision = (true, .failSafeRejected, "faulted")
         } else if let action = part.action {
-            (fire, outcome) = action == .reject ? (true, .rejected) : (false, .passed)
+            decision = action == .reject ? (true, .rejected, nil) : (false, .passed, nil)
+        } else if policy.onUndecided == .reject {
+            decision = (true, .failSafeRejected, "undecided")
         } else {
-            (fire, outcome, cause) = policy.onUndecided == .reject ? (true, .failSafeRejected, "undecided") : (false, .passed, "undecided")
+            decision = (false, .passed, "undecided")
         }
+        let (fire, outcome, cause) = decision
         let result: RejectResult
         if fire && late {
             result = RejectResult(id: part.id, outcome: .missed, cause: "late")

@@ -56,6 +56,8 @@ final class JournalPartsTests: XCTestCase {
             found.append("\(rows.int(0)) \(rows.isNull(1) ? "-" : rows.text(1)) \(rows.isNull(2) ? "-" : String(rows.double(2)))")
         }
         XCTAssertEqual(found, ["1 rejected 1.25", "2 passed -", "3 fail_safe_rejected -0.5"])
+        XCTAssertEqual(try journal.rejectOutcomes().map(\.outcome), [.rejected, .passed, .failSafeRejected])
+        XCTAssertEqual(try journal.rejectOutcomes().first?.timingErrorMs, 1.25)
     }
 
     func testQueriesGiveTheNewestOldestFirst() throws {
