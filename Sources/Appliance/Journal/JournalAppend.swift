@@ -12,6 +12,9 @@ public struct JournalAppend: Sendable, Equatable {
     public var duplicates: [Part]
     /// The events stored, with the ids the journal gave them.
     public var events: [JournalEvent]
+    /// Reject outcomes whose part has no row yet (its verdict came after it reached the
+    /// actuator, so its record is still on its way): the writer tries them again.
+    public var unmatchedRejectResults: [RejectResult] = []
 
     public init(parts: [Part] = [], duplicates: [Part] = [], events: [JournalEvent] = []) {
         self.parts = parts
@@ -56,6 +59,7 @@ extension Journal {
             for outcome in rejectResults {
                 try setOutcome.run([.text(outcome.outcome.rawValue), outcome.timingErrorMs.map { .real($0) } ?? .null,
                                     .integer(outcome.id.rawValue)])
+                if database.changes == 0 { result.unmatchedRejectResults.append(outcome) }
             }
             return result
         }
