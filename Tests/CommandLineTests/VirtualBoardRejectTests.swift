@@ -6,6 +6,7 @@ import Glibc
 import Imaging
 import Inspection
 import PatchCore
+import Synchronization
 import TestFixtures
 import XCTest
 
@@ -304,10 +305,9 @@ private final class OutputWatcher: @unchecked Sendable {
     }
 
     private let read: () -> Int?
-    private let lock = NSLock()
-    private var pulses: [Pulse] = []
-    private var stopping = false
-    private var done = false
+    private let pulses = Mutex<[Pulse]>([])
+    private let stopping = Mutex(false)
+    private let done = Mutex(false)
 
     init(read: @escaping () -> Int?) { self.read = read }
 
@@ -319,24 +319,24 @@ private final class OutputWatcher: @unchecked Sendable {
             parameters.sched_priority = 60
             _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
             var high: UInt64?
-            while lock.withLock({ !stopping }) {
+            while !stopping.withLock({ $0 }) {
                 let now = MonotonicClock.now()
                 let level = read()
                 if level == 1, high == nil { high = now }
                 if level == 0, let began = high {
-                    lock.withLock { pulses.append(Pulse(start: began, end: now)) }
+                    pulses.withLock { $0.append(Pulse(start: began, end: now)) }
                     high = nil
                 }
                 usleep(2000)
             }
-            lock.withLock { done = true }
+            done.withLock { $0 = true }
         }.start()
     }
 
     func stop() -> [Pulse] {
-        lock.withLock { stopping = true }
-        while !lock.withLock({ done }) { usleep(1000) }
-        return lock.withLock { pulses }
+        stopping.withLock { $0 = true }
+        while !done.withLock({ $0 }) { usleep(1000) }
+        return pulses.withLock { $0 }
     }
 }
 
@@ -344,10 +344,9 @@ private final class OutputWatcher: @unchecked Sendable {
 /// 100 ms, each one's time kept.
 private final class EncoderDriver: @unchecked Sendable {
     private let drive: (Bool) -> Void
-    private let lock = NSLock()
-    private var rises: [UInt64] = []
-    private var stopping = false
-    private var done = false
+    private let rises = Mutex<[UInt64]>([])
+    private let stopping = Mutex(false)
+    private let done = Mutex(false)
 
     init(drive: @escaping (Bool) -> Void) { self.drive = drive }
 
@@ -357,25 +356,25 @@ private final class EncoderDriver: @unchecked Sendable {
             parameters.sched_priority = 55
             _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
             var next = MonotonicClock.now()
-            while lock.withLock({ !stopping }) {
+            while !stopping.withLock({ $0 }) {
                 Self.sleep(until: next)
                 let before = MonotonicClock.now()
                 drive(true)
                 let after = MonotonicClock.now()
-                lock.withLock { rises.append(before / 2 + after / 2) }
+                rises.withLock { $0.append(before / 2 + after / 2) }
                 Self.sleep(until: next + 50_000_000)
                 drive(false)
                 next += 100_000_000
             }
-            lock.withLock { done = true }
+            done.withLock { $0 = true }
         }.start()
     }
 
     /// Stops the belt; the rising edges' times, oldest first.
     func stop() -> [UInt64] {
-        lock.withLock { stopping = true }
-        while !lock.withLock({ done }) { usleep(1000) }
-        return lock.withLock { rises }
+        stopping.withLock { $0 = true }
+        while !done.withLock({ $0 }) { usleep(1000) }
+        return rises.withLock { $0 }
     }
 
     private static func sleep(until deadline: UInt64) {

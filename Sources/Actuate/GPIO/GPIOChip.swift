@@ -47,15 +47,17 @@ public final class GPIOChip: @unchecked Sendable {
 
     /// Opens the chip labelled `label`.
     public convenience init(label: String, directory: String = deviceDirectory) throws {
+        try self.init(path: try Self.path(label: label, directory: directory))
+    }
+
+    /// The device path of the chip labelled `label`; the error says which labels there are.
+    public static func path(label: String, directory: String = deviceDirectory) throws -> String {
         var seen: [String] = []
         var firstError: GPIOError?
-        for path in Self.devicePaths(directory: directory) {
+        for path in devicePaths(directory: directory) {
             do {
                 let chip = try GPIOChip(path: path)
-                if chip.label == label {
-                    try self.init(path: path)
-                    return
-                }
+                if chip.label == label { return path }
                 seen.append(chip.label)
             } catch let error as GPIOError {
                 firstError = firstError ?? error
