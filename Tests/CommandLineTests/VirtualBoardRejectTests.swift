@@ -12,7 +12,8 @@ import XCTest
 
 /// The reject actuator on the virtual board's gpio-sim chip (Board/virtual): `eagle-edge run`
 /// triggered by a photo-eye this test drives through the simulator's `pull` attributes, its
-/// reject output watched from the simulator's side (`value`), as a PLC or a scope would.
+/// reject output watched from the simulator's side (`value`), as a PLC or a scope would, and
+/// its ready output (on `STACK_GREEN` here) on while the line runs healthy, off after it.
 ///
 /// Each photo-eye edge is a part (journalled in edge order); the frames cycle through images the
 /// model passes and rejects, so the parts' actions form a sequence the journal records. Every
@@ -94,6 +95,7 @@ final class VirtualBoardRejectTests: XCTestCase {
         // The photo-eye thread starts just after the line's start is noted; under emulation the
         // first frames through the expert are slow too.
         usleep(3_000_000)
+        XCTAssertEqual(value("STACK_GREEN"), 1, "the ready output is on while the line is healthy: \(run.events().map(\.message))")
 
         let watcher = OutputWatcher { [self] in value("REJECT") }
         watcher.start()
@@ -185,6 +187,7 @@ final class VirtualBoardRejectTests: XCTestCase {
         print("virtual-board reject (\(mode)): \(journalled.count - inspected) parts not inspected, \(failSafeOverPass) good parts"
             + " fail-safe rejected because their verdict came after they reached the actuator")
         XCTAssertEqual(value("REJECT"), 0, "the output is inactive after the stop")
+        XCTAssertEqual(value("STACK_GREEN"), 0, "ready drops when the line stops")
     }
 
     func testKillNineLeavesTheRejectOutputInactive() throws {
@@ -283,6 +286,7 @@ final class VirtualBoardRejectTests: XCTestCase {
           pulse_ms: \(pulseMs)
           gpio: {chip: eagle-virtual, line: REJECT}
           photo_eye: {chip: eagle-virtual, line: PHOTO_EYE}
+          ready: {chip: eagle-virtual, line: STACK_GREEN}
         storage:
           journal: \(directory.appendingPathComponent("journal.sqlite").path)
           images_dir: \(directory.appendingPathComponent("images").path)
