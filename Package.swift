@@ -70,12 +70,14 @@ let package = Package(
         // The MLLM explainer: HTTP through libcurl, the EAGLE/Echo prompt, the answer parser and
         // the bounded, retrying, circuit-broken service that never holds up the line.
         .target(name: "Explain", dependencies: ["CCurl", "CEagleShims", "EagleLog", "Imaging", "Inspection"]),
+        // GPIO over libgpiod v1 or v2 (reject, ready, photo-eye, encoder) and the reject scheduler.
+        .target(name: "Actuate", dependencies: ["CEagleShims", "EagleLog", "Inspection"]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
+                "Actuate", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -84,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "eagle-edge",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
+                "Actuate", "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "LinkedLibraries", "PatchCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "ApplianceTests",
             dependencies: [
-                "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom",
+                "Actuate", "Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "PatchCore", "Publish", "SeededRandom",
                 "Storage", "TestFixtures",
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -111,12 +113,13 @@ let package = Package(
         .testTarget(name: "LinkedLibrariesTests", dependencies: ["LinkedLibraries", "CEagleShims"]),
         .testTarget(name: "EagleLogTests", dependencies: ["EagleLog"]),
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
+        .testTarget(name: "ActuateTests", dependencies: ["Actuate", "EagleLog", "Inspection"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "EagleLog", "Imaging", "Inspection", "TestFixtures"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["eagle-edge", "Appliance", "Capture", "Explain", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
+            dependencies: ["eagle-edge", "Actuate", "Appliance", "Capture", "Explain", "Imaging", "Inspection", "PatchCore", "TestFixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

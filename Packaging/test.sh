@@ -47,7 +47,7 @@ fi
 echo "[x86-64] build $((SECONDS - start)) s"
 start=$SECONDS
 set +e
-swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
+swift test "${config[@]}" --skip-build --disable-swift-testing --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip VirtualBoardRejectTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/x86.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?"
 x86_status=${PIPESTATUS[0]}
 set -e
 echo "[x86-64] tests $((SECONDS - start)) s, exit status $x86_status"
@@ -59,14 +59,14 @@ x86_summary=$(summary "$logs/x86.log")
 start=$SECONDS
 set +e
 "$root/Board/virtual/run.sh" --timeout 1200 -- "$root/.build/release/EagleEdgePackageTests.xctest" \
-    CaptureTests.VirtualBoardCaptureTests,CommandLineTests.VirtualBoardLineTests 2>&1 | tee "$logs/guest.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?|virtual-board|Executed"
+    CaptureTests.VirtualBoardCaptureTests,CommandLineTests.VirtualBoardLineTests,CommandLineTests.VirtualBoardRejectTests 2>&1 | tee "$logs/guest.log" | grep -E "error:|' failed|with [1-9][0-9]* failures?|virtual-board|Executed"
 guest_status=${PIPESTATUS[0]}
 set -e
 echo "[virtual board] $((SECONDS - start)) s, exit status $guest_status"
 guest_summary=$(summary "$logs/guest.log")
 
 set +e
-"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/arm64.log"
+"$root/Packaging/arm64/build.sh" "${config[@]}" -- --skip VirtualBoardCaptureTests --skip VirtualBoardLineTests --skip VirtualBoardRejectTests --skip Int8KernelBenchmark --skip Int8FidelityDiagnostics --skip SyntheticLineBenchmarks 2>&1 | tee "$logs/arm64.log"
 arm_status=${PIPESTATUS[0]}
 set -e
 arm_summary=$(summary "$logs/arm64.log")

@@ -13,7 +13,8 @@ struct EagleEdge: ParsableCommand {
         version: EagleEdgeVersion.string,
         subcommands: [
             CheckConfigCommand.self, ClassifyCommand.self, TeachCommand.self, InspectCommand.self, ExplainCommand.self, EvalCommand.self,
-            BenchCommand.self, CamerasCommand.self, DemoCommand.self, ResultsCommand.self, RunCommand.self, VersionCommand.self,
+            BenchCommand.self, CamerasCommand.self, DemoCommand.self, GPIOCommand.self, ResultsCommand.self, RunCommand.self,
+            VersionCommand.self,
         ]
     )
 }

@@ -50,7 +50,16 @@ struct LineSession {
                                                                     sparkplug?.wake()
                                                                 }),
                                       logger: logger.labeled("journal"))
-            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, publisher: publisher, logger: logger)
+            // A reject line that cannot be had stops the start: running without it would let
+            // bad parts through unnoticed.
+            let actuator = config.reject.enabled
+                ? try RejectActuator(config: config.reject, trigger: config.line.trigger, recorder: journal, logger: logger.labeled("reject"))
+                : nil
+            let photoEye = config.line.trigger == .photoEye
+                ? try config.reject.photoEye.map { try RejectActuator.input($0, edges: .rising) }
+                : nil
+            line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, publisher: publisher,
+                            actuator: actuator, photoEye: photoEye, logger: logger)
             lineStatus.line = line
             // Flagged parts go to the MLLM explainer after the line has journalled them; it only queues.
             explain = try LineExplainer.make(config: config, journal: journal.writer, publish: publisher != nil,

@@ -123,8 +123,9 @@ final class DefaultConfigTests: XCTestCase {
     func testSummaryOfTheDefaults() {
         let line = "in effect (the line: eagle-edge run)"
         XCTAssertEqual(ApplianceConfig().summary, """
-            line      in effect (MQTT topics and payloads)
+            line      in effect (MQTT topics and payloads; the trigger: eagle-edge run)
                       demo-line, station station-1
+                      parts: every frame
             camera    \(line)
                       synthetic, 640x480 at 30 fps
                       seed 42, defect rate 0.1
@@ -137,10 +138,12 @@ final class DefaultConfigTests: XCTestCase {
             decision  \(line)
                       unsure band 0.45...0.55 -> reject, budget 100 ms
                       threshold as taught
-            reject    reserved for the GPIO reject actuator, not built yet
+            reject    in effect (the reject actuator: eagle-edge run, when enabled)
                       disabled, pulse 50 ms, 500 ms after capture
                       output pinctrl-rp1/GPIO17
                       photo-eye none, encoder none
+                      undecided -> reject, on fault -> reject
+                      ready none, confirm none
             mqtt      in effect (MQTT publishing: eagle-edge run)
                       disabled, localhost:1883 without TLS
                       MQTT 5, client id eagle-edge-demo-line-station-1, topics eagle-edge/..., qos 1, keepalive 30 s

@@ -23,12 +23,12 @@ public struct ConfigSection: Sendable, Equatable {
 
     /// Every section, in the order of the shipped file.
     public static let all: [ConfigSection] = [
-        ConfigSection(name: "line", use: .inEffect(by: "MQTT topics and payloads")),
+        ConfigSection(name: "line", use: .inEffect(by: "MQTT topics and payloads; the trigger: eagle-edge run")),
         ConfigSection(name: "camera", use: .inEffect(by: line)),
         ConfigSection(name: "recipe", use: .inEffect(by: line)),
         ConfigSection(name: "expert", use: .inEffect(by: line)),
         ConfigSection(name: "decision", use: .inEffect(by: line)),
-        ConfigSection(name: "reject", use: .reserved(for: "the GPIO reject actuator")),
+        ConfigSection(name: "reject", use: .inEffect(by: "the reject actuator: eagle-edge run, when enabled")),
         ConfigSection(name: "mqtt", use: .inEffect(by: "MQTT publishing: eagle-edge run")),
         ConfigSection(name: "mllm", use: .inEffect(by: "the MLLM explainer: eagle-edge run, explain")),
         ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),

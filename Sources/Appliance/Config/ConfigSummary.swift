@@ -5,7 +5,11 @@ extension ApplianceConfig {
     /// and the start-up log. Secrets appear only as "set" (with where from) or "not set".
     public var summary: String {
         let sections: [(String, [String])] = [
-            ("line", ["\(line.name), station \(line.station)"]),
+            ("line", [
+                "\(line.name), station \(line.station)",
+                line.trigger == .freeRun ? "parts: every frame"
+                    : "parts: photo-eye edges, frame \(line.photoEyeOffsetMs) ms after, within \(line.frameWindowMs) ms",
+            ]),
             ("camera", cameraSummary),
             ("recipe", ["\(recipe.name), model \(recipe.model)", "roi \(roiSummary)",
                         "knowledge \(recipe.knowledge ?? "none")"]),
@@ -73,6 +77,8 @@ extension ApplianceConfig {
             "\(reject.enabled ? "enabled" : "disabled"), pulse \(reject.pulseMs) ms, \(timing)",
             "output \(Self.describe(reject.gpio))",
             "photo-eye \(reject.photoEye.map(Self.describe) ?? "none"), encoder \(reject.encoder.map(Self.describe) ?? "none")",
+            "undecided -> \(reject.onUndecided.rawValue), on fault -> \(reject.onFault.rawValue)",
+            "ready \(reject.ready.map(Self.describe) ?? "none"), confirm \(reject.confirm.map { "\(Self.describe($0)) within \(reject.confirmMs) ms" } ?? "none")",
         ]
     }
 

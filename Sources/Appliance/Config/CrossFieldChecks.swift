@@ -14,6 +14,8 @@ extension ApplianceConfig {
                 "y \(roi.y) + height \(roi.height) = \(roi.maxY) reaches past camera.height \(camera.height)")
         }
 
+        context.require(line.trigger != .photoEye || reject.photoEye != nil, "reject.photo_eye", involving: ["line.trigger"],
+            "missing; line.trigger is photo_eye, so give the photo-eye input's chip and line")
         context.require(reject.timing != .encoder || reject.encoder != nil, "reject.encoder", involving: ["reject.timing"],
             "missing; reject.timing is encoder, so give the encoder input's chip and line")
         context.require(!reject.enabled || reject.timing != .delay || reject.delayMs >= decision.budgetMs, "reject.delay_ms",
@@ -44,6 +46,7 @@ extension ApplianceConfig {
     private func checkDistinctLines(_ context: ConfigReadContext) {
         let lines: [(path: String, line: GPIOLineConfig?)] = [
             ("reject.gpio", reject.gpio), ("reject.photo_eye", reject.photoEye), ("reject.encoder", reject.encoder),
+            ("reject.ready", reject.ready), ("reject.confirm", reject.confirm),
         ]
         for (index, later) in lines.enumerated() {
             guard let laterLine = later.line else { continue }

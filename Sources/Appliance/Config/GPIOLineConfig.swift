@@ -1,3 +1,4 @@
+import Actuate
 import Yams
 
 /// One GPIO line, named the way that survives kernel upgrades: chip by label, line by name.
@@ -9,12 +10,19 @@ public struct GPIOLineConfig: Sendable, Equatable {
     public var line: String
     /// Whether the line is active when low (an open-collector output, an NPN photo-eye).
     public var activeLow: Bool
+    /// An input's internal resistor (an open-collector sensor needs a pull-up).
+    public var bias: GPIOBias
+    /// An input's debounce period in microseconds, 0 for none; only libgpiod v2 can ask the
+    /// kernel for it (v1 ignores it, and check-config says so).
+    public var debounceUs: Int
 
     /// A line on `chip`.
-    public init(chip: String, line: String, activeLow: Bool = false) {
+    public init(chip: String, line: String, activeLow: Bool = false, bias: GPIOBias = .asIs, debounceUs: Int = 0) {
         self.chip = chip
         self.line = line
         self.activeLow = activeLow
+        self.bias = bias
+        self.debounceUs = debounceUs
     }
 }
 
@@ -32,8 +40,10 @@ extension GPIOLineConfig {
             line = section.required("line", .lineName)
         }
         let activeLow = section.value("active_low", default: defaults?.activeLow ?? false, .boolean)
+        let bias = section.value("bias", default: defaults?.bias ?? .asIs, .choice)
+        let debounceUs = section.value("debounce_us", default: defaults?.debounceUs ?? 0, .integer(in: 0...1_000_000))
         guard let chip, let line else { return nil }
-        return GPIOLineConfig(chip: chip, line: line, activeLow: activeLow)
+        return GPIOLineConfig(chip: chip, line: line, activeLow: activeLow, bias: bias, debounceUs: debounceUs)
     }
 }
 

@@ -1,3 +1,5 @@
+import Inspection
+
 /// The reject actuator and the sensors that time it (`reject.*`).
 public struct RejectConfig: Sendable, Equatable {
     /// How the moment a part reaches the actuator is found.
@@ -24,6 +26,17 @@ public struct RejectConfig: Sendable, Equatable {
     public var photoEye: GPIOLineConfig?
     /// Optional belt encoder input, needed by `encoder` timing.
     public var encoder: GPIOLineConfig?
+    /// What a part whose verdict has not come when it reaches the actuator gets (fail-safe: reject).
+    public var onUndecided: PartAction
+    /// What parts reaching the actuator while the camera is lost or the expert fails get:
+    /// reject (with free-running capture the output is held for the whole fault) or pass.
+    public var onFault: PartAction
+    /// Optional output held active while the line is healthy, for a PLC to watch.
+    public var ready: GPIOLineConfig?
+    /// Optional input that turns active when the actuator moved.
+    public var confirm: GPIOLineConfig?
+    /// How soon after a pulse starts the confirm input must turn active, in ms.
+    public var confirmMs: Int
 
     /// Disabled, with the Raspberry Pi 5 header's GPIO17 as the output once enabled.
     public init(
@@ -34,7 +47,12 @@ public struct RejectConfig: Sendable, Equatable {
         pulseMs: Int = 50,
         gpio: GPIOLineConfig = GPIOLineConfig(chip: "pinctrl-rp1", line: "GPIO17"),
         photoEye: GPIOLineConfig? = nil,
-        encoder: GPIOLineConfig? = nil
+        encoder: GPIOLineConfig? = nil,
+        onUndecided: PartAction = .reject,
+        onFault: PartAction = .reject,
+        ready: GPIOLineConfig? = nil,
+        confirm: GPIOLineConfig? = nil,
+        confirmMs: Int = 100
     ) {
         self.enabled = enabled
         self.timing = timing
@@ -44,6 +62,11 @@ public struct RejectConfig: Sendable, Equatable {
         self.gpio = gpio
         self.photoEye = photoEye
         self.encoder = encoder
+        self.onUndecided = onUndecided
+        self.onFault = onFault
+        self.ready = ready
+        self.confirm = confirm
+        self.confirmMs = confirmMs
     }
 }
 
@@ -58,7 +81,12 @@ extension RejectConfig {
             pulseMs: section.value("pulse_ms", default: defaults.pulseMs, .integer(in: 1...10_000)),
             gpio: section.section("gpio") { GPIOLineConfig.read($0, defaults: defaults.gpio) } ?? defaults.gpio,
             photoEye: section.optionalSection("photo_eye") { GPIOLineConfig.read($0, defaults: nil) },
-            encoder: section.optionalSection("encoder") { GPIOLineConfig.read($0, defaults: nil) }
+            encoder: section.optionalSection("encoder") { GPIOLineConfig.read($0, defaults: nil) },
+            onUndecided: section.value("on_undecided", default: defaults.onUndecided, .choice),
+            onFault: section.value("on_fault", default: defaults.onFault, .choice),
+            ready: section.optionalSection("ready") { GPIOLineConfig.read($0, defaults: nil) },
+            confirm: section.optionalSection("confirm") { GPIOLineConfig.read($0, defaults: nil) },
+            confirmMs: section.value("confirm_ms", default: defaults.confirmMs, .integer(in: 1...10_000))
         )
     }
 }

@@ -23,7 +23,8 @@ public struct LineHealth: Sendable, Equatable, Codable {
         }
     }
 
-    /// One component: `camera`, `expert`, `journal`, `archive`, and `mqtt` when publishing.
+    /// One component: `camera`, `expert`, `journal`, `archive`, `mqtt` when publishing and
+    /// `actuator` with the reject actuator enabled.
     public struct Component: Sendable, Equatable, Codable {
         public var name: String
         public var state: State
@@ -47,6 +48,12 @@ public struct LineHealth: Sendable, Equatable, Codable {
     }
 
     public var components: [Component]
+
+    /// Adds the reject actuator: failed while its alarm stands (a pulse the confirm input did not
+    /// confirm, an output that could not be set), since bad parts may then pass.
+    public mutating func addActuator(alarm: String?) {
+        components.append(Component(name: "actuator", state: alarm == nil ? .ok : .failed, detail: alarm))
+    }
 
     /// The worst component's state.
     public var overall: State { components.map(\.state).max() ?? .ok }

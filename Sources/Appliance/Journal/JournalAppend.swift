@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 import Inspection
 import Storage
@@ -11,6 +12,9 @@ public struct JournalAppend: Sendable, Equatable {
     public var duplicates: [Part]
     /// The events stored, with the ids the journal gave them.
     public var events: [JournalEvent]
+    /// Reject outcomes whose part has no row yet (its verdict came after it reached the
+    /// actuator, so its record is still on its way): the writer tries them again.
+    public var unmatchedRejectResults: [RejectResult] = []
 
     public init(parts: [Part] = [], duplicates: [Part] = [], events: [JournalEvent] = []) {
         self.parts = parts
@@ -26,7 +30,7 @@ extension Journal {
     /// journalled is forgotten by the publisher.
     @discardableResult
     public func append(_ parts: [Part], events: [JournalEvent] = [], outbox: Set<OutboxTopic> = [],
-                       at now: Date = Date()) throws -> JournalAppend {
+                       rejectResults: [RejectResult] = [], at now: Date = Date()) throws -> JournalAppend {
         let created = SQLiteValue.text(UTCTimestamp.string(now))
         return try transaction {
             var result = JournalAppend()
@@ -49,6 +53,13 @@ extension Journal {
                 event.id = id
                 result.events.append(event)
                 if outbox.contains(.event) { try queueEvent.run([.integer(id), created]) }
+            }
+            // After the parts: a part's outcome at the actuator comes after its record.
+            let setOutcome = try statement("UPDATE parts SET reject_outcome = ?, reject_error_ms = ? WHERE id = ?")
+            for outcome in rejectResults {
+                try setOutcome.run([.text(outcome.outcome.rawValue), outcome.timingErrorMs.map { .real($0) } ?? .null,
+                                    .integer(outcome.id.rawValue)])
+                if database.changes == 0 { result.unmatchedRejectResults.append(outcome) }
             }
             return result
         }

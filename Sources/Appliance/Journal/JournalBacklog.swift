@@ -1,3 +1,4 @@
+import Actuate
 import Inspection
 
 /// The writer's queue: records submitted and not yet committed, oldest first, bounded.
@@ -10,10 +11,14 @@ struct JournalBacklog {
     enum Record {
         case part(Part)
         case event(JournalEvent)
+        /// A part's end at the reject actuator, set on its row.
+        case rejectResult(RejectResult)
 
+        /// Whether the record may be dropped to make room (events and actuator outcomes; the
+        /// reject counters keep every outcome).
         var isEvent: Bool {
-            if case .event = self { return true }
-            return false
+            if case .part = self { return false }
+            return true
         }
     }
 
@@ -60,6 +65,14 @@ struct JournalBacklog {
         let dropped = entries.count >= capacity
         if dropped && !dropOldestEvent() { return .droppedItself }
         append(.event(event))
+        return .queued(droppedEvent: dropped)
+    }
+
+    /// Queues a reject outcome like an event: dropped, oldest first, rather than waited for.
+    mutating func offer(_ result: RejectResult) -> Offer {
+        let dropped = entries.count >= capacity
+        if dropped && !dropOldestEvent() { return .droppedItself }
+        append(.rejectResult(result))
         return .queued(droppedEvent: dropped)
     }
 

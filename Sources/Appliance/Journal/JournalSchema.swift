@@ -46,7 +46,9 @@ enum JournalSchema {
             expert_ms REAL,
             total_ms REAL,
             frame_image TEXT,
-            overlay_image TEXT
+            overlay_image TEXT,
+            reject_outcome TEXT CHECK (reject_outcome IN ('rejected', 'passed', 'fail_safe_rejected', 'missed')),
+            reject_error_ms REAL
         );
         CREATE INDEX parts_by_time ON parts (decided_at);
         CREATE INDEX parts_by_verdict ON parts (verdict, id);

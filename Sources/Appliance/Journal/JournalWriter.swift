@@ -1,3 +1,4 @@
+import Actuate
 import Capture
 import EagleLog
 import Foundation
@@ -47,6 +48,10 @@ public final class JournalWriter: @unchecked Sendable {
     /// The failure being retried, logged once; nil while commits succeed.
     private var problem: String?
     private var failedAttempts = 0
+    /// Reject outcomes that came before their part's row, with the batches they have waited
+    /// through (writer thread only); given up after ``outcomeRetries``.
+    private var waitingOutcomes: [(result: RejectResult, batches: Int)] = []
+    private static let outcomeRetries = 50
 
     /// Opens (or creates) the journal at `path` and starts the journal thread.
     ///
@@ -117,6 +122,21 @@ public final class JournalWriter: @unchecked Sendable {
                 return
             }
             switch backlog.offer(event) {
+            case .queued(let droppedEvent):
+                if droppedEvent { noteDroppedEvent() }
+                condition.broadcast()
+            case .full, .droppedItself:
+                noteDroppedEvent()
+            }
+        }
+    }
+
+    /// Queues a part's outcome at the reject actuator for its row; never waits (the reject
+    /// thread calls it). Dropped like an event when the queue is full of parts.
+    public func submit(_ result: RejectResult) {
+        condition.locked {
+            guard !closing else { return }
+            switch backlog.offer(result) {
             case .queued(let droppedEvent):
                 if droppedEvent { noteDroppedEvent() }
                 condition.broadcast()
@@ -269,11 +289,12 @@ public final class JournalWriter: @unchecked Sendable {
 
     /// Commits one batch; false when it failed (it stays queued).
     private func commit(_ records: [JournalBacklog.Record]) -> Bool {
-        var parts: [Part] = [], events: [JournalEvent] = []
+        var parts: [Part] = [], events: [JournalEvent] = [], rejectResults: [RejectResult] = []
         for record in records {
             switch record {
             case .part(let part): parts.append(part)
             case .event(let event): events.append(event)
+            case .rejectResult(let result): rejectResults.append(result)
             }
         }
         let appended: JournalAppend
@@ -281,7 +302,8 @@ public final class JournalWriter: @unchecked Sendable {
         let started = MonotonicClock.now()
         do {
             let journal = try openJournal().get()
-            appended = try journal.append(parts, events: events, outbox: options.outbox)
+            appended = try journal.append(parts, events: events, outbox: options.outbox,
+                                          rejectResults: waitingOutcomes.map(\.result) + rejectResults)
             bytes = journal.fileBytes
         } catch {
             let failure = error as? JournalError ?? .storage(path: path, detail: "\(error)", category: .other)
@@ -295,6 +317,11 @@ public final class JournalWriter: @unchecked Sendable {
             problem = nil
             failedAttempts = 0
             condition.locked { stats.problem = nil }
+        }
+        let waited = Dictionary(waitingOutcomes.map { ($0.result.id, $0.batches) }, uniquingKeysWith: max)
+        waitingOutcomes = appended.unmatchedRejectResults.compactMap { result in
+            let batches = (waited[result.id] ?? 0) + 1
+            return batches <= Self.outcomeRetries ? (result, batches) : nil
         }
         for duplicate in appended.duplicates {
             logger.error("part id already journalled; this record was not stored", ["part_id": "\(duplicate.id)"])

@@ -1,3 +1,4 @@
+import Actuate
 import EagleLog
 import Foundation
 import Inspection
@@ -34,6 +35,10 @@ public final class JournalRecorder: PartRecorder {
 
     public func note(_ event: JournalEvent) {
         writer.submit(event)
+    }
+
+    public func recordRejectResult(_ result: RejectResult) {
+        writer.submit(result)
     }
 
     public var problem: String? { writer.counters.problem }

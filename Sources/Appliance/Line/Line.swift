@@ -1,3 +1,4 @@
+import Actuate
 import Capture
 import EagleLog
 import Foundation
@@ -19,8 +20,9 @@ import Synchronization
 /// 6. the record goes to the journal first (``PartRecorder``), naming the images the archive
 ///    will keep of it (``ImageArchive``: rejected, unsure and not-inspected parts, and an audit
 ///    sample of good ones); then the frame and the anomaly map go to the archive's queue, which
-///    writes them on its own thread; then the record goes to whoever observes the line (the
-///    demo's tally; the publishers read the journal).
+///    writes them on its own thread; then the record goes to the reject actuator's own queue
+///    of parts in flight (``RejectActuator``, when `reject.enabled`), and to whoever observes the
+///    line (the demo's tally; the publishers read the journal).
 ///
 /// Frames the expert cannot take in time are dropped on purpose by the capture hand-off (it
 /// keeps only the newest) and counted there with driver gaps and corrupt frames; a frame taken
@@ -35,6 +37,9 @@ public final class Line: Sendable {
     let archive: ImageArchive?
     /// The MQTT publisher, reported in the status and health; nil without MQTT.
     let publisher: OutboxPublisher?
+    let actuator: RejectActuator?
+    /// The photo-eye input, with `line.trigger: photo_eye`.
+    let photoEye: GPIOInput?
     let logger: Logger
     private let finder = SuspectRegionFinder()
     private let state: Mutex<State>
@@ -66,15 +71,20 @@ public final class Line: Sendable {
     ///   - archive: where images of parts are kept; nil keeps none. Its owner closes it.
     ///   - publisher: the MQTT publisher whose state the status and health show; its owner
     ///     starts and stops it.
+    ///   - actuator: the reject actuator, started and stopped with the line; nil for none.
+    ///   - photoEye: the photo-eye input whose rising edges make the parts (`line.trigger:
+    ///     photo_eye`); nil: every frame the expert takes is a part.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
-                archive: ImageArchive? = nil, publisher: OutboxPublisher? = nil, capture: CaptureLoop? = nil,
-                logger: Logger) throws {
+                archive: ImageArchive? = nil, publisher: OutboxPublisher? = nil, actuator: RejectActuator? = nil,
+                photoEye: GPIOInput? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
         self.archive = archive
         self.publisher = publisher
+        self.actuator = actuator
+        self.photoEye = photoEye
         self.logger = logger
         do {
             // Every change of the camera's state goes into the journal (called on the capture
@@ -109,8 +119,20 @@ public final class Line: Sendable {
                            "precision": expert.model.settings.precision.rawValue]
         logger.notice("line started", ["recipe": config.recipe.name, "model": modelID, "source": config.camera.source.rawValue])
         recorder?.note(JournalEvent(kind: .lifecycle, component: "line", message: "line started", fields: startFields))
+        // With a photo-eye, each rising edge is a part, announced to the actuator at once (its
+        // verdict may then come late, and the fail-safe acts); its frame is claimed below.
+        let trigger = photoEye.map { input in
+            PhotoEyeTrigger(input: input, offsetMs: config.line.photoEyeOffsetMs, windowMs: config.line.frameWindowMs,
+                            logger: logger.labeled("photo-eye"), nextID: { [self] in takeID() },
+                            announce: { [actuator] id, time in actuator?.announce(id, at: time) })
+        }
         capture.start()
+        actuator?.start()
+        trigger?.start()
         while true {
+            // The ready output and the fail-safe follow the health seen here: a loop that
+            // stops going round lets the actuator's report go stale, and ready drops.
+            actuator?.update(health)
             let now = MonotonicClock.now()
             let (done, sampleMemory) = state.withLock { s in
                 s.lastProgress = now
@@ -123,19 +145,39 @@ public final class Line: Sendable {
             }
             if done { break }
             if let deadline, MonotonicClock.now() >= deadline { break }
+            if let trigger {
+                // A frame of the part captured in its window would have come within the budget.
+                let grace = UInt64(state.withLock { $0.decision.budgetMs }) * 1_000_000
+                for pending in trigger.expire(now: MonotonicClock.now(), grace: grace) { recordWithoutFrame(pending.id, observe: observe) }
+            }
             guard let frame = capture.nextFrame(timeout: 0.1) else {
                 if capture.waitUntilFinished(timeout: 0) { break } // the source ended
                 continue
             }
-            let (decided, heatmap) = inspect(frame, id: takeID())
+            let id: PartID
+            if let trigger {
+                let (claimed, missed) = trigger.claim(frameTime: frame.frame.timestamp)
+                for pending in missed { recordWithoutFrame(pending.id, observe: observe) }
+                guard let claimed else {
+                    state.withLock { $0.counters.framesBetweenParts += 1 }
+                    continue
+                }
+                id = claimed.id
+            } else {
+                id = takeID()
+            }
+            let (decided, heatmap) = inspect(frame, id: id)
             // 6. The record names its images before the journal takes it; the archive's queue
             //    then takes the frame (never waited for), and the observers the record.
             var part = decided
             part.images = archive?.plan(part) ?? ArchivedImages()
             record(part)
             archive?.submit(part, frame: frame.image, heatmap: heatmap)
+            actuator?.submit(part)
             observe?(part, frame)
         }
+        trigger?.stop()
+        actuator?.stop()
         capture.stop()
         if let recorder, !recorder.flush(timeout: 1.5) {
             logger.error("journal did not commit every part before the line stopped")
@@ -177,6 +219,8 @@ public final class Line: Sendable {
         let archived = archive?.status
         let publishing = publisher?.counters
         let publisherHealth = publisher.map { [$0.health] } ?? []
+        let actuatorAlarm = actuator?.alarm
+        let rejectCounters = actuator?.counters
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
@@ -184,15 +228,30 @@ public final class Line: Sendable {
             let resources = LineStatus.Resources(cpuPercent: uptime > 0 ? 100 * (cpu - s.cpuAtStart) / uptime : 0,
                                                  residentMiB: resident, residentAtOneMinuteMiB: s.residentAtOneMinute,
                                                  peakResidentMiB: peak)
+            var lineHealth = LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
+                                        archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" },
+                                        others: publisherHealth)
+            if actuator != nil { lineHealth.addActuator(alarm: actuatorAlarm) }
             return LineStatus(uptime: uptime, counters: counters, latency: s.latency,
                               partsPerSecond: s.recent.perSecond(now: now),
                               recentP99Ms: s.recent.latencyPercentile(0.99, now: now), camera: health.name,
-                              resources: resources,
-                              health: LineHealth(camera: health, expertFailure: s.expertFailure, journalProblem: journalProblem,
-                                                 archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" },
-                                                 others: publisherHealth),
-                              archive: archived, publishing: publishing)
+                              resources: resources, health: lineHealth, archive: archived, publishing: publishing,
+                              reject: rejectCounters)
         }
+    }
+
+    /// The line's health without the cost of the whole status (read every time round the loop).
+    public var health: LineHealth {
+        let camera = capture.health
+        let journalProblem = recorder?.problem
+        let archived = archive?.status
+        let actuatorAlarm = actuator?.alarm
+        var health = state.withLock { s in
+            LineHealth(camera: camera, expertFailure: s.expertFailure, journalProblem: journalProblem,
+                       archiveProblem: archived.flatMap { $0.isOK ? nil : "\($0.health)" })
+        }
+        if actuator != nil { health.addActuator(alarm: actuatorAlarm) }
+        return health
     }
 
     // MARK: - One frame, one part
@@ -279,12 +338,26 @@ public final class Line: Sendable {
         }
     }
 
+    /// A photo-eye part no frame came for: not inspected (no frame, or camera lost), with the
+    /// fail-safe action; journalled, handed to the actuator and the observers like any part.
+    private func recordWithoutFrame(_ id: PartID, observe: ((Part, CapturedFrame?) -> Void)?) {
+        let rule = state.withLock { $0.decision.rule }
+        let cause: NotInspectedCause
+        if case .cameraLost = capture.health { cause = .cameraLost } else { cause = .noFrame }
+        let outcome = rule.notInspected(because: cause)
+        let part = Part(id: id, frame: nil, decidedAt: Date(), recipe: config.recipe.name, modelID: modelID, score: nil,
+                        normalizedScore: nil, verdict: nil, reason: outcome.reason, action: outcome.action)
+        record(part, tookFrame: false)
+        actuator?.submit(part)
+        observe?(part, nil)
+    }
+
     /// Journal first; then the counters the status shows.
-    private func record(_ part: Part) {
+    private func record(_ part: Part, tookFrame: Bool = true) {
         recorder?.record(part)
         let now = MonotonicClock.now()
         state.withLock { s in
-            s.counters.framesTaken += 1
+            if tookFrame { s.counters.framesTaken += 1 }
             s.counters.count(part)
             if let total = part.timings.totalMs {
                 s.latency.record(total)

@@ -7,6 +7,8 @@ import Inspection
 public struct LineCounters: Sendable, Equatable {
     /// Frames the line took from capture.
     public var framesTaken: UInt64 = 0
+    /// Frames taken while no photo-eye part was in view (`line.trigger: photo_eye`): no part.
+    public var framesBetweenParts: UInt64 = 0
     /// Part records made (inspected or not).
     public var parts: UInt64 = 0
     /// Inspected parts by the expert's verdict.

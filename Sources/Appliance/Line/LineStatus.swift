@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 
 /// A snapshot of the running line, for the live status, the summary and (later) health topics.
@@ -21,6 +22,8 @@ public struct LineStatus: Sendable {
     public var archive: ArchiveStatus?
     /// The MQTT publisher's counters; nil without MQTT.
     public var publishing: OutboxPublisher.Counters? = nil
+    /// The reject actuator's counters; nil when it is not enabled.
+    public var reject: RejectCounters?
 
     /// CPU and memory of the whole process.
     public struct Resources: Sendable, Equatable, Codable {
@@ -50,6 +53,11 @@ public struct LineStatus: Sendable {
         if c.notInspectedTotal > 0 { line += "  not inspected \(c.notInspectedTotal)" }
         line += "  drops " + (drops.isEmpty ? "0" : drops.joined(separator: ", "))
         if let archive { line += Self.archiveText(archive) }
+        if let reject {
+            line += "  pulses \(reject.pulses)"
+            if reject.failSafeRejected > 0 { line += ", fail-safe \(reject.failSafeRejected)" }
+            if reject.missed > 0 { line += ", MISSED \(reject.missed)" }
+        }
         if let publishing { line += Self.publishingText(publishing) }
         if health.overall != .ok { line += "  \(health.overall.rawValue.uppercased()): \(health.problems)" }
         return line

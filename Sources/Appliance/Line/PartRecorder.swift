@@ -1,3 +1,4 @@
+import Actuate
 import Inspection
 
 /// Where the line hands each part record, in order, the moment it is decided: the journal, which
@@ -15,4 +16,11 @@ public protocol PartRecorder: AnyObject, Sendable {
     /// Returns once every part recorded so far is committed, or the timeout (seconds) passed;
     /// false on timeout.
     func flush(timeout seconds: Double) -> Bool
+    /// Takes a part's end at the reject actuator (on the reject thread: must never wait).
+    func recordRejectResult(_ result: RejectResult)
+}
+
+extension PartRecorder {
+    /// Recorders that keep no actuator outcomes ignore them.
+    public func recordRejectResult(_ result: RejectResult) {}
 }

@@ -1,3 +1,4 @@
+import Actuate
 import Explain
 import Foundation
 
@@ -52,6 +53,38 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// The MLLM explainer's counters at the end; nil when `mllm.enabled` is false.
     public var explain: ExplainerCounters?
 
+    /// The reject actuator's outcomes and timing; nil when it was not enabled.
+    public var reject: Reject?
+
+    /// What the reject actuator did: each part it took ended in one of the four outcomes.
+    public struct Reject: Sendable, Equatable, Codable {
+        public var parts: UInt64
+        public var rejected: UInt64
+        public var passed: UInt64
+        public var failSafeRejected: UInt64
+        public var missed: UInt64
+        public var pulses: UInt64
+        public var merged: UInt64
+        public var lateVerdicts: UInt64
+        public var unconfirmed: UInt64
+        /// Output pulse start minus the part's due moment, in ms.
+        public var timingErrorMs: Latency
+
+        public init(_ c: RejectCounters) {
+            parts = c.parts
+            rejected = c.rejected
+            passed = c.passed
+            failSafeRejected = c.failSafeRejected
+            missed = c.missed
+            pulses = c.pulses
+            merged = c.merged
+            lateVerdicts = c.lateVerdicts
+            unconfirmed = c.unconfirmed
+            timingErrorMs = Latency(p50: c.timing.percentileMs(0.5), p90: c.timing.percentileMs(0.9),
+                                    p99: c.timing.percentileMs(0.99), max: c.timing.maxMs, mean: nil)
+        }
+    }
+
     public struct Latency: Sendable, Equatable, Codable {
         public var p50: Double?
         public var p90: Double?
@@ -79,6 +112,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         latencyMs = Latency(p50: l.percentile(0.5), p90: l.percentile(0.9), p99: l.percentile(0.99), max: l.maximum, mean: l.mean)
         resources = status.resources
         archive = status.archive
+        reject = status.reject.map(Reject.init)
     }
 
     /// A few lines for people.
@@ -87,7 +121,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         func mib(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
         let notInspectedText = notInspected.isEmpty ? "0"
             : notInspected.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return [
+        var lines = [
             String(format: "parts       %llu in %.1f s (%.1f/s)", parts, seconds, partsPerSecond),
             "verdicts    pass \(passed), reject \(rejected), unsure \(unsure); not inspected \(notInspectedText)",
             "actuator    \(actionReject) rejected",
@@ -97,13 +131,22 @@ public struct RunSummary: Sendable, Equatable, Codable {
             journal.map { String(format: "journal     %d parts in %d batches: %.0f bytes and %.3f ms per part", $0.committedParts, $0.batches, $0.bytesPerPart, $0.commitMsPerPart) } ?? "journal     none",
             String(format: "process     CPU %.0f %% of one core; ", resources.cpuPercent)
                 + "RSS \(mib(resources.residentMiB)) MiB now, \(mib(resources.residentAtOneMinuteMiB)) at 1 min, peak \(mib(resources.peakResidentMiB))",
-        ].joined(separator: "\n") + (archive.map { "\n" + Self.archiveText($0) } ?? "")
-            + explainText
+        ]
+        // Appended one by one: a single sum of these optionals is past Swift 6.0's type checker.
+        if let archive { lines.append(Self.archiveText(archive)) }
+        if let reject { lines.append(Self.rejectText(reject)) }
+        if let explain { lines.append("explain     \(explain.summary)") }
+        return lines.joined(separator: "\n")
     }
 
-    private var explainText: String {
-        guard let explain else { return "" }
-        return "\nexplain     \(explain.summary)"
+    private static func rejectText(_ r: Reject) -> String {
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "-" }
+        var text = "reject      \(r.parts) parts: \(r.rejected) rejected, \(r.passed) passed, \(r.failSafeRejected) fail-safe, \(r.missed) missed;"
+        text += " \(r.pulses) pulses (\(r.merged) merged); timing error p50 \(ms(r.timingErrorMs.p50)) ms, p99 \(ms(r.timingErrorMs.p99)),"
+        text += " max \(ms(r.timingErrorMs.max))"
+        if r.lateVerdicts > 0 { text += "; \(r.lateVerdicts) late verdicts" }
+        if r.unconfirmed > 0 { text += "; \(r.unconfirmed) pulses NOT CONFIRMED" }
+        return text
     }
 
     private static func archiveText(_ archive: ArchiveStatus) -> String {

@@ -18,4 +18,14 @@ final class LineHealthTests: XCTestCase {
         XCTAssertEqual(LineHealth(camera: .streaming, expertFailure: nil, journalProblem: nil, archiveProblem: "disk full").overall,
                        .degraded, "a line that cannot keep images still decides")
     }
+
+    func testAnActuatorThatDidNotActFailsTheLineSoReadyDrops() {
+        var health = LineHealth(camera: .streaming, expertFailure: nil, journalProblem: nil)
+        health.addActuator(alarm: nil)
+        XCTAssertEqual(health.overall, .ok)
+        health = LineHealth(camera: .streaming, expertFailure: nil, journalProblem: nil)
+        health.addActuator(alarm: "the reject actuator did not act")
+        XCTAssertEqual(health.overall, .failed, "bad parts may pass: the PLC must see ready drop")
+        XCTAssertEqual(health.problems, "actuator failed (the reject actuator did not act)")
+    }
 }

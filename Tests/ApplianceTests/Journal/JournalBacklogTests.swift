@@ -12,6 +12,7 @@ final class JournalBacklogTests: XCTestCase {
             switch $0.record {
             case .part(let part): "p\(part.id)"
             case .event(let event): "e\(event.message)"
+            case .rejectResult(let result): "r\(result.id)"
             }
         }
     }

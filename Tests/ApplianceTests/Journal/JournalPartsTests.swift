@@ -1,4 +1,5 @@
 import Foundation
+import Actuate
 import Inspection
 import Storage
 import XCTest
@@ -38,6 +39,25 @@ final class JournalPartsTests: XCTestCase {
         XCTAssertEqual(row.int(1), 2 + 1 + 1 + 1) // boxes of 1, 2, 6, 7
         XCTAssertEqual(row.text(2), UTCTimestamp.string(SampleParts.time(1)))
         XCTAssertEqual(row.int(3), 2)
+    }
+
+    func testTheRejectOutcomeJoinsThePartRow() throws {
+        let journal = try journal()
+        try journal.append(SampleParts.parts(1...3), rejectResults: [
+            RejectResult(id: PartID(rawValue: 1), outcome: .rejected, timingErrorNanoseconds: 1_250_000),
+            RejectResult(id: PartID(rawValue: 3), outcome: .failSafeRejected, timingErrorNanoseconds: -500_000, cause: "undecided"),
+        ])
+        // An outcome of an earlier batch's part, and one for a part not (yet) in the journal.
+        try journal.append([], rejectResults: [RejectResult(id: PartID(rawValue: 2), outcome: .passed),
+                                                RejectResult(id: PartID(rawValue: 9), outcome: .missed)])
+        let rows = try journal.database.prepare("SELECT id, reject_outcome, reject_error_ms FROM parts ORDER BY id")
+        var found: [String] = []
+        while try rows.step() {
+            found.append("\(rows.int(0)) \(rows.isNull(1) ? "-" : rows.text(1)) \(rows.isNull(2) ? "-" : String(rows.double(2)))")
+        }
+        XCTAssertEqual(found, ["1 rejected 1.25", "2 passed -", "3 fail_safe_rejected -0.5"])
+        XCTAssertEqual(try journal.rejectOutcomes().map(\.outcome), [.rejected, .passed, .failSafeRejected])
+        XCTAssertEqual(try journal.rejectOutcomes().first?.timingErrorMs, 1.25)
     }
 
     func testQueriesGiveTheNewestOldestFirst() throws {

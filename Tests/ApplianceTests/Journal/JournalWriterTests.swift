@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 import Inspection
 import XCTest
@@ -59,6 +60,23 @@ final class JournalWriterTests: XCTestCase {
         let journal = try Journal(path: path, access: .readOnly)
         XCTAssertEqual(try journal.parts(), parts)
         XCTAssertEqual(try journal.pendingCount(), 1_001, "parts and the event queued for the publisher")
+    }
+
+    func testARejectOutcomeBeforeItsPartsRowWaitsForIt() throws {
+        let path = try journalDirectory().appendingPathComponent("journal.sqlite").path
+        let writer = try JournalWriter(path: path, options: quick)
+        defer { writer.close() }
+        // A verdict later than the part's arrival at the actuator: the outcome comes first.
+        writer.submit(RejectResult(id: PartID(rawValue: 2), outcome: .failSafeRejected, timingErrorNanoseconds: 2_000_000,
+                                   cause: "undecided"))
+        writer.submit(SampleParts.part(1))
+        XCTAssertTrue(writer.flush(timeout: .seconds(10)))
+        writer.submit(SampleParts.part(2))
+        XCTAssertTrue(writer.flush(timeout: .seconds(10)))
+        let outcomes = try Journal(path: path, access: .readOnly).rejectOutcomes()
+        XCTAssertEqual(outcomes.map(\.id), [PartID(rawValue: 2)])
+        XCTAssertEqual(outcomes.first?.outcome, .failSafeRejected)
+        XCTAssertEqual(outcomes.first?.timingErrorMs, 2)
     }
 
     func testAnIdleWriterCommitsAtOnceAndFlushWaitsForIt() throws {
