@@ -1,5 +1,6 @@
 import Foundation
 import Inspection
+import TestFixtures
 import XCTest
 
 /// `eagle-edge run` as a Sparkplug B edge node, watched by an independent host application
@@ -13,7 +14,7 @@ final class SparkplugRunTests: XCTestCase {
     private let node = "demo-line-station-1"
 
     private func skipUnlessInstalled() throws {
-        try LoopbackBroker.skipUnlessInstalled()
+        try MosquittoBroker.skipUnlessInstalled()
         try SparkplugHost.skipUnlessInstalled()
     }
 
@@ -64,7 +65,8 @@ final class SparkplugRunTests: XCTestCase {
     func testBirthDataRebirthAndACleanRestartReachAnIndependentHost() throws {
         try skipUnlessInstalled()
         let directory = try scratch()
-        let broker = try LoopbackBroker(directory: directory)
+        let broker = try MosquittoBroker(directory: directory)
+        try broker.start()
         let host = try SparkplugHost(port: broker.port, group: group, node: node, directory: directory)
         let line = try sparkplugLine(in: directory, port: broker.port)
         let run = try EagleEdgeProcess.start(line.runArguments())
@@ -116,7 +118,8 @@ final class SparkplugRunTests: XCTestCase {
     func testTheWillAnnouncesDeathOnKillNineAndTheRestartTakesTheNextBdSeq() throws {
         try skipUnlessInstalled()
         let directory = try scratch()
-        let broker = try LoopbackBroker(directory: directory)
+        let broker = try MosquittoBroker(directory: directory)
+        try broker.start()
         let host = try SparkplugHost(port: broker.port, group: group, node: node, directory: directory)
         // Fast enough to see seq wrap from 255 to 0 within a few seconds.
         let line = try sparkplugLine(in: directory, port: broker.port, fps: 120)
@@ -151,7 +154,8 @@ final class SparkplugRunTests: XCTestCase {
     func testPartsWaitWhileThePrimaryHostIsOfflineAndArriveHistoricalInOrder() throws {
         try skipUnlessInstalled()
         let directory = try scratch()
-        let broker = try LoopbackBroker(directory: directory)
+        let broker = try MosquittoBroker(directory: directory)
+        try broker.start()
         let host = try SparkplugHost(port: broker.port, group: group, node: node, hostID: "scada", directory: directory)
         let line = try sparkplugLine(in: directory, port: broker.port, primaryHost: "scada")
         let run = try EagleEdgeProcess.start(line.runArguments())

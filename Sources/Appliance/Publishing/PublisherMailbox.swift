@@ -1,5 +1,3 @@
-import Capture
-
 /// What the MQTT network thread and the journal's commit hook tell the publisher thread, under
 /// one condition: acknowledgements, new connections, new commits, stop.
 final class PublisherMailbox: @unchecked Sendable {
@@ -14,17 +12,14 @@ final class PublisherMailbox: @unchecked Sendable {
         var problem: String?
     }
 
-    private let condition = MonotonicCondition()
-    // Guarded by `condition`'s mutex.
-    private var mail = Mail()
-    private var woken = false
+    private let box = Mailbox(Mail()) { $0.acknowledgements.removeAll(keepingCapacity: true) }
 
     func acknowledged(mid: Int32, reason: Int32) {
-        post { $0.acknowledgements.append((mid, reason)) }
+        box.post { $0.acknowledgements.append((mid, reason)) }
     }
 
     func connected() {
-        post { mail in
+        box.post { mail in
             mail.connection += 1
             mail.connected = true
             mail.problem = nil
@@ -32,7 +27,7 @@ final class PublisherMailbox: @unchecked Sendable {
     }
 
     func disconnected(_ problem: String?) {
-        post { mail in
+        box.post { mail in
             mail.connected = false
             mail.problem = problem
         }
@@ -40,37 +35,21 @@ final class PublisherMailbox: @unchecked Sendable {
 
     /// Why the connection is down, now.
     var problem: String? {
-        condition.locked { mail.problem }
+        box.peek(\.problem)
     }
 
     func stop() {
-        post { $0.stopping = true }
+        box.post { $0.stopping = true }
     }
 
     /// Something new is in the outbox.
     func wake() {
-        post { _ in }
-    }
-
-    private func post(_ change: (inout Mail) -> Void) {
-        condition.locked {
-            change(&mail)
-            woken = true
-            condition.broadcast()
-        }
+        box.post { _ in }
     }
 
     /// Waits until something is posted or `deadline` (CLOCK_MONOTONIC ns) passes, then takes
     /// the acknowledgements and returns the rest as it stands.
     func take(waitingUntil deadline: UInt64) -> Mail {
-        condition.locked {
-            while !woken, MonotonicClock.now() < deadline {
-                _ = condition.wait(until: deadline)
-            }
-            woken = false
-            let taken = mail
-            mail.acknowledgements.removeAll(keepingCapacity: true)
-            return taken
-        }
+        box.take(waitingUntil: deadline)
     }
 }

@@ -1,5 +1,3 @@
-import Capture
-
 /// What the MQTT network thread and the journal's commit hook tell the Sparkplug node's thread,
 /// under one condition: write confirmations, connections, received commands and host states,
 /// new commits, stop.
@@ -14,59 +12,42 @@ final class SparkplugMailbox: @unchecked Sendable {
         var stopping = false
     }
 
-    private let condition = MonotonicCondition()
-    // Guarded by `condition`'s mutex.
-    private var mail = Mail()
-    private var woken = false
+    private let box = Mailbox(Mail()) { mail in
+        mail.acknowledgements.removeAll(keepingCapacity: true)
+        mail.messages.removeAll(keepingCapacity: true)
+    }
 
     func acknowledged(mid: Int32) {
-        post { $0.acknowledgements.append(mid) }
+        box.post { $0.acknowledgements.append(mid) }
     }
 
     func received(topic: String, payload: [UInt8]) {
-        post { $0.messages.append((topic, payload)) }
+        box.post { $0.messages.append((topic, payload)) }
     }
 
     func connected() {
-        post { mail in
+        box.post { mail in
             mail.connection += 1
             mail.connected = true
         }
     }
 
     func disconnected() {
-        post { $0.connected = false }
+        box.post { $0.connected = false }
     }
 
     func stop() {
-        post { $0.stopping = true }
+        box.post { $0.stopping = true }
     }
 
     /// Something new is in the journal.
     func wake() {
-        post { _ in }
-    }
-
-    private func post(_ change: (inout Mail) -> Void) {
-        condition.locked {
-            change(&mail)
-            woken = true
-            condition.broadcast()
-        }
+        box.post { _ in }
     }
 
     /// Waits until something is posted or `deadline` (CLOCK_MONOTONIC ns) passes, then takes
     /// the acknowledgements and messages and returns the rest as it stands.
     func take(waitingUntil deadline: UInt64) -> Mail {
-        condition.locked {
-            while !woken, MonotonicClock.now() < deadline {
-                _ = condition.wait(until: deadline)
-            }
-            woken = false
-            let taken = mail
-            mail.acknowledgements.removeAll(keepingCapacity: true)
-            mail.messages.removeAll(keepingCapacity: true)
-            return taken
-        }
+        box.take(waitingUntil: deadline)
     }
 }
