@@ -2,7 +2,7 @@ import Foundation
 import Inspection
 import Yams
 
-/// The remote multimodal LLM that explains flagged parts (`mllm.*`; docs/explain.md).
+/// The remote multimodal LLM that explains flagged parts (`mllm.*`; docs/explanations.md).
 ///
 /// It never decides: the expert's verdict is final before a request is even queued.
 public struct MLLMConfig: Sendable, Equatable {
