@@ -49,7 +49,15 @@ public final class PhotoEyeTrigger: @unchecked Sendable {
 
     /// The part of the frame captured at `frameTime`, and the parts that will have no frame.
     public func claim(frameTime: UInt64) -> (part: PhotoEyeParts.Pending?, missed: [PhotoEyeParts.Pending]) {
-        let (part, missed) = parts.withLock { $0.claim(frameTime: frameTime) }
+        // Taken apart inside the lock: Swift 6.0's SIL generation crashes on a labelled tuple
+        // returned through Mutex.withLock.
+        var part: PhotoEyeParts.Pending?
+        var missed: [PhotoEyeParts.Pending] = []
+        parts.withLock { parts in
+            let claimed = parts.claim(frameTime: frameTime)
+            part = claimed.part
+            missed = claimed.missed
+        }
         return (part, takeDropped() + missed)
     }
 
