@@ -20,6 +20,8 @@ packages=(
     mosquitto-clients     # mosquitto_sub: the independent subscriber of the MQTT tests
     python3-jsonschema    # validates every published payload against docs/mqtt/*.schema.json
     openssl               # the TLS tests make their CA and certificates at test time
+    gcc                   # Packaging/gpiod-v2: the GPIO shim built against libgpiod 2
+    debian-archive-keyring  # Packaging/gpiod-v2 and arm64: trixie's packages, signature-checked
 )
 
 missing=()
