@@ -11,7 +11,7 @@ extension Journal {
     /// The oldest `limit` undelivered messages, in sequence order, each with its record.
     public func pending(limit: Int) throws -> [OutboxMessage] {
         // Only messages whose record is still there: retention removes both together, and a row
-        // deleted by hand must not stall the queue behind it.
+        // deleted by hand (or a reject outcome cleared by hand) must not stall the queue behind it.
         let sql = """
             SELECT o.sequence, o.created_at, o.topic, p.reject_outcome, p.reject_error_ms,
                 \(PartRow.columns(qualifiedBy: "p")), \(EventRow.columns(qualifiedBy: "e")),
