@@ -13,6 +13,8 @@ public struct StationTopics: Sendable, Equatable {
     public var status: String { root + "/status" }
     /// One message per part, not retained.
     public var result: String { root + "/result" }
+    /// One message per part that reached the reject actuator (its outcome there), not retained.
+    public var reject: String { root + "/reject" }
     /// One message per journalled appliance event (health changes, counted drops...), not retained.
     public var event: String { root + "/event" }
     /// The line's counters every `mqtt.counters_interval_s`, not retained.

@@ -42,7 +42,7 @@ struct LineSession {
                 : nil
             // Each commit wakes the publishers: nothing is published before it is journalled.
             // Without MQTT no outbox rows are written: nothing would ever drain them.
-            let options = JournalWriter.Options(outbox: publisher == nil ? [] : [.part, .event])
+            let options = JournalWriter.Options(outbox: publisher == nil ? [] : [.part, .reject, .event])
             journal = JournalRecorder(writer: try JournalWriter(path: config.storage.journal, options: options,
                                                                 logger: logger.labeled("journal"),
                                                                 onCommit: { _ in

@@ -43,6 +43,25 @@ final class PayloadTests: XCTestCase {
         XCTAssertEqual(json["historical"] as? Bool, false)
     }
 
+    /// The timing error is always there: a number for a fired pulse, null when nothing fired.
+    func testRejectOutcomeSaysNullWhenNothingFired() throws {
+        let fired = try object(RejectOutcomeMessage(partID: 41, outcome: "fail_safe_rejected", timingErrorMs: -0.5,
+                                                    at: Date(timeIntervalSince1970: 300), line: "l", station: "s"))
+        XCTAssertEqual(fired["schema_version"] as? Int, 1)
+        XCTAssertEqual(fired["part_id"] as? Int, 41)
+        XCTAssertEqual(fired["outcome"] as? String, "fail_safe_rejected")
+        XCTAssertEqual(fired["timing_error_ms"] as? Double, -0.5)
+        XCTAssertEqual(fired["at"] as? String, "t300")
+        XCTAssertEqual(fired["line"] as? String, "l")
+        XCTAssertEqual(fired["station"] as? String, "s")
+        XCTAssertEqual(Set(fired.keys), ["schema_version", "part_id", "outcome", "timing_error_ms", "at", "line", "station"])
+
+        let passed = try object(RejectOutcomeMessage(partID: 42, outcome: "passed", timingErrorMs: nil,
+                                                     at: Date(timeIntervalSince1970: 301), line: "l", station: "s"))
+        XCTAssertTrue(passed.keys.contains("timing_error_ms"), "\(passed)")
+        XCTAssertTrue(passed["timing_error_ms"] is NSNull, "\(passed)")
+    }
+
     func testStatusOnlineAndItsOfflineForms() throws {
         let online = StatusMessage(state: .online, line: "l", station: "s", version: "0.1.0", recipe: "demo",
                                    modelID: "abc", startedAt: Date(timeIntervalSince1970: 5))

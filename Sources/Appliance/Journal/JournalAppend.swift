@@ -15,6 +15,8 @@ public struct JournalAppend: Sendable, Equatable {
     /// Reject outcomes whose part has no row yet (its verdict came after it reached the
     /// actuator, so its record is still on its way): the writer tries them again.
     public var unmatchedRejectResults: [RejectResult] = []
+    /// Reject outcomes written to their part's row (and queued for the outbox when asked).
+    public var rejectResults: [RejectResult] = []
 
     public init(parts: [Part] = [], duplicates: [Part] = [], events: [JournalEvent] = []) {
         self.parts = parts
@@ -24,8 +26,9 @@ public struct JournalAppend: Sendable, Equatable {
 }
 
 extension Journal {
-    /// Stores `parts` (with the ids the caller gave them) and `events` in one transaction, and
-    /// queues an outbox message for each record whose topic is in `outbox`: the record and its
+    /// Stores `parts` (with the ids the caller gave them), `events` and the parts' outcomes at
+    /// the reject actuator in one transaction, and queues an outbox message for each record
+    /// whose topic is in `outbox` (`.reject` for an outcome): the record and its
     /// message commit together, so nothing is published that is not journalled and nothing
     /// journalled is forgotten by the publisher.
     @discardableResult
@@ -56,10 +59,16 @@ extension Journal {
             }
             // After the parts: a part's outcome at the actuator comes after its record.
             let setOutcome = try statement("UPDATE parts SET reject_outcome = ?, reject_error_ms = ? WHERE id = ?")
+            let queueOutcome = try statement("INSERT INTO outbox (topic, part_id, created_at) VALUES ('reject', ?, ?)")
             for outcome in rejectResults {
                 try setOutcome.run([.text(outcome.outcome.rawValue), outcome.timingErrorMs.map { .real($0) } ?? .null,
                                     .integer(outcome.id.rawValue)])
-                if database.changes == 0 { result.unmatchedRejectResults.append(outcome) }
+                guard database.changes == 1 else {
+                    result.unmatchedRejectResults.append(outcome)
+                    continue
+                }
+                result.rejectResults.append(outcome)
+                if outbox.contains(.reject) { try queueOutcome.run([.integer(outcome.id.rawValue), created]) }
             }
             return result
         }

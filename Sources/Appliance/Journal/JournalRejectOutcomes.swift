@@ -8,6 +8,12 @@ extension Journal {
         public var outcome: RejectOutcome
         /// Pulse start minus the part's due moment, ms; nil when nothing fired.
         public var timingErrorMs: Double?
+
+        public init(id: PartID, outcome: RejectOutcome, timingErrorMs: Double? = nil) {
+            self.id = id
+            self.outcome = outcome
+            self.timingErrorMs = timingErrorMs
+        }
     }
 
     /// The parts that have reached the actuator, oldest first (parts still on their way, and

@@ -93,15 +93,18 @@ enum JournalSchema {
         CREATE INDEX explanations_by_part ON explanations (part_id);
         CREATE INDEX explanations_by_time ON explanations (finished_at);
 
+        -- 'part' publishes a part's result and 'reject' its later outcome at the actuator: both
+        -- reference the part's row, so retention and the one-record rule treat them alike.
         CREATE TABLE outbox (
             sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-            topic TEXT NOT NULL CHECK (topic IN ('part', 'event', 'explanation')),
+            topic TEXT NOT NULL CHECK (topic IN ('part', 'reject', 'event', 'explanation')),
             part_id INTEGER,
             event_id INTEGER,
             explanation_id INTEGER,
             created_at TEXT NOT NULL,
             delivered_at TEXT,
-            CHECK ((part_id IS NOT NULL) + (event_id IS NOT NULL) + (explanation_id IS NOT NULL) = 1)
+            CHECK ((part_id IS NOT NULL) + (event_id IS NOT NULL) + (explanation_id IS NOT NULL) = 1),
+            CHECK ((topic IN ('part', 'reject')) = (part_id IS NOT NULL))
         );
         CREATE INDEX outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL;
         CREATE INDEX outbox_by_part ON outbox (part_id);

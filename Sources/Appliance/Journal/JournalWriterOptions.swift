@@ -21,7 +21,7 @@ extension JournalWriter {
 
         public init(capacity: Int = 10_000, batchSize: Int = 500, batchInterval: Duration = .milliseconds(100),
                     retryInterval: Duration = .seconds(1), closeTimeout: Duration = .seconds(10),
-                    outbox: Set<OutboxTopic> = [.part, .event]) {
+                    outbox: Set<OutboxTopic> = [.part, .reject, .event]) {
             self.capacity = capacity
             self.batchSize = batchSize
             self.batchInterval = batchInterval

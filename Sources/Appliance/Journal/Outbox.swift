@@ -1,4 +1,6 @@
+import Actuate
 import Foundation
+import Inspection
 import Storage
 
 /// The outbox: messages the publisher drains in order and marks delivered on acknowledgement.
@@ -9,20 +11,23 @@ extension Journal {
     /// The oldest `limit` undelivered messages, in sequence order, each with its record.
     public func pending(limit: Int) throws -> [OutboxMessage] {
         // Only messages whose record is still there: retention removes both together, and a row
-        // deleted by hand must not stall the queue behind it.
+        // deleted by hand (or a reject outcome cleared by hand) must not stall the queue behind it.
         let sql = """
-            SELECT o.sequence, o.created_at, \(PartRow.columns(qualifiedBy: "p")), \(EventRow.columns(qualifiedBy: "e")),
+            SELECT o.sequence, o.created_at, o.topic, p.reject_outcome, p.reject_error_ms,
+                \(PartRow.columns(qualifiedBy: "p")), \(EventRow.columns(qualifiedBy: "e")),
                 \(ExplanationRow.columns(qualifiedBy: "x"))
             FROM outbox o LEFT JOIN parts p ON p.id = o.part_id LEFT JOIN events e ON e.id = o.event_id
                 LEFT JOIN explanations x ON x.id = o.explanation_id
-            WHERE o.delivered_at IS NULL AND (p.id IS NOT NULL OR e.id IS NOT NULL OR x.id IS NOT NULL)
+            WHERE o.delivered_at IS NULL
+                AND ((p.id IS NOT NULL AND (o.topic <> 'reject' OR p.reject_outcome IS NOT NULL))
+                     OR e.id IS NOT NULL OR x.id IS NOT NULL)
             ORDER BY o.sequence LIMIT ?
             """
         return try guarded {
             let rows = try statement(sql)
             try rows.bind([.integer(Int64(max(0, limit)))])
             defer { try? rows.reset() }
-            let partColumn: Int32 = 2, eventColumn = partColumn + Int32(PartRow.columnNames.count)
+            let partColumn: Int32 = 5, eventColumn = partColumn + Int32(PartRow.columnNames.count)
             let explanationColumn = eventColumn + Int32(EventRow.columnNames.count)
             var messages: [OutboxMessage] = []
             while try rows.step() {
@@ -32,7 +37,14 @@ extension Journal {
                     throw JournalRowError(table: "outbox", id: sequence, problem: "created_at '\(createdText)' is not a UTC time")
                 }
                 let payload: OutboxMessage.Payload
-                if !rows.isNull(partColumn) {
+                if rows.text(2) == OutboxTopic.reject.rawValue {
+                    let outcomeText = rows.text(3)
+                    guard let outcome = RejectOutcome(rawValue: outcomeText) else {
+                        throw JournalRowError(table: "parts", id: rows.int(partColumn), problem: "reject_outcome '\(outcomeText)' is unknown")
+                    }
+                    payload = .reject(RejectOutcomeRow(id: PartID(rawValue: rows.int(partColumn)), outcome: outcome,
+                                                       timingErrorMs: rows.isNull(4) ? nil : rows.double(4)))
+                } else if !rows.isNull(partColumn) {
                     payload = .part(try PartRow.part(from: rows, at: partColumn, decoder: decoder))
                 } else if !rows.isNull(eventColumn) {
                     payload = .event(try EventRow.event(from: rows, at: eventColumn, decoder: decoder))

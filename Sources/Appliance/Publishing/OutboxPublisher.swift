@@ -14,7 +14,7 @@ import Synchronization
 ///   delivered on PUBACK (QoS 1) or when written (QoS 0). The line never waits on it: the
 ///   journal's commit hook only calls ``wake()``.
 /// - A message sent but not acknowledged when the process dies is sent again after the
-///   restart: receivers de-duplicate by `part_id` (results) or `event_id` (events).
+///   restart: receivers de-duplicate by `part_id` (results, reject outcomes) or `event_id` (events).
 /// - The retained status says `online` on every connect, `offline` after ``stop()``, and the
 ///   will says `offline` (`connection_lost`) when the connection vanishes.
 /// - The spool bound (``Options/spoolLimit``) drops the oldest undelivered messages; each drop
@@ -409,6 +409,10 @@ public final class OutboxPublisher: @unchecked Sendable {
             let historical = now.timeIntervalSince(part.decidedAt) > options.historicalAfterSeconds
             return (topics.result, try encoder.encode(ResultMessage(part: part, line: status.line, station: status.station,
                                                                     historical: historical, sentAt: now)))
+        case .reject(let row):
+            return (topics.reject, try encoder.encode(RejectOutcomeMessage(partID: row.id.rawValue, outcome: row.outcome.rawValue,
+                                                                           timingErrorMs: row.timingErrorMs, at: message.createdAt,
+                                                                           line: status.line, station: status.station)))
         case .event(let event):
             return (topics.event, try encoder.encode(EventMessage(eventID: event.id ?? message.sequence, at: event.at,
                                                                   kind: event.kind.rawValue, component: event.component,

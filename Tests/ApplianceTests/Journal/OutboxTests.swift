@@ -1,3 +1,4 @@
+import Actuate
 import Foundation
 import Inspection
 import XCTest
@@ -31,6 +32,44 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(pending[0].createdAt, now)
         XCTAssertEqual(try journal.pending(limit: 2).map(\.sequence), [1, 2])
         XCTAssertEqual(try journal.pendingCount(), 5)
+    }
+
+    /// A part's outcome at the actuator gets its own message, after the part's, carrying what
+    /// the row holds; an outcome before its row, or with `.reject` not asked for, queues none.
+    func testRejectOutcomesQueueAMessageReferencingTheirPart() throws {
+        let journal = try journal()
+        let now = UTCTimestamp.date(milliseconds: SampleParts.start)
+        let later = UTCTimestamp.date(milliseconds: SampleParts.start + 900)
+        try journal.append(SampleParts.parts(1...3), outbox: [.part, .reject], at: now)
+        let appended = try journal.append([], outbox: [.part, .reject], rejectResults: [
+            RejectResult(id: PartID(rawValue: 2), outcome: .passed),
+            RejectResult(id: PartID(rawValue: 1), outcome: .rejected, timingErrorNanoseconds: 1_250_000),
+            RejectResult(id: PartID(rawValue: 7), outcome: .failSafeRejected, timingErrorNanoseconds: 300_000),
+        ], at: later)
+        XCTAssertEqual(appended.rejectResults.map(\.id.rawValue), [2, 1])
+        XCTAssertEqual(appended.unmatchedRejectResults.map(\.id.rawValue), [7])
+        // Without `.reject` (no publisher) the outcome is journalled and nothing is queued.
+        try journal.append([], outbox: [.part, .event], rejectResults: [RejectResult(id: PartID(rawValue: 3), outcome: .missed)])
+
+        let pending = try journal.pending(limit: 10)
+        XCTAssertEqual(pending.map(\.topic), [.part, .part, .part, .reject, .reject])
+        XCTAssertEqual(pending[3].payload, .reject(Journal.RejectOutcomeRow(id: PartID(rawValue: 2), outcome: .passed)))
+        XCTAssertEqual(pending[4].payload, .reject(Journal.RejectOutcomeRow(id: PartID(rawValue: 1), outcome: .rejected,
+                                                                            timingErrorMs: 1.25)))
+        XCTAssertEqual(pending[4].createdAt, later)
+        XCTAssertEqual(try journal.rejectOutcomes().map(\.outcome), [.rejected, .passed, .missed])
+
+        // Delivering the result leaves the outcome owed, and the other way round.
+        try journal.markDelivered([pending[0].sequence, pending[4].sequence])
+        XCTAssertEqual(try journal.pending(limit: 10).map(\.topic), [.part, .part, .reject])
+    }
+
+    /// The table refuses a `reject` message that points at anything but a part.
+    func testARejectMessageMustReferenceAPart() throws {
+        let journal = try journal()
+        try journal.append([], events: [event(1)], outbox: [.event])
+        XCTAssertThrowsError(try journal.database.execute("INSERT INTO outbox (topic, event_id, created_at) VALUES ('reject', 1, 'x')"))
+        XCTAssertThrowsError(try journal.database.execute("INSERT INTO outbox (topic, part_id, created_at) VALUES ('event', 1, 'x')"))
     }
 
     /// The writer asks for the next part id, then the publisher's own connection marks messages
