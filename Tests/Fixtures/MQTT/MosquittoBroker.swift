@@ -84,17 +84,25 @@ public final class MosquittoBroker {
             chmod(file, 0o600)
             config += "acl_file \(file)\n"
         }
-        config += "listener \(port) 127.0.0.1\n"
+        // Where /etc/hosts names ::1 localhost too (Debian 13 does), "localhost" resolves to ::1
+        // first and libmosquitto connects there only: listen on both loopbacks, as a broker's
+        // plain `listener 1883` does.
+        let addresses = Self.ipv6Loopback ? ["127.0.0.1", "::1"] : ["127.0.0.1"]
+        for address in addresses {
+            config += "listener \(port) \(address)\n"
+        }
         if let tls, let tlsPort {
-            config += """
-                listener \(tlsPort) 127.0.0.1
-                cafile \(tls.caFile)
-                certfile \(tls.certificate)
-                keyfile \(tls.key)
-                require_certificate \(tls.requireClientCertificate)
+            for address in addresses {
+                config += """
+                    listener \(tlsPort) \(address)
+                    cafile \(tls.caFile)
+                    certfile \(tls.certificate)
+                    keyfile \(tls.key)
+                    require_certificate \(tls.requireClientCertificate)
 
-                """
-            if let version = tls.minimumVersion { config += "tls_version \(version)\n" }
+                    """
+                if let version = tls.minimumVersion { config += "tls_version \(version)\n" }
+            }
         }
         try config.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
     }
@@ -152,6 +160,22 @@ public final class MosquittoBroker {
         guard bound else { throw XCTSkip("cannot bind a loopback port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
+
+    /// Whether a socket can be bound to ::1 here (some sandboxes have no IPv6 loopback).
+    static let ipv6Loopback: Bool = {
+        let socket = Glibc.socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        address.sin6_port = 0
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+            }
+        }
+    }()
 
     static func accepts(port: Int) -> Bool {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
