@@ -135,7 +135,7 @@ public final class SparkplugNode: @unchecked Sendable {
         var journalProblem: String?
         var connection = 0
         var connected = false
-        /// Whether this session's NBIRTH is out (data may follow).
+        /// Whether the NBIRTH of the current connection is out (data may follow).
         var born = false
         var rebirthAsked = false
         var hostOnline: Bool
