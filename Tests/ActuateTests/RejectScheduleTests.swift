@@ -115,6 +115,21 @@ final class RejectScheduleTests: XCTestCase {
         XCTAssertEqual(bench.levels, [true, false])
     }
 
+    func testAPartTheExpertDidNotJudgeIsFailSafeRejectedWithItsReason() {
+        var bench = Bench(delay())
+        bench.add(1, at: 0, action: nil)
+        bench.add(2, at: 10 * ms, action: nil)
+        XCTAssertTrue(bench.schedule.decide(PartID(rawValue: 1), action: .reject, notInspected: "no_frame"))
+        XCTAssertTrue(bench.schedule.decide(PartID(rawValue: 2), action: .reject))
+        bench.run(until: 600 * ms)
+        XCTAssertEqual(bench.outcome(1), .failSafeRejected, "the line's fail-safe action, not a verdict")
+        XCTAssertEqual(bench.results.first?.cause, "no_frame")
+        XCTAssertEqual(bench.outcome(2), .rejected)
+        XCTAssertEqual(bench.schedule.counters.failSafeRejected, 1)
+        XCTAssertEqual(bench.schedule.counters.rejected, 1)
+        XCTAssertEqual(bench.levels, [true, false], "the two pulses 10 ms apart merge")
+    }
+
     func testUndecidedPartsPassWhenConfiguredSo() {
         var policy = delay()
         policy.onUndecided = .pass

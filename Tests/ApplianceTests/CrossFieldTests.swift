@@ -45,6 +45,18 @@ final class CrossFieldTests: XCTestCase {
         XCTAssertNoThrow(try parse("decision:\n  budget_ms: 200\nreject:\n  delay_ms: 150\n"), "a disabled actuator has no timing")
     }
 
+    func testPhotoEyeDelayMustCoverTheFramesOffsetToo() {
+        let line = "line:\n  trigger: photo_eye\n  photo_eye_offset_ms: 400\ndecision:\n  budget_ms: 200\n"
+        let reject = "reject:\n  enabled: true\n  photo_eye: {chip: eagle-virtual, line: PHOTO_EYE}\n"
+        XCTAssertEqual(issues(line + reject + "  delay_ms: 500\n").messages, [
+            "reject.delay_ms: 500 ms is shorter than line.photo_eye_offset_ms (400 ms) plus decision.budget_ms (200 ms),"
+                + " so a part could pass the actuator before its verdict is due",
+        ])
+        XCTAssertNoThrow(try parse(line + reject + "  delay_ms: 600\n"))
+        XCTAssertNoThrow(try parse(line + reject + "  delay_ms: 500\n  timing: encoder\n  encoder: {chip: eagle-virtual, line: ENCODER_A}\n"),
+                         "the encoder's travel has no time to compare")
+    }
+
     func testSignalsNeedTheirOwnLines() {
         XCTAssertEqual(issues("reject:\n  photo_eye: {chip: pinctrl-rp1, line: GPIO17}\n").messages, [
             "reject.photo_eye: uses the same GPIO line as reject.gpio (chip pinctrl-rp1, line GPIO17); each signal needs its own line",

@@ -72,24 +72,44 @@ final class VirtualBoardRejectTests: XCTestCase {
     // MARK: - The tests
 
     func testEachRejectedPartGetsOnePulseAtItsTimeWithDelayTiming() throws {
-        try runLine(encoder: false)
+        try runLine(encoder: false, scenario: .verdictsInTime)
     }
 
     func testEachRejectedPartGetsOnePulseAtItsCountWithEncoderTiming() throws {
-        try runLine(encoder: true)
+        try runLine(encoder: true, scenario: .verdictsInTime)
     }
 
-    /// A few hundred photo-eye parts at about 3 per second; with `encoder`, a belt encoder
-    /// at 10 counts per second (one rising edge every 100 ms, paced: gpio-sim merges edges
-    /// that come faster than its interrupt work, which a loaded emulated guest delays by tens of
-    /// ms; faster belts lost counts here) times them instead of the delay.
-    private func runLine(encoder: Bool) throws {
-        let mode = encoder ? "encoder" : "delay"
+    func testPartsWithoutAFrameAreFailSafeRejectedAtTheirTime() throws {
+        try runLine(encoder: false, scenario: .framesMissing)
+    }
+
+    func testPartsWhoseVerdictIsLateAreFailSafeRejectedAtTheirCount() throws {
+        try runLine(encoder: true, scenario: .verdictsLate)
+    }
+
+    /// What the line's camera and expert do to the parts' verdicts.
+    private enum Scenario: String {
+        /// Every part's frame is taken at its edge and judged before it reaches the actuator.
+        case verdictsInTime = "verdicts in time"
+        /// The camera gives a frame every 500 ms and a part takes only a frame within 20 ms of
+        /// its edge: most parts are not inspected, which the line knows within 20 ms.
+        case framesMissing = "frames missing"
+        /// Each part's frame is taken 1.5 s after its edge, past the 12 counts (1.2 s) it takes
+        /// to reach the actuator: every verdict is late, whatever the emulator's speed.
+        case verdictsLate = "verdicts late"
+    }
+
+    /// Photo-eye parts at about 3 per second (240, or 120 in the fail-safe scenarios); with
+    /// `encoder`, a belt encoder at 10 counts per second (one rising edge every 100 ms, paced:
+    /// gpio-sim merges edges that come faster than its interrupt work, which a loaded emulated
+    /// guest delays by tens of ms; faster belts lost counts here) times them instead of the delay.
+    private func runLine(encoder: Bool, scenario: Scenario) throws {
+        let mode = "\(encoder ? "encoder" : "delay"), \(scenario.rawValue)"
         let directory = try scratch()
-        let parts = 240
+        let parts = scenario == .verdictsInTime ? 240 : 120
         let periodMs = 300
         try Self.writeLine(in: directory)
-        let run = try LineRun(config: config(in: directory, encoder: encoder), in: directory,
+        let run = try LineRun(config: config(in: directory, encoder: encoder, scenario: scenario), in: directory,
                               arguments: ["--duration", "\(parts * periodMs / 1000 + 60)"])
         XCTAssertTrue(run.waitFor(within: 120) { events, _ in events.contains { $0.message == "line started" } }, "the line did not start")
         // The photo-eye thread starts just after the line's start is noted; under emulation the
@@ -133,11 +153,16 @@ final class VirtualBoardRejectTests: XCTestCase {
         guard journalled.count == parts else { return }
         let inspected = journalled.filter(\.isInspected).count
         let rejects = journalled.filter { $0.action == .reject }.count
-        // Emulation drops frames while the expert is busy; a part without a frame is fail-safe
-        // rejected, which the actuator must time as well.
-        XCTAssertGreaterThan(inspected, parts / 4, "parts got their frames")
-        XCTAssertGreaterThan(rejects, parts / 20, "the sequence has rejects")
-        XCTAssertLessThan(rejects, parts * 19 / 20, "the sequence has passes")
+        switch scenario {
+        case .verdictsInTime, .verdictsLate:
+            // Emulation drops frames while the expert is busy; a part without a frame is
+            // fail-safe rejected, which the actuator must time as well.
+            XCTAssertGreaterThan(inspected, parts / 4, "parts got their frames")
+            XCTAssertGreaterThan(rejects, parts / 20, "the sequence has rejects")
+            XCTAssertLessThan(rejects, parts * 19 / 20, "the sequence has passes")
+        case .framesMissing:
+            XCTAssertLessThan(inspected, parts / 4, "most parts had no frame within 20 ms")
+        }
 
         // What the actuator did with each part, as journalled: a pulse for rejected and
         // fail-safe rejected parts, none for passed or missed ones.
@@ -147,8 +172,9 @@ final class VirtualBoardRejectTests: XCTestCase {
         var unsafe: [PartID] = []
         var failSafeOverPass = 0
         var missedRejects = 0
+        var uninspectedNotRejected: [PartID] = []
         var unmatched = pulses.map(\.start)
-        var errors: [Double] = []
+        var errors: [RejectOutcome: [Double]] = [:]
         var missing: [PartID] = []
         for (part, edge) in zip(journalled, edges) {
             let outcome = outcomes[part.id] ?? .missed
@@ -160,6 +186,7 @@ final class VirtualBoardRejectTests: XCTestCase {
             if part.action == .reject && outcome == .passed { unsafe.append(part.id) }
             if part.action == .reject && outcome == .missed { missedRejects += 1 }
             if part.action == .pass && outcome == .failSafeRejected { failSafeOverPass += 1 }
+            if !part.isInspected && outcome != .failSafeRejected && outcome != .missed { uninspectedNotRejected.append(part.id) }
             guard outcome == .rejected || outcome == .failSafeRejected else { continue }
             guard let due = due(edge) else { continue }
             let nearest = unmatched.enumerated().min { abs(Double($0.element) - Double(due)) < abs(Double($1.element) - Double(due)) }
@@ -167,23 +194,39 @@ final class VirtualBoardRejectTests: XCTestCase {
                 missing.append(part.id)
                 continue
             }
-            errors.append((Double(nearest.element) - Double(due)) / 1e6)
+            errors[outcome, default: []].append((Double(nearest.element) - Double(due)) / 1e6)
             unmatched.remove(at: nearest.offset)
         }
         let expected = (tally[.rejected] ?? 0) + (tally[.failSafeRejected] ?? 0)
-        let sorted = errors.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
         print(String(format: "virtual-board reject (%@): %d parts (%d with action reject), outcomes rejected %d, passed %d, fail-safe %d, missed %d;"
                 + " pulses expected %d, seen %d, extra %d, missing %d", mode, parts, rejects, tally[.rejected] ?? 0, tally[.passed] ?? 0,
                      tally[.failSafeRejected] ?? 0, tally[.missed] ?? 0, expected, pulses.count, unmatched.count, missing.count))
-        print(String(format: "virtual-board reject (%@): timing error (sim side, due moment to pulse start) p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
-                + " pulse widths %.0f...%.0f ms", mode, percentile(0.5), percentile(0.99), sorted.last ?? .nan,
+        // Sim side: from the part's due moment to the pulse's start, pooled and by outcome.
+        let pooled = errors.values.flatMap { $0 }
+        for (label, sample) in [("all pulses", pooled), ("rejected", errors[.rejected] ?? []), ("fail-safe", errors[.failSafeRejected] ?? [])]
+            where !sample.isEmpty {
+            let sorted = sample.sorted()
+            func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
+            print(String(format: "virtual-board reject (%@): timing error, %@ (%d): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                         mode, label, sorted.count, percentile(0.5), percentile(0.99), sorted.last ?? .nan))
+        }
+        print(String(format: "virtual-board reject (%@): pulse widths %.0f...%.0f ms", mode,
                      pulses.map(\.widthMs).min() ?? .nan, pulses.map(\.widthMs).max() ?? .nan))
         print("virtual-board reject (\(mode)): appliance summary \(record.summary["reject"] ?? "none")")
         XCTAssertEqual(missing, [], "parts the actuator fired for without a pulse seen at their time")
         XCTAssertEqual(unmatched.count, 0, "pulses for no rejected part")
         XCTAssertEqual(unsafe, [], "parts to reject that the actuator passed")
         XCTAssertLessThanOrEqual(missedRejects, parts / 50, "rejects missed because the scheduler ran late")
+        XCTAssertEqual(uninspectedNotRejected, [], "parts without a frame that were not fail-safe rejected")
+        switch scenario {
+        case .verdictsInTime:
+            break
+        case .framesMissing:
+            XCTAssertLessThanOrEqual(tally[.missed] ?? 0, parts / 50, "parts the scheduler reached too late")
+        case .verdictsLate:
+            XCTAssertGreaterThanOrEqual(tally[.failSafeRejected] ?? 0, parts - parts / 50, "every part's verdict came too late")
+            XCTAssertEqual(tally[.rejected] ?? 0, 0, "no verdict arrived in time")
+        }
         print("virtual-board reject (\(mode)): \(journalled.count - inspected) parts not inspected, \(failSafeOverPass) good parts"
             + " fail-safe rejected because their verdict came after they reached the actuator")
         XCTAssertEqual(value("REJECT"), 0, "the output is inactive after the stop")
@@ -253,20 +296,25 @@ final class VirtualBoardRejectTests: XCTestCase {
         try ModelFile.save(model, to: directory.appendingPathComponent("tiny.eagle").path)
     }
 
-    private func config(in directory: URL, encoder: Bool) -> String {
+    private func config(in directory: URL, encoder: Bool, scenario: Scenario) -> String {
         let timing = encoder
             ? "timing: encoder\n  encoder_counts: \(encoderCounts)\n  encoder: {chip: eagle-virtual, line: ENCODER_A}"
             : "timing: delay"
+        let (offsetMs, windowMs, fps) = switch scenario {
+        case .verdictsInTime: (0, 500, 10)
+        case .framesMissing: (0, 20, 2)
+        case .verdictsLate: (1500, 500, 10)
+        }
         return """
         line:
           trigger: photo_eye
-          photo_eye_offset_ms: 0
-          frame_window_ms: 500
+          photo_eye_offset_ms: \(offsetMs)
+          frame_window_ms: \(windowMs)
         camera:
           source: folder
           folder: \(directory.appendingPathComponent("frames").path)
           loop: true
-          fps: 10
+          fps: \(fps)
           width: 80
           height: 72
         recipe:

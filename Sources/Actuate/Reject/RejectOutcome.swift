@@ -6,7 +6,8 @@ public enum RejectOutcome: String, Sendable, Equatable, CaseIterable, Codable {
     case rejected
     /// Its verdict said pass (or, configured so, it was undecided) and the output stayed off.
     case passed
-    /// It had no verdict in time, or the line was faulted, and the output fired to be safe.
+    /// It had no verdict in time, the expert did not judge it (no frame, camera lost, over
+    /// budget), or the line was faulted, and the output fired to be safe.
     case failSafeRejected = "fail_safe_rejected"
     /// It should have been rejected but had left the actuator before the output could fire
     /// (the scheduler ran late, or the queue was full).
@@ -20,7 +21,8 @@ public struct RejectResult: Sendable, Equatable {
     /// When the output fired for it, minus when the part was due (CLOCK_MONOTONIC ns; for an
     /// encoder the time of the edge that reached its count); nil when nothing fired.
     public var timingErrorNanoseconds: Int64?
-    /// Why a fail-safe or missed outcome: "undecided", "faulted", "late", "queue_full".
+    /// Why a fail-safe or missed outcome: "undecided", "faulted", "late", "queue_full", or the
+    /// reason the expert did not judge the part ("no_frame", "camera_lost", ...).
     public var cause: String?
 
     public init(id: PartID, outcome: RejectOutcome, timingErrorNanoseconds: Int64? = nil, cause: String? = nil) {

@@ -19,12 +19,16 @@ public struct RejectSchedule: Sendable {
         public var count: UInt32
         /// The verdict's action; nil until it comes.
         public var action: PartAction?
+        /// Why the expert did not judge the part (e.g. "no_frame"), whose action is then the
+        /// line's fail-safe one; nil for a part the expert judged.
+        public var notInspected: String?
 
-        public init(id: PartID, time: UInt64, count: UInt32 = 0, action: PartAction? = nil) {
+        public init(id: PartID, time: UInt64, count: UInt32 = 0, action: PartAction? = nil, notInspected: String? = nil) {
             self.id = id
             self.time = time
             self.count = count
             self.action = action
+            self.notInspected = notInspected
         }
     }
 
@@ -70,12 +74,14 @@ public struct RejectSchedule: Sendable {
         return nil
     }
 
-    /// Gives a part in flight its verdict; false when it has already reached the actuator (it
-    /// took the undecided action then, and the late verdict is counted).
+    /// Gives a part in flight its verdict (`notInspected`: why the expert did not judge it);
+    /// false when it has already reached the actuator (it took the undecided action then, and
+    /// the late verdict is counted).
     @discardableResult
-    public mutating func decide(_ id: PartID, action: PartAction) -> Bool {
+    public mutating func decide(_ id: PartID, action: PartAction, notInspected: String? = nil) -> Bool {
         for index in head..<parts.count where parts[index].id == id {
             parts[index].action = action
+            parts[index].notInspected = notInspected
             return true
         }
         counters.lateVerdicts += 1
@@ -178,6 +184,9 @@ public struct RejectSchedule: Sendable {
         let decision: (fire: Bool, outcome: RejectOutcome, cause: String?)
         if faulted && policy.rejectWhileFaulted && part.action != .reject {
             decision = (true, .failSafeRejected, "faulted")
+        } else if let action = part.action, let cause = part.notInspected {
+            // The line's fail-safe action for a part the expert never judged, not a verdict.
+            decision = action == .reject ? (true, .failSafeRejected, cause) : (false, .passed, cause)
         } else if let action = part.action {
             decision = action == .reject ? (true, .rejected, nil) : (false, .passed, nil)
         } else if policy.onUndecided == .reject {

@@ -107,19 +107,20 @@ public final class RejectScheduler: @unchecked Sendable {
 
     /// Takes a part on its way to the actuator; with encoder timing, its count is the encoder's
     /// at the part's moment.
-    public func add(_ id: PartID, at time: UInt64, action: PartAction? = nil) {
+    public func add(_ id: PartID, at time: UInt64, action: PartAction? = nil, notInspected: String? = nil) {
         let refused = state.withLock { s in
             let count = s.encoder.count(at: time)
-            return s.schedule.add(RejectSchedule.InFlight(id: id, time: time, count: count, action: action))
+            return s.schedule.add(RejectSchedule.InFlight(id: id, time: time, count: count, action: action, notInspected: notInspected))
         }
         if let refused { onResult(refused) }
         wake()
     }
 
-    /// Gives a part its verdict; false when it had already reached the actuator.
+    /// Gives a part its verdict (`notInspected`: why the expert did not judge it); false when
+    /// it had already reached the actuator.
     @discardableResult
-    public func decide(_ id: PartID, action: PartAction) -> Bool {
-        state.withLock { $0.schedule.decide(id, action: action) }
+    public func decide(_ id: PartID, action: PartAction, notInspected: String? = nil) -> Bool {
+        state.withLock { $0.schedule.decide(id, action: action, notInspected: notInspected) }
     }
 
     /// The line's health, reported at least every second: `ready` holds the ready output,

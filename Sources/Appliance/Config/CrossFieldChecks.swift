@@ -18,10 +18,7 @@ extension ApplianceConfig {
             "missing; line.trigger is photo_eye, so give the photo-eye input's chip and line")
         context.require(reject.timing != .encoder || reject.encoder != nil, "reject.encoder", involving: ["reject.timing"],
             "missing; reject.timing is encoder, so give the encoder input's chip and line")
-        context.require(!reject.enabled || reject.timing != .delay || reject.delayMs >= decision.budgetMs, "reject.delay_ms",
-            involving: ["decision.budget_ms", "reject.enabled", "reject.timing"],
-            "\(reject.delayMs) ms is shorter than decision.budget_ms (\(decision.budgetMs) ms), so a part could pass"
-                + " the actuator before its verdict is due")
+        checkRejectDelay(context)
         checkDistinctLines(context)
 
         context.require(mqtt.password == nil || mqtt.username != nil, "mqtt.username",
@@ -40,6 +37,24 @@ extension ApplianceConfig {
             "missing; mllm.enabled is true, so give the API's base URL (e.g. https://llm.example.com/v1)")
         context.require(!mllm.enabled || mllm.model != nil, "mllm.model", involving: ["mllm.enabled"],
             "missing; mllm.enabled is true, so name the model to ask")
+    }
+
+    /// In delay timing a part must not reach the actuator before its verdict is due: a free-run
+    /// part's verdict within decision.budget_ms, a photo-eye part's that long after its frame,
+    /// which is taken line.photo_eye_offset_ms after its edge.
+    private func checkRejectDelay(_ context: ConfigReadContext) {
+        guard reject.enabled, reject.timing == .delay else { return }
+        if line.trigger == .photoEye && line.photoEyeOffsetMs > 0 {
+            context.require(reject.delayMs >= line.photoEyeOffsetMs + decision.budgetMs, "reject.delay_ms",
+                involving: ["line.photo_eye_offset_ms", "decision.budget_ms", "reject.enabled", "reject.timing", "line.trigger"],
+                "\(reject.delayMs) ms is shorter than line.photo_eye_offset_ms (\(line.photoEyeOffsetMs) ms) plus"
+                    + " decision.budget_ms (\(decision.budgetMs) ms), so a part could pass the actuator before its verdict is due")
+        } else {
+            context.require(reject.delayMs >= decision.budgetMs, "reject.delay_ms",
+                involving: ["decision.budget_ms", "reject.enabled", "reject.timing"],
+                "\(reject.delayMs) ms is shorter than decision.budget_ms (\(decision.budgetMs) ms), so a part could pass"
+                    + " the actuator before its verdict is due")
+        }
     }
 
     /// Two signals wired to one GPIO line would fight: the output would trigger its own input.

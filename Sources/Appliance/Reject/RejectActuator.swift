@@ -52,12 +52,15 @@ public final class RejectActuator: Sendable {
 
     /// A part the line decided: the verdict of an announced part, or (free running) a part
     /// taken at its frame's capture time. A verdict after its part reached the actuator is
-    /// counted as late (the part took the undecided action).
+    /// counted as late (the part took the undecided action). A part the expert did not judge
+    /// (no frame, camera lost, over budget) that is rejected ends fail-safe rejected, with the
+    /// reason as its cause.
     public func submit(_ part: Part) {
+        let notInspected = part.isInspected ? nil : part.reason.rawValue
         if announced {
-            scheduler.decide(part.id, action: part.action)
+            scheduler.decide(part.id, action: part.action, notInspected: notInspected)
         } else if let frame = part.frame {
-            scheduler.add(part.id, at: frame.monotonicNanoseconds, action: part.action)
+            scheduler.add(part.id, at: frame.monotonicNanoseconds, action: part.action, notInspected: notInspected)
         }
     }
 
