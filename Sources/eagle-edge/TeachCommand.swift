@@ -15,6 +15,11 @@ struct TeachCommand: ParsableCommand {
             scores), builds the memory bank from all of them, and writes the model file atomically. \
             A few of the images, small, go beside it in MODEL.refs/: the MLLM explainer shows the \
             one most like a flagged part as a normal reference.
+
+            With --defects, images of known-bad parts set the threshold as well: it catches every \
+            one of them the false-reject target allows (halfway between the good parts' limit and \
+            the weakest such defect), and a table tells how many known defects that needs to be \
+            stable.
             """
     )
 
@@ -27,13 +32,34 @@ struct TeachCommand: ParsableCommand {
     @Argument(help: "Folders of images and/or image files of good parts.")
     var images: [String]
 
+    @Option(help: "A folder (or image files, comma-separated) of known-bad parts that set the threshold too.")
+    var defects: String?
+
+    @Option(help: "With --defects: the share of good parts the threshold may reject at most.")
+    var falseRejectTarget = 0.02
+
     func run() throws {
         let settings = teach.settings()
         let files = ImageList.expand(images)
         guard !files.isEmpty else { Diagnostics.fail("no images found in \(images.joined(separator: ", "))") }
-        let model = Self.teach(network: backbone.network(), settings: settings, count: files.count,
+        let defectFiles = defects.map { ImageList.expand($0.split(separator: ",").map(String.init)) } ?? []
+        if let defects {
+            guard !defectFiles.isEmpty else { Diagnostics.fail("no images found in --defects \(defects)") }
+            // Checked before the minutes of teaching, not after.
+            if let absent = defectFiles.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                Diagnostics.fail("--defects: no such file or folder: \(absent)")
+            }
+            guard falseRejectTarget > 0 && falseRejectTarget < 0.5 else {
+                Diagnostics.fail("--false-reject-target \(falseRejectTarget) is outside 0...0.5 (e.g. 0.02 for 2 %)")
+            }
+        }
+        let network = backbone.network()
+        var model = Self.teach(network: network, settings: settings, count: files.count,
                                source: images.joined(separator: " "), threads: backbone.threads) {
             try ImageFile.readRGB(files[$0])
+        }
+        if !defectFiles.isEmpty {
+            model = Self.calibrate(model, network: network, defects: defectFiles, falseRejectTarget: falseRejectTarget)
         }
         do {
             try ModelFile.save(model, to: out)
@@ -42,6 +68,49 @@ struct TeachCommand: ParsableCommand {
         }
         Self.printSummary(model, path: out)
         Self.keepReferences(count: files.count, model: out) { try ImageFile.readRGB(files[$0]) }
+    }
+
+    /// Scores the known-bad images with the taught model and sets its threshold from them
+    /// (``KnownDefectThreshold``); prints the defects caught and how many known defects the
+    /// threshold needs to be stable. An unreadable image stops with its name.
+    static func calibrate(_ model: PatchCoreModel, network: EfficientNetLite0, defects files: [String],
+                          falseRejectTarget: Double) -> PatchCoreModel {
+        let bar = ProgressBar("defects", total: files.count)
+        var scores: [Float] = []
+        do {
+            let expert = try PatchCoreExpert(network: network, model: model)
+            for (index, file) in files.enumerated() {
+                do {
+                    scores.append(Float(try expert.inspect(try ImageFile.readRGB(file)).score))
+                } catch {
+                    Diagnostics.fail("\(file): \(error)")
+                }
+                bar.update(index + 1)
+            }
+        } catch {
+            Diagnostics.fail("\(error)")
+        }
+        var calibrated = model
+        calibrated.calibration = model.calibration.with(.knownDefects(falseRejectTarget: falseRejectTarget, defectScores: scores))
+        let floor = model.calibration.with(.paretoTail(falseRejectTarget: falseRejectTarget)).threshold
+        let caught = scores.filter { Double($0) >= calibrated.calibration.threshold }.count
+        print("defects     \(files.count) known-bad images: \(caught) score at or above the threshold,"
+              + " \(files.count - caught) below the \(ThresholdRule.paretoTail(falseRejectTarget: falseRejectTarget)) of the good parts (\(floor.rounded(4)))")
+        let sizes = [1, 2, 3, 5, 8, 12, 20, 30, 50].filter { $0 < scores.count }
+        let rows = KnownDefectThreshold.stability(goodScores: model.calibration.heldOutScores, defectScores: scores,
+                                                  falseRejectTarget: falseRejectTarget, sizes: sizes)
+        if !rows.isEmpty {
+            print("            threshold set from k of them, escape among the others (median / 95th percentile of \(rows[0].draws) draws):")
+            for row in rows {
+                print("            k = \(row.size): \((row.medianEscape * 100).rounded(1)) % / \((row.worstEscape * 100).rounded(1)) %")
+            }
+            if let stable = KnownDefectThreshold.stableSize(rows) {
+                print("            stable from \(stable) known defects (95th percentile within 5 points of the median at k = \(rows[rows.count - 1].size))")
+            } else {
+                print("            not stable with these \(scores.count) known defects: add more")
+            }
+        }
+        return calibrated
     }
 
     /// Keeps a few of the `count` good images, evenly spread, beside the model (`MODEL.refs/`)

@@ -1,4 +1,5 @@
 import Foundation
+import PatchCore
 import XCTest
 
 /// The expert's commands as an operator runs them: real images, real weights, a bad file mixed in.
@@ -56,6 +57,53 @@ final class ExpertCommandTests: XCTestCase {
         // Named after folder and file: two 000.png from different folders do not collide.
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: heatmaps).sorted(),
                        ["broken_large_000_overlay.png", "good_000_overlay.png"])
+    }
+
+    /// A plant with a few known-bad parts: they set the threshold with the good parts, and the
+    /// model keeps them so the line can aim at another false-reject target later.
+    func testTeachWithKnownDefectsCatchesThemWithinTheTarget() throws {
+        let dir = try scratch()
+        let good = dir.appendingPathComponent("good"), bad = dir.appendingPathComponent("bad")
+        for folder in [good, bad] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        for i in 0..<10 {
+            let name = String(format: "%03d.png", i * 20)
+            try FileManager.default.copyItem(atPath: Self.data + "/mvtec_ad/bottle/train/good/" + name,
+                                             toPath: good.appendingPathComponent(name).path)
+        }
+        for type in ["broken_large", "broken_small", "contamination"] {
+            for i in 0..<2 {
+                let name = String(format: "%03d.png", i)
+                try FileManager.default.copyItem(atPath: "\(Self.data)/mvtec_ad/bottle/test/\(type)/\(name)",
+                                                 toPath: bad.appendingPathComponent("\(type)_\(name)").path)
+            }
+        }
+        let model = dir.appendingPathComponent("bottle.eagle").path
+        let taught = try EagleEdgeProcess.run(["teach", "--precision", "fp32", "--coreset-ratio", "0.05", "--defects", bad.path,
+                                               "--false-reject-target", "0.05", "--out", model, good.path])
+        XCTAssertEqual(taught.status, 0, taught.stderr)
+        XCTAssertTrue(taught.stdout.contains("defects     6 known-bad images: 6 score at or above the threshold"), taught.stdout)
+        XCTAssertTrue(taught.stdout.contains("k = 5: "), "the stability table: \(taught.stdout)")
+        XCTAssertTrue(taught.stdout.contains("threshold   ") && taught.stdout.contains("5 % Pareto tail and 6 known defects"), taught.stdout)
+
+        let loaded = try ModelFile.load(model)
+        guard case .knownDefects(0.05, let scores) = loaded.calibration.rule else {
+            return XCTFail("the model keeps the known defects: \(loaded.calibration.rule)")
+        }
+        XCTAssertEqual(scores.count, 6)
+        let floor = loaded.calibration.with(.paretoTail(falseRejectTarget: 0.05)).threshold
+        XCTAssertGreaterThanOrEqual(loaded.calibration.threshold, floor, "never more false rejects than the target allows")
+        XCTAssertLessThanOrEqual(loaded.calibration.threshold, Double(scores.min() ?? 0), "every known defect caught")
+
+        // Refused before teaching: an empty folder, a path that is not there.
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try EagleEdgeProcess.run(["teach", "--defects", empty.path, "--out", model, good.path])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.stderr.contains("no images found in --defects"), none.stderr)
+        let missing = try EagleEdgeProcess.run(["teach", "--defects", dir.appendingPathComponent("none.png").path, "--out", model, good.path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("--defects: no such file or folder"), missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("teach ["), "nothing taught first")
     }
 
     func testATruncatedModelIsRefusedInOneSentence() throws {

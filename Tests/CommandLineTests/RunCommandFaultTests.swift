@@ -64,9 +64,10 @@ final class RunCommandFaultTests: XCTestCase {
         try assertRefusedAtStart(line, "not a model", check: unusable("not an EagleEdge model file"))
 
         try ModelFile.save(expert.model, to: line.model)
-        try setUserVersion(ModelFile.formatVersion - 1, ofSQLiteFile: line.model)
-        try assertRefusedAtStart(line, "older format",
-                                 check: unusable("format version \(ModelFile.formatVersion - 1); this build reads version \(ModelFile.formatVersion)"))
+        let old = ModelFile.oldestReadableVersion - 1
+        try setUserVersion(old, ofSQLiteFile: line.model)
+        try assertRefusedAtStart(line, "older format", check: unusable(
+            "format version \(old); this build reads versions \(ModelFile.oldestReadableVersion) to \(ModelFile.formatVersion)"))
     }
 
     func testAModelTaughtForOtherSettingsSaysWhichSettingToChange() throws {

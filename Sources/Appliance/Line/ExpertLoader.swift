@@ -25,7 +25,8 @@ public enum ExpertLoader {
         }
         try check(model, against: config.expert, path: path)
         if let target = config.decision.falseRejectTarget {
-            model.calibration = model.calibration.with(.paretoTail(falseRejectTarget: target))
+            // A model calibrated with known defects keeps them; mean + k std gives way to the tail.
+            model.calibration = model.calibration.with(model.calibration.rule.aiming(at: target))
         }
         setThreadCount(config.expert.threads)
         let network: EfficientNetLite0

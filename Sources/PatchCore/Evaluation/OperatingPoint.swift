@@ -65,9 +65,16 @@ public struct OperatingPoint: Sendable, Equatable {
     /// The spread of the label-free threshold over re-draws of the held-out good images; nil
     /// when the model has fewer than two held-out scores.
     public let spread: ThresholdSpread?
+    /// Labelled calibration (`teach --defects`) at ``knownDefectTarget``: thresholds set from k
+    /// of the test set's defects, each measured on the other defects and the good test parts.
+    public let knownDefects: [KnownDefectThreshold.Stability]
 
     /// The false-reject budgets reported by default.
     public static let defaultTargets = [0.01, 0.02, 0.05]
+    /// The false-reject target of the labelled-calibration figures.
+    public static let knownDefectTarget = 0.02
+    /// How many known defects the labelled-calibration figures try.
+    public static let knownDefectSizes = [1, 2, 3, 5, 8, 12, 20, 30]
 
     /// - Parameters:
     ///   - images: the test set's labelled scores (both classes present).
@@ -98,6 +105,9 @@ public struct OperatingPoint: Sendable, Equatable {
         spread = ThresholdSpread(calibration: calibration, images: images)
         let good = images.filter { !$0.isAnomalous }.map(\.score), bad = images.filter(\.isAnomalous).map(\.score)
         let candidates = [calibration.rule] + targets.flatMap { [ThresholdRule.quantile(falseRejectTarget: $0), .paretoTail(falseRejectTarget: $0)] }
+        knownDefects = KnownDefectThreshold.stability(
+            goodScores: calibration.heldOutScores, defectScores: bad.map(Float.init), falseRejectTarget: Self.knownDefectTarget,
+            sizes: Self.knownDefectSizes, goodTestScores: good)
         rules = candidates.map { rule in
             let threshold = calibration.with(rule).threshold
             return RuleOutcome(rule: rule, threshold: threshold,

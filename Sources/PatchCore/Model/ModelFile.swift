@@ -16,15 +16,19 @@ import Storage
 ///   Float32 (x86-64 and AArch64 are both little-endian).
 ///
 /// Version 2 added the precision and the activation ranges, version 3 the bias correction
-/// setting and tensor and the reference-coreset setting; a build reads its own version only, and older files are refused with a
-/// request to teach again (nothing was ever deployed with them).
+/// setting and tensor and the reference-coreset setting, version 4 the threshold rule (meta
+/// `threshold_rule`) and, for a threshold set with known defects, their scores (tensor
+/// `defect_scores`). A build reads version 3 too (its threshold is mean + k std); older files are
+/// refused with a request to teach again (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
 /// reader (or a power cut) sees either the old model or the new one, never half of one.
 public enum ModelFile {
     /// 'EAGL' in the SQLite header.
     public static let applicationID: Int32 = 0x4541_474C
-    public static let formatVersion = 3
+    public static let formatVersion = 4
+    /// The oldest format this build still reads.
+    public static let oldestReadableVersion = 3
     static let format = "eagle-edge patchcore"
 
     // MARK: Saving
@@ -70,6 +74,9 @@ public enum ModelFile {
                 ("bank", model.bank.count, model.bank.dimension, model.bank.features.values),
                 ("held_out_scores", 1, model.calibration.heldOutScores.count, model.calibration.heldOutScores),
             ]
+            if case .knownDefects(_, let defects) = model.calibration.rule {
+                tensors.append(("defect_scores", 1, defects.count, defects))
+            }
             if let ranges = model.activationRanges {
                 tensors.append(("activation_ranges", ranges.names.count, 2,
                                 zip(ranges.minimums, ranges.maximums).flatMap { [$0, $1] }))
@@ -120,6 +127,7 @@ public enum ModelFile {
             "calibration_mean": String(c.mean),
             "calibration_std": String(c.standardDeviation),
             "threshold": String(c.threshold),
+            "threshold_rule": storedName(of: c.rule),
             "created_at": String(p.createdAt),
             "teach_images": String(p.teachImageCount),
             "held_out_images": String(p.heldOutImageCount),
@@ -132,6 +140,30 @@ public enum ModelFile {
     /// The corrections a model stores: those of an int8 model taught with bias correction.
     static func storedCorrections(of model: PatchCoreModel) -> BiasCorrections? {
         model.settings.precision == .int8 && model.settings.biasCorrection ? model.biasCorrections : nil
+    }
+
+    /// "sigmas:3.0", "quantile:0.01", "pareto_tail:0.01", "known_defects:0.01" (the scores
+    /// in their own tensor).
+    static func storedName(of rule: ThresholdRule) -> String {
+        switch rule {
+        case .sigmas(let k): "sigmas:\(k)"
+        case .quantile(let target): "quantile:\(target)"
+        case .paretoTail(let target): "pareto_tail:\(target)"
+        case .knownDefects(let target, _): "known_defects:\(target)"
+        }
+    }
+
+    /// The rule a stored name says; nil for an unknown one.
+    static func rule(storedName: String, defectScores: () throws -> [Float]) rethrows -> ThresholdRule? {
+        let parts = storedName.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let value = Double(parts[1]), value.isFinite else { return nil }
+        switch parts[0] {
+        case "sigmas": return .sigmas(value)
+        case "quantile": return .quantile(falseRejectTarget: value)
+        case "pareto_tail": return .paretoTail(falseRejectTarget: value)
+        case "known_defects": return .knownDefects(falseRejectTarget: value, defectScores: try defectScores())
+        default: return nil
+        }
     }
 
     static func metaChecksum(_ meta: [String: String]) -> UInt32 {
@@ -153,8 +185,8 @@ public enum ModelFile {
                 throw fail("not an EagleEdge model file")
             }
             let version = try db.userVersion()
-            guard version == formatVersion else {
-                throw fail("format version \(version); this build reads version \(formatVersion)"
+            guard (oldestReadableVersion...formatVersion).contains(version) else {
+                throw fail("format version \(version); this build reads versions \(oldestReadableVersion) to \(formatVersion)"
                            + (version < formatVersion ? ": teach the model again with this build" : ": use a newer build"))
             }
             if let problem = try db.integrityProblem() { throw fail("damaged (\(problem))") }
@@ -167,7 +199,14 @@ public enum ModelFile {
             guard meta["format"] == format else { throw fail("format '\(meta["format"] ?? "")' is not \(format)") }
             let bank = try tensor("bank", in: db, fail)
             let scores = try tensor("held_out_scores", in: db, fail)
-            var loaded = try model(meta: meta, bank: bank, heldOutScores: scores.values, fail)
+            let rule: ThresholdRule?
+            if let stored = meta["threshold_rule"] {
+                rule = try Self.rule(storedName: stored) { try tensor("defect_scores", in: db, fail).values }
+                guard rule != nil else { throw fail("unknown threshold rule '\(stored)'") }
+            } else {
+                rule = nil
+            }
+            var loaded = try model(meta: meta, bank: bank, heldOutScores: scores.values, rule: rule, fail)
             if loaded.settings.precision == .int8 {
                 let stored = try tensor("activation_ranges", in: db, fail)
                 let names = (meta["activation_points"] ?? "").split(separator: ",").map(String.init)
@@ -237,8 +276,9 @@ public enum ModelFile {
         return (rows, columns, values)
     }
 
+    /// The model the settings describe; `rule` nil (version 3) is mean + threshold_sigmas std.
     private static func model(meta: [String: String], bank: (rows: Int, columns: Int, values: [Float]), heldOutScores: [Float],
-                              _ fail: (String) -> PatchCoreError) throws -> PatchCoreModel {
+                              rule: ThresholdRule?, _ fail: (String) -> PatchCoreError) throws -> PatchCoreModel {
         func value(_ key: String) throws -> String {
             guard let v = meta[key] else { throw fail("setting '\(key)' is missing") }
             return v
@@ -281,9 +321,9 @@ public enum ModelFile {
         guard bank.columns == expected, bank.rows > 0 else {
             throw fail("memory bank is \(bank.rows)x\(bank.columns), the settings need \(expected) columns")
         }
-        let calibration = Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas)
+        let calibration = Calibration(heldOutScores: heldOutScores, rule: rule ?? .sigmas(settings.thresholdSigmas))
         guard abs(calibration.threshold - (try number("threshold", Double.self))) <= 1e-6 * max(1, abs(calibration.threshold)) else {
-            throw fail("stored threshold does not match the stored held-out scores")
+            throw fail("stored threshold does not match the stored scores")
         }
         let provenance = PatchCoreModel.Provenance(
             backbone: try value("backbone"), weightsSHA256: try value("weights_sha256"),

@@ -35,6 +35,18 @@ final class OperatingPointTests: XCTestCase {
         XCTAssertEqual(o.targets.map(\.escapeRate), [0.6, 0.6, 0.4, 0.2, 0], accuracy: 1e-12)
     }
 
+    /// Labelled calibration from 1 to 3 of the 5 defects: never below the good parts' limit
+    /// (6 of the good test parts, 0 to 5, are below it), measured on the defects left out.
+    func testKnownDefectCalibrationIsMeasuredOnTheDefectsLeftOut() throws {
+        let o = try point()
+        XCTAssertEqual(o.knownDefects.map(\.size), [1, 2, 3], "sizes that leave defects out")
+        for row in o.knownDefects {
+            XCTAssertLessThanOrEqual(try XCTUnwrap(row.worstFalseReject), 0.4, "at or above the floor, 5.96")
+            XCTAssertGreaterThanOrEqual(row.worstEscape, row.medianEscape)
+            XCTAssertGreaterThanOrEqual(row.medianEscape, 0.2, "1.5 and 4.5 lie below the floor: of 4 left out, at least one escapes")
+        }
+    }
+
     func testTheCurveRunsFromRejectingNothingToRejectingEverything() throws {
         let o = try point()
         XCTAssertEqual(o.curve.first, .init(threshold: .infinity, falseRejectRate: 0, escapeRate: 1))

@@ -49,6 +49,42 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["m.eagle"], "no temporary file left")
     }
 
+    func testEveryThresholdRuleComesBackWithTheSameThreshold() throws {
+        let rules: [ThresholdRule] = [.sigmas(2.5), .quantile(falseRejectTarget: 0.2), .paretoTail(falseRejectTarget: 0.02),
+                                      .knownDefects(falseRejectTarget: 0.02, defectScores: [4.2, 6, 9.5])]
+        for (index, rule) in rules.enumerated() {
+            var model = Self.sampleModel()
+            model.calibration = model.calibration.with(rule)
+            try ModelFile.save(model, to: path("rule\(index).eagle"))
+            let loaded = try ModelFile.load(path("rule\(index).eagle"))
+            XCTAssertEqual(loaded.calibration.rule, rule)
+            XCTAssertEqual(loaded.calibration.threshold, model.calibration.threshold)
+        }
+    }
+
+    func testAVersion3FileIsReadWithItsSigmaThreshold() throws {
+        let model = Self.sampleModel()
+        try ModelFile.save(model, to: path("v3.eagle"))
+        // What a version 3 build wrote: no rule in the settings, whose checksum then covers one key less.
+        let db = try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite)
+        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'meta_crc32')")
+        var meta = ModelFile.metadata(of: model)
+        meta["threshold_rule"] = nil
+        try db.execute("INSERT INTO meta (key, value) VALUES ('meta_crc32', '\(ModelFile.metaChecksum(meta))')")
+        try db.setUserVersion(3)
+        let loaded = try ModelFile.load(path("v3.eagle"))
+        XCTAssertEqual(loaded.calibration.rule, .sigmas(3))
+        XCTAssertEqual(loaded, model)
+    }
+
+    func testAKnownDefectModelWithoutItsDefectScoresIsRefused() throws {
+        var model = Self.sampleModel()
+        model.calibration = model.calibration.with(.knownDefects(falseRejectTarget: 0.02, defectScores: [6, 7]))
+        try ModelFile.save(model, to: path("defects.eagle"))
+        try SQLiteDatabase(path: path("defects.eagle"), mode: .readWrite).execute("DELETE FROM tensors WHERE name = 'defect_scores'")
+        assertModelFileError(path("defects.eagle"), contains: "tensor 'defect_scores' is missing")
+    }
+
     func testInt8ModelKeepsItsActivationRanges() throws {
         var model = Self.sampleModel()
         model.settings.precision = .int8
@@ -133,14 +169,14 @@ final class ModelFileTests: XCTestCase {
     }
 
     func testWrongVersionEditedSettingsAndForeignFiles() throws {
-        XCTAssertEqual(ModelFile.formatVersion, 3)
-        try ModelFile.save(Self.sampleModel(), to: path("v4.eagle"))
-        try SQLiteDatabase(path: path("v4.eagle"), mode: .readWrite).setUserVersion(4)
-        assertModelFileError(path("v4.eagle"), contains: "format version 4; this build reads version 3: use a newer build")
+        XCTAssertEqual(ModelFile.formatVersion, 4)
+        try ModelFile.save(Self.sampleModel(), to: path("v5.eagle"))
+        try SQLiteDatabase(path: path("v5.eagle"), mode: .readWrite).setUserVersion(5)
+        assertModelFileError(path("v5.eagle"), contains: "format version 5; this build reads versions 3 to 4: use a newer build")
         // Version 2 (activation ranges, no bias corrections) is refused like every older format.
         try ModelFile.save(Self.sampleModel(), to: path("v2.eagle"))
         try SQLiteDatabase(path: path("v2.eagle"), mode: .readWrite).setUserVersion(2)
-        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads version 3: teach the model again")
+        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads versions 3 to 4: teach the model again")
         try ModelFile.save(Self.sampleModel(), to: path("v1.eagle"))
         try SQLiteDatabase(path: path("v1.eagle"), mode: .readWrite).setUserVersion(1)
         assertModelFileError(path("v1.eagle"), contains: "teach the model again")

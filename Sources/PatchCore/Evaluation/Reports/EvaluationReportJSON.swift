@@ -63,6 +63,14 @@ public enum EvaluationReportJSON {
                 ["threshold": threshold($0.threshold), "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]
             },
             "threshold_spread": NSNull(),
+            "known_defects": [
+                "false_reject_target": OperatingPoint.knownDefectTarget,
+                "sizes": o.knownDefects.map {
+                    ["known": $0.size, "draws": $0.draws, "escape_median": $0.medianEscape, "escape_p95": $0.worstEscape,
+                     "false_reject_median": JSONDocument.nullable($0.medianFalseReject),
+                     "false_reject_p95": JSONDocument.nullable($0.worstFalseReject)] as [String: Any]
+                },
+            ] as [String: Any],
             "rules": o.rules.map {
                 ["rule": $0.rule.description, "false_reject_target": JSONDocument.nullable($0.rule.falseRejectTarget),
                  "threshold": $0.threshold, "false_reject_rate": $0.falseRejectRate, "escape_rate": $0.escapeRate] as [String: Any]

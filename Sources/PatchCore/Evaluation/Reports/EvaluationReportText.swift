@@ -53,6 +53,18 @@ public enum EvaluationReportText {
             if let e = s.escapeRange { line += ", escape \(percent(e.lowerBound)) to \(percent(e.upperBound))" }
             lines.append(line)
         }
+        if !o.knownDefects.isEmpty {
+            lines.append("known defects   threshold from k test defects at \(percentLabel(OperatingPoint.knownDefectTarget)) rejects"
+                         + " (median / 95th percentile of \(o.knownDefects[0].draws) draws):")
+            for row in o.knownDefects {
+                var line = "  k = \(row.size)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + "escape among the others \(percent(row.medianEscape)) / \(percent(row.worstEscape))"
+                if let median = row.medianFalseReject, let worst = row.worstFalseReject {
+                    line += ", false-reject \(percent(median)) / \(percent(worst))"
+                }
+                lines.append(line)
+            }
+        }
         return lines
     }
 

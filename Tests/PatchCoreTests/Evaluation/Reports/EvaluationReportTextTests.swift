@@ -26,6 +26,8 @@ final class EvaluationReportTextTests: XCTestCase {
             "  rule 5 % quantile       threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
             "  rule 5 % Pareto tail    threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
             Substring(try spreadLine),
+            "known defects   threshold from k test defects at 2 % rejects (median / 95th percentile of 200 draws):",
+            Substring(try knownDefectLine),
             "expert          12.3 ms per image (int8, decode excluded)",
             "",
         ])
@@ -35,12 +37,12 @@ final class EvaluationReportTextTests: XCTestCase {
         let int8 = ReportFixtures.model(), fp32 = ReportFixtures.model(precision: .fp32)
         let runs = [(report: try ReportFixtures.report(model: int8), model: int8), (report: try ReportFixtures.report(model: fp32), model: fp32)]
         let lines = EvaluationReportText.render(runs, parity: ReportFixtures.parity).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.count, 22 + 1 + 22 + 1 + 4 + 1, "\(lines)")
-        XCTAssertEqual(lines[21], "expert          12.3 ms per image (int8, decode excluded)")
-        XCTAssertEqual(lines[22], "")
-        XCTAssertTrue(lines[23].hasPrefix("data set "), String(lines[23]))
-        XCTAssertEqual(lines[44], "expert          12.3 ms per image (fp32, decode excluded)")
-        XCTAssertEqual(Array(lines[45...]), [
+        XCTAssertEqual(lines.count, 24 + 1 + 24 + 1 + 4 + 1, "\(lines)")
+        XCTAssertEqual(lines[23], "expert          12.3 ms per image (int8, decode excluded)")
+        XCTAssertEqual(lines[24], "")
+        XCTAssertTrue(lines[25].hasPrefix("data set "), String(lines[25]))
+        XCTAssertEqual(lines[48], "expert          12.3 ms per image (fp32, decode excluded)")
+        XCTAssertEqual(Array(lines[49...]), [
             "",
             "int8 vs fp32    on 4 test images",
             "  feature cosine  mean 0.9876, worst patch 0.5000",
@@ -60,6 +62,19 @@ final class EvaluationReportTextTests: XCTestCase {
                 + " (5th-95th percentile, 1000 re-draws of 3 out-of-bank scores): false-reject "
                 + "\(EvaluationReportText.percent(f.lowerBound)) to \(EvaluationReportText.percent(f.upperBound)), escape "
                 + "\(EvaluationReportText.percent(e.lowerBound)) to \(EvaluationReportText.percent(e.upperBound))"
+        }
+    }
+
+    /// One known defect of the fixture's two: its figures are worked out in
+    /// KnownDefectThresholdTests; here only the layout matters.
+    private var knownDefectLine: String {
+        get throws {
+            let rows = try ReportFixtures.report().operatingPoint.knownDefects
+            XCTAssertEqual(rows.map(\.size), [1])
+            let row = try XCTUnwrap(rows.first)
+            let p = EvaluationReportText.percent
+            return "  k = 1   escape among the others \(p(row.medianEscape)) / \(p(row.worstEscape)), false-reject"
+                + " \(p(try XCTUnwrap(row.medianFalseReject))) / \(p(try XCTUnwrap(row.worstFalseReject)))"
         }
     }
 
