@@ -79,6 +79,9 @@ struct TeachOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
     var referenceCoreset = defaults.referenceCoreset
 
+    @Option(help: "Teach also on re-oriented copies of each image, for parts that come in any orientation: comma-separated flip_h, flip_v, rot180, rot90, rot270 (quarter turns need a square --input).")
+    var augment = ""
+
     /// The precisions asked, in order; fails the command on an unknown name.
     func precisions() -> [Precision] {
         let names = precision.split(separator: ",").map(String.init)
@@ -113,6 +116,12 @@ struct TeachOptions: ParsableArguments {
         settings.quantizationImages = quantizationImages
         settings.biasCorrection = biasCorrection
         settings.referenceCoreset = referenceCoreset
+        for name in augment.split(separator: ",") {
+            guard let orientation = Orientation(rawValue: String(name)) else {
+                Diagnostics.fail("unknown --augment '\(name)'; known: \(Orientation.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.augment.append(orientation)
+        }
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -121,6 +121,7 @@ public enum ModelFile {
             "activation_points": model.activationRanges?.names.joined(separator: ",") ?? "",
             "bias_correction": String(s.biasCorrection),
             "reference_coreset": String(s.referenceCoreset),
+            "augment": s.augment.map(\.rawValue).joined(separator: ","),
             "bias_correction_layers": storedCorrections(of: model).map { c in
                 zip(c.layers, c.values).map { "\($0):\($1.count)" }.joined(separator: ",")
             } ?? "",
@@ -303,6 +304,12 @@ public enum ModelFile {
         guard let filter = ResizeFilter(rawValue: try value("resize_filter")) else { throw fail("unknown resize filter") }
         let dimensionText = try value("feature_dimension")
         guard let fit = PatchCoreSettings.Fit(storedName: try value("fit")) else { throw fail("unknown fit '\(meta["fit"] ?? "")'") }
+        // Absent from version 3 files, taught without augmentation.
+        var augment: [Orientation] = []
+        for name in (meta["augment"] ?? "").split(separator: ",") {
+            guard let orientation = Orientation(rawValue: String(name)) else { throw fail("unknown augmentation '\(name)'") }
+            augment.append(orientation)
+        }
         let settings = PatchCoreSettings(
             taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
             resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
@@ -315,7 +322,7 @@ public enum ModelFile {
             crossFit: meta["cross_fit"] == nil ? false : try number("cross_fit", Bool.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
             rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
-            referenceCoreset: try number("reference_coreset", Bool.self))
+            referenceCoreset: try number("reference_coreset", Bool.self), augment: augment)
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {

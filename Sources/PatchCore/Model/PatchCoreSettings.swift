@@ -58,6 +58,10 @@ public struct PatchCoreSettings: Sendable, Equatable {
     /// keep the int8 features of the chosen ones: the bank then holds the patches the fp32
     /// reference would hold. Costs an fp32 backbone pass per teach image.
     public var referenceCoreset: Bool
+    /// Teach-time augmentation for parts that come in any orientation: each teach image also
+    /// gives the patches of these re-orientations to the bank (quarter turns need a square
+    /// input). Out-of-bank calibration keeps an image and its re-orientations in one fold.
+    public var augment: [Orientation]
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
@@ -65,7 +69,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = true,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
-                biasCorrection: Bool = true, referenceCoreset: Bool = true) {
+                biasCorrection: Bool = true, referenceCoreset: Bool = true, augment: [Orientation] = []) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -87,6 +91,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.rangeEstimator = rangeEstimator
         self.biasCorrection = biasCorrection
         self.referenceCoreset = referenceCoreset
+        self.augment = augment
     }
 
     /// Checks ranges; the message names the setting.
@@ -108,6 +113,10 @@ public struct PatchCoreSettings: Sendable, Equatable {
         if let d = featureDimension, d < 1 || d > concatenatedDimension {
             throw fail("feature dimension \(d) must be in 1...\(concatenatedDimension)")
         }
+        if let turn = augment.first(where: \.swapsAxes), inputWidth != inputHeight {
+            throw fail("augmentation \(turn.rawValue) turns the \(inputWidth)x\(inputHeight) input on its side: quarter turns need a square input")
+        }
+        guard Set(augment).count == augment.count else { throw fail("augmentation lists an orientation twice: \(augment.map(\.rawValue))") }
     }
 }
 

@@ -79,7 +79,10 @@ public struct PatchCoreTeacher: Sendable {
         // Every patch of every image in one matrix, grown in place: the coreset needs them all at
         // once, and one buffer (plus its projection) is the teach run's peak memory.
         var all: [Float] = []
+        // Rows of each teach image with its re-orientations (kept out of the bank together when
+        // the image is scored out of bank), and of the image itself (what is scored).
         var imageRows: [Range<Int>] = []
+        var scoredRows: [Range<Int>] = []
         var dimension = 0
         let sampler = CoresetSampler(projectionDimension: settings.projectionDimension, seed: settings.seed, threads: threads)
         // The coreset's projection, image by image: of the features banked or, with a reference
@@ -89,24 +92,31 @@ public struct PatchCoreTeacher: Sendable {
         // difference).
         let onReference = settings.precision == .int8 && settings.referenceCoreset
         var projected: [SIMD16<Float>] = []
+        let variants = 1 + settings.augment.count
         for i in 0..<count {
             let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
-            let features = try PatchCoreExpert.features(of: crop, backbone: backbone, settings: settings, aggregator: aggregator).0
-            let selected = onReference
-                ? try PatchCoreExpert.features(of: crop, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
-                : features
-            if i == 0 {
-                all.reserveCapacity(count * features.values.count)
-                projected.reserveCapacity(count * features.count * settings.projectionDimension / 16)
-            }
-            guard i == 0 || features.dimension == dimension else {
-                throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
-            }
-            dimension = features.dimension
             let first = imageRows.last?.upperBound ?? 0
-            imageRows.append(first..<(first + features.count))
-            all.append(contentsOf: features.values)
-            projected.append(contentsOf: sampler.project(selected))
+            var next = first
+            for orientation in [nil] + settings.augment.map(Optional.some) {
+                let view = orientation.map { crop.oriented($0) } ?? crop
+                let features = try PatchCoreExpert.features(of: view, backbone: backbone, settings: settings, aggregator: aggregator).0
+                let selected = onReference
+                    ? try PatchCoreExpert.features(of: view, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
+                    : features
+                if i == 0 && orientation == nil {
+                    all.reserveCapacity(count * variants * features.values.count)
+                    projected.reserveCapacity(count * variants * features.count * settings.projectionDimension / 16)
+                }
+                guard next == 0 || features.dimension == dimension else {
+                    throw PatchCoreError.inputMismatch("image \(i) gave features of dimension \(features.dimension), not \(dimension)")
+                }
+                dimension = features.dimension
+                if orientation == nil { scoredRows.append(next..<(next + features.count)) }
+                next += features.count
+                all.append(contentsOf: features.values)
+                projected.append(contentsOf: sampler.project(selected))
+            }
+            imageRows.append(first..<next)
             progress(.extracting(done: i + 1, total: count))
         }
         let patches = PatchFeatureMatrix(count: imageRows.last?.upperBound ?? 0, dimension: dimension, values: all)
@@ -125,7 +135,7 @@ public struct PatchCoreTeacher: Sendable {
             let heldOut = Set(fold)
             let calibrationBank = bank(rows: imageRows.indices.filter { !heldOut.contains($0) }.flatMap { Array(imageRows[$0]) })
             heldOutScores += try fold.map { i in
-                try calibrationBank.nearest(patches.rows(Array(imageRows[i])), precision: settings.precision).distances.max() ?? 0
+                try calibrationBank.nearest(patches.rows(Array(scoredRows[i])), precision: settings.precision).distances.max() ?? 0
             }
         }
         progress(.selectingCoreset(bank: "production"))

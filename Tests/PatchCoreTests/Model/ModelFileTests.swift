@@ -67,9 +67,10 @@ final class ModelFileTests: XCTestCase {
         try ModelFile.save(model, to: path("v3.eagle"))
         // What a version 3 build wrote: no rule in the settings, whose checksum then covers one key less.
         let db = try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite)
-        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'meta_crc32')")
+        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'augment', 'meta_crc32')")
         var meta = ModelFile.metadata(of: model)
         meta["threshold_rule"] = nil
+        meta["augment"] = nil
         try db.execute("INSERT INTO meta (key, value) VALUES ('meta_crc32', '\(ModelFile.metaChecksum(meta))')")
         try db.setUserVersion(3)
         let loaded = try ModelFile.load(path("v3.eagle"))

@@ -46,6 +46,30 @@ final class TeachAndInspectTests: XCTestCase {
         XCTAssertEqual(reloaded.calibration, crossFitted.calibration)
     }
 
+    /// A part that arrives turned a quarter: a model taught with that re-orientation knows it,
+    /// a plain one sees an anomaly. Each teach image gives its turned copy to the bank too.
+    func testAugmentationTeachesTheBankPartsInOtherOrientations() throws {
+        let network = try EfficientNetLite0.loadDefault()
+        let files = (0..<10).map { String(format: "train/good/%03d.png", $0 * 20) }
+        func teach(_ augment: [Orientation]) throws -> PatchCoreModel {
+            try PatchCoreTeacher(network: network, settings: PatchCoreSettings(coresetRatio: 0.05, precision: .fp32, augment: augment))
+                .teach(count: files.count, source: "bottle subset", image: { try Self.image(files[$0]) })
+        }
+        let plain = try teach([]), turned = try teach([.rotate90])
+        XCTAssertEqual(turned.provenance.teachPatchCount, 2 * plain.provenance.teachPatchCount)
+        XCTAssertEqual(turned.calibration.heldOutScores.count, 10, "each teach image is scored once, as it came")
+        let part = try Self.image("test/good/003.png").oriented(.rotate90)
+        let plainScore = try PatchCoreExpert(network: network, model: plain).inspect(part).score
+        let turnedScore = try PatchCoreExpert(network: network, model: turned).inspect(part).score
+        XCTAssertLessThan(turnedScore, plainScore)
+        XCTAssertLessThan(turnedScore, turned.calibration.threshold, "a good part turned a quarter passes")
+
+        var oblong = PatchCoreSettings(fit: .stretch, inputWidth: 224, inputHeight: 560, augment: [.flipVertical, .rotate90])
+        XCTAssertThrowsError(try oblong.validate()) { XCTAssertTrue("\($0)".contains("quarter turns need a square input"), "\($0)") }
+        oblong.augment = [.flipVertical, .rotate180]
+        XCTAssertNoThrow(try oblong.validate())
+    }
+
     func testDefectsScoreAboveGoodPartsAndTheThresholdSeparatesThem() throws {
         let (expert, model) = try Self.taught.get()
         XCTAssertEqual(model.provenance.teachImageCount, 20)

@@ -15,7 +15,8 @@ public enum EvaluationReportText {
         var lines = [
             "data set        \(r.dataset): \(r.split)",
             "model           taps \(model.settings.taps.map(\.description).joined(separator: ",")), "
-                + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)",
+                + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)"
+                + (model.settings.augment.isEmpty ? "" : ", augment \(model.settings.augment.map(\.rawValue).joined(separator: ","))"),
             "image AUROC     \(figure(r.imageAUROC))",
             "pixel AUROC     \(figure(r.pixelAUROC))",
             "PRO (30 % FPR)  \(figure(r.pro))",
