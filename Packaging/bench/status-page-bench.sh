@@ -31,7 +31,11 @@ mkdir -p "$out"
 rm -f "$out/demo/journal.sqlite"*
 profile=$(mktemp -d)
 pids=() viewers=()
-cleanup() { for pid in "${pids[@]}" "${viewers[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$profile"; }
+cleanup() { # kill what this script started, wait for it, then remove the browser profiles
+    for pid in "${pids[@]}" "${viewers[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$profile" 2>/dev/null || true
+}
 trap cleanup EXIT
 url=http://127.0.0.1:$port
 "$bin" demo --dir "$out/demo" --fps 30 --duration 36000 --web-port "$port" >"$out/demo.txt" 2>"$out/demo.log" &

@@ -18,7 +18,7 @@ enum StatusPageHTML {
         figure.reject{margin:0;background:#fff;padding:6px;width:260px}
         .frame{position:relative;width:260px;line-height:0}
         .frame img{width:100%}
-        .box{position:absolute;border:2px solid #ff0000;box-sizing:border-box}
+        .box{position:absolute;border:2px solid #ff0000;box-sizing:border-box;box-shadow:0 0 0 1px #fff}
         figcaption{font-size:.85em;line-height:1.3;margin-top:4px}
         .explanation{font-style:italic}
         </style></head>
