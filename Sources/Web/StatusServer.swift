@@ -62,14 +62,14 @@ public final class StatusServer: Sendable {
             if let why = failure.withLock({ $0 }) {
                 throw StartError.cannotListen("\(options.host):\(options.port)", why)
             }
-            let listening: UInt16? = Self.blocking {
+            let listening: UInt16?? = Self.blocking {
                 switch await server.listeningAddress {
                 case let .ip4(_, port)?: port
                 case let .ip6(_, port)?: port
                 default: nil
                 }
             }
-            if let port = listening {
+            if let port = listening ?? nil {
                 logger.info("status page listening", ["address": "http://\(options.host):\(port)/",
                                                       "token": options.token == nil ? "none" : "required"])
                 return port
@@ -89,8 +89,10 @@ public final class StatusServer: Sendable {
     /// Requests answered since the start.
     public var requestCount: UInt64 { requests.withLock { $0 } }
 
-    /// Runs `body` to its end from synchronous code (start and stop, never a request).
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+    /// Runs `body` to its end from synchronous code (start and stop, never a request); nil only
+    /// if the task ended without a value.
+    @discardableResult
+    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T? {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
@@ -99,8 +101,7 @@ public final class StatusServer: Sendable {
             done.signal()
         }
         done.wait()
-        // Set before the signal.
-        return result.withLock { $0 }!
+        return result.withLock { $0 }
     }
 
     // MARK: routes
