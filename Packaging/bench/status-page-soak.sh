@@ -68,7 +68,7 @@ while :; do
     requests=$(metric eagle_edge_web_requests_total)
     # The reference: the first sample past the first minute (start-up done), or the first at all in a short run.
     if [ -z "$first_rss" ] && ((elapsed >= 60 || seconds < 90)); then first_rss=$rss first_at=$elapsed; fi
-    printf '[soak] %5d s  rss %7s MiB  page requests %6s  live encodings %6s  parts %s\n' "$elapsed" "$rss" "$requests" \
+    printf '[soak] %5d s  rss %7s MiB  page requests %6s  live encodings %6s  frames %s\n' "$elapsed" "$rss" "$requests" \
         "$(metric eagle_edge_web_live_encodings_total)" "$(metric eagle_edge_frames_total)"
 done
 end_rss=$(rss_mib "$line")
