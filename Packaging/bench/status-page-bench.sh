@@ -38,6 +38,7 @@ cleanup() { # kill what this script started, wait for it, then remove the browse
 }
 trap cleanup EXIT
 url=http://127.0.0.1:$port
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$line/stat"; } # the line's process: user + system, in clock ticks
 "$bin" demo --dir "$out/demo" --fps 30 --duration 36000 --web-port "$port" >"$out/demo.txt" 2>"$out/demo.log" &
 line=$!
 pids+=("$line")
@@ -57,9 +58,9 @@ for round in $(seq 1 "$rounds"); do
                 "$url/" >/dev/null 2>&1 &
             viewers+=("$!")
         done
-        from=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+        from=$(date -u +%Y-%m-%dT%H:%M:%S.000Z) ticks=$(cpu_ticks)
         sleep "$phase"
-        echo "$viewers_wanted $from $(date -u +%Y-%m-%dT%H:%M:%S.000Z)" >>"$phases"
+        echo "$viewers_wanted $from $(date -u +%Y-%m-%dT%H:%M:%S.000Z) $(($(cpu_ticks) - ticks))" >>"$phases"
         for pid in "${viewers[@]}"; do kill "$pid" 2>/dev/null || true; done
         viewers=()
         sleep 2
@@ -69,22 +70,27 @@ requests=$(curl -s "$url/metrics" | awk '$1 == "eagle_edge_web_requests_total" {
 encodings=$(curl -s "$url/metrics" | awk '$1 == "eagle_edge_web_live_encodings_total" { print $2 }')
 kill -INT "$line"
 wait "$line" || true
-python3 - "$out/demo/journal.sqlite" "$phases" <<'PY'
+python3 - "$out/demo/journal.sqlite" "$phases" "$phase" "$(getconf CLK_TCK)" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-groups = {}
-for line in open(sys.argv[2]):
-    viewers, start, end = line.split()
-    rows = db.execute("SELECT total_ms FROM parts WHERE decided_at >= ? AND decided_at < ? AND total_ms IS NOT NULL",
-                      (start, end)).fetchall()
-    groups.setdefault(int(viewers), []).extend(r[0] for r in rows)
+seconds, tick = float(sys.argv[3]), float(sys.argv[4])
 def pct(values, q):
     values = sorted(values)
     return values[max(0, min(len(values) - 1, int(round(q * len(values) + 0.5)) - 1))] if values else float("nan")
-print("| viewers | parts | p50 ms | p99 ms | max ms |")
-print("|---|---|---|---|---|")
+def row(name, values, cpu):
+    print(f"| {name} | {len(values)} | {pct(values, 0.5):.1f} | {pct(values, 0.99):.1f} | {max(values):.1f} | {cpu:.0f} |")
+groups, cpus = {}, {}
+print("| phase: viewers | parts | p50 ms | p99 ms | max ms | eagle-edge CPU % of a core |")
+print("|---|---|---|---|---|---|")
+for index, line in enumerate(open(sys.argv[2])):
+    viewers, start, end, ticks = line.split()
+    values = [r[0] for r in db.execute("SELECT total_ms FROM parts WHERE decided_at >= ? AND decided_at < ? AND total_ms IS NOT NULL",
+                                       (start, end))]
+    cpu = 100 * int(ticks) / tick / seconds
+    row(f"{index + 1}: {viewers}", values, cpu)
+    groups.setdefault(int(viewers), []).extend(values)
+    cpus.setdefault(int(viewers), []).append(cpu)
 for viewers in sorted(groups):
-    v = groups[viewers]
-    print(f"| {viewers} | {len(v)} | {pct(v, 0.5):.1f} | {pct(v, 0.99):.1f} | {max(v):.1f} |")
+    row(f"all with {viewers}", groups[viewers], sum(cpus[viewers]) / len(cpus[viewers]))
 PY
 echo "[page] the page answered $requests requests and encoded $encodings live frames"

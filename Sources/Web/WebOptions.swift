@@ -6,17 +6,14 @@ public struct WebOptions: Sendable, Equatable {
     public var port: UInt16
     /// Required on every endpoint but `/healthz` when set (`Authorization: Bearer` or `?token=`).
     public var token: String?
-    /// Most live-view frames encoded per second, however many viewers there are.
+    /// Most live-view frames encoded per second, however many viewers there are; the page
+    /// asks for a new one at this rate.
     public var liveFramesPerSecond: Double
-    /// JPEG quality of the live view, 1...100.
-    public var jpegQuality: Int
 
-    public init(host: String = "127.0.0.1", port: UInt16 = 8080, token: String? = nil, liveFramesPerSecond: Double = 2,
-                jpegQuality: Int = 75) {
+    public init(host: String = "127.0.0.1", port: UInt16 = 8080, token: String? = nil, liveFramesPerSecond: Double = 2) {
         self.host = host
         self.port = port
         self.token = token
         self.liveFramesPerSecond = liveFramesPerSecond
-        self.jpegQuality = jpegQuality
     }
 }
