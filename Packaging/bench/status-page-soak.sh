@@ -4,8 +4,8 @@
 # prints the line's resident memory and the page's request count; at the end it checks that
 # the viewer is still being answered (requests kept coming in the last interval), that the page
 # still renders and updates (a fresh headless load), and that the line's memory stayed bounded
-# (growth from the first sample past a minute to the end at most --max-growth-mib, default 32). Exits 1 when
-# a check fails.
+# (growth from the first sample past a minute to the end at most --max-growth-mib, default
+# 32). Exits 1 when a check fails.
 #
 #   Packaging/bench/status-page-soak.sh [--seconds S] [--port P] [--teach-parts N] [--bin PATH] [--out DIR]
 set -euo pipefail
