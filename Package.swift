@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // MARK: C layer
@@ -72,12 +73,15 @@ let package = Package(
         .target(name: "Explain", dependencies: ["CCurl", "CEagleShims", "EagleLog", "Imaging", "Inspection"]),
         // GPIO over libgpiod v1 or v2 (reject, ready, photo-eye, encoder) and the reject scheduler.
         .target(name: "Actuate", dependencies: ["CEagleShims", "EagleLog", "Inspection"]),
+        // The local status page, its JSON and Prometheus `/metrics`, over FlyingFox; it reads
+        // what the app hands it and never holds up the line.
+        .target(name: "Web", dependencies: ["EagleLog", "Imaging", "Inspection", .product(name: "FlyingFox", package: "FlyingFox")]),
 
         // MARK: app
         .target(
             name: "Appliance",
             dependencies: [
-                "Actuate", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage",
+                "Actuate", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "Kernels", "PatchCore", "Publish", "Storage", "Web",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -115,6 +119,9 @@ let package = Package(
         .testTarget(name: "InspectionTests", dependencies: ["Inspection"]),
         .testTarget(name: "ActuateTests", dependencies: ["Actuate", "EagleLog", "Inspection"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "Inspection", "SeededRandom"]),
+        .testTarget(
+            name: "WebTests", dependencies: ["Appliance", "Capture", "EagleLog", "Explain", "Imaging", "Inspection", "TestFixtures", "Web"]
+        ),
         .testTarget(name: "ExplainTests", dependencies: ["Explain", "EagleLog", "Imaging", "Inspection", "TestFixtures"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Imaging", "EagleLog", "SeededRandom", "CV4L2", "TestFixtures"]),
         .testTarget(

@@ -19,6 +19,8 @@ packages=(
     mosquitto             # the MQTT tests' own broker (started by the tests, not as a service)
     mosquitto-clients     # mosquitto_sub: the independent subscriber of the MQTT tests
     python3-jsonschema    # validates every published payload against docs/mqtt/*.schema.json
+    chromium              # the status page tests' browser (headless), the soak and cost scripts
+    prometheus            # promtool: the /metrics tests check the exposition with Prometheus' own linter
     openssl               # the TLS tests make their CA and certificates at test time
     gcc                   # Packaging/gpiod-v2: the GPIO shim built against libgpiod 2
     debian-archive-keyring  # Packaging/gpiod-v2 and arm64: trixie's packages, signature-checked

@@ -42,11 +42,15 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "With --mqtt-port: the broker's host.")
     var mqttHost = "127.0.0.1"
 
+    @Option(help: "Serve the status page and /metrics on this loopback port; 0 for none.")
+    var webPort = Int(WebConfig().listen.port)
+
     func validate() throws {
         guard duration > 0 else { throw ValidationError("--duration must be a positive number of seconds") }
         guard (1...240).contains(fps) else { throw ValidationError("--fps must be 1...240") }
         guard teachParts >= 10 else { throw ValidationError("--teach-parts must be at least 10") }
         if let mqttPort, !(1...65_535).contains(mqttPort) { throw ValidationError("--mqtt-port must be 1...65535") }
+        guard (0...65_535).contains(webPort) else { throw ValidationError("--web-port must be 0...65535") }
     }
 
     func run() throws {
@@ -68,6 +72,9 @@ struct DemoCommand: ParsableCommand {
             config.mqtt.countersIntervalS = 5
             print("publishing to the MQTT broker at \(mqttHost):\(mqttPort), topics \(config.mqtt.topicPrefix)/\(config.line.name)/\(config.line.station)/...")
         }
+        config.web.enabled = webPort != 0
+        config.web.listen.port = UInt16(webPort)
+        if config.web.enabled { print("status page at http://\(config.web.listen)/ (/metrics, /healthz, /api/parts)") }
         teachIfNeeded(config)
 
         print("running the synthetic line at \(fps) parts/s for \(Int(duration)) s (Ctrl-C stops it)")

@@ -31,6 +31,7 @@ struct LineSession {
         // The line is made after the node; the node reads its status only once started.
         let lineStatus = LineStatusSource()
         let explain: LineExplainer?
+        let page = StatusPage(config: config, logger: config.logging.logger("web"))
         do {
             loaded = try ExpertLoader.load(config, weightsPath: weights)
             publisher = config.mqtt.enabled
@@ -59,7 +60,7 @@ struct LineSession {
                 ? try config.reject.photoEye.map { try RejectActuator.input($0, edges: .rising) }
                 : nil
             line = try Line(config: config, expert: loaded, recorder: journal, archive: archive, publisher: publisher,
-                            actuator: actuator, photoEye: photoEye, logger: logger)
+                            actuator: actuator, photoEye: photoEye, live: page?.live, logger: logger)
             lineStatus.line = line
             // Flagged parts go to the MLLM explainer after the line has journalled them; it only queues.
             explain = try LineExplainer.make(config: config, journal: journal.writer, publish: publisher != nil,
@@ -83,6 +84,7 @@ struct LineSession {
         publisher?.start()
         sparkplug?.start()
         status.start()
+        page?.start { lineStatus.status }
         watchdog.start()
         systemd.ready(status: "inspecting: recipe \(config.recipe.name), model \(loaded.modelID)")
         let final = line.run(limits: limits, observe: explain.map { explain in
@@ -92,6 +94,7 @@ struct LineSession {
             }
         } ?? observe)
         systemd.stopping()
+        page?.stop()
         // Before the journal closes: the parts still queued are journalled as not explained.
         explain?.close()
         watchdog.stop()

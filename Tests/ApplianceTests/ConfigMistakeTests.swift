@@ -27,7 +27,7 @@ final class ConfigMistakeTests: XCTestCase {
 
     func testUnknownSectionAtTheTop() {
         XCTAssertEqual(issues("mqqt:\n  host: x\n").messages, [
-            "mqqt: unknown key; did you mean 'mqtt'? (allowed: line, camera, recipe, expert, decision, reject, mqtt, mllm, storage, logging)",
+            "mqqt: unknown key; did you mean 'mqtt'? (allowed: line, camera, recipe, expert, decision, reject, mqtt, mllm, storage, web, logging)",
         ])
     }
 

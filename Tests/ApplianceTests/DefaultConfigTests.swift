@@ -99,7 +99,11 @@ final class DefaultConfigTests: XCTestCase {
               enabled: true
               endpoint: https://llm.plant.local/v1
               model: qwen2.5-vl-7b
-            """, baseDirectory: "/etc/eagle-edge")
+            web:
+              listen: 0.0.0.0:9100
+              token_env: EAGLE_WEB_TOKEN
+              live_fps: 5
+            """, environment: ["EAGLE_WEB_TOKEN": "s3cret"], baseDirectory: "/etc/eagle-edge")
         XCTAssertEqual(config.camera.device, "/dev/v4l/by-id/usb-Arducam-video-index0")
         XCTAssertEqual(config.line.station, "7")
         XCTAssertEqual(config.recipe.model, "/etc/eagle-edge/models/amber.eagle")
@@ -109,6 +113,20 @@ final class DefaultConfigTests: XCTestCase {
         XCTAssertEqual(config.mqtt.tls.caFile, "/etc/ssl/plant-ca.pem")
         XCTAssertEqual(config.mllm.endpoint?.absoluteString, "https://llm.plant.local/v1")
         XCTAssertEqual(config.mqttClientID, "eagle-edge-bottles-3-7")
+        XCTAssertEqual(config.web.listen, WebConfig.Listen(host: "0.0.0.0", port: 9100))
+        XCTAssertEqual(config.web.token?.revealed, "s3cret")
+        XCTAssertEqual(config.web.liveFPS, 5)
+        XCTAssertFalse(config.summary.contains("s3cret"))
+    }
+
+    func testWebListenMustBeAnIPv4AddressAndPort() throws {
+        XCTAssertEqual(issues("web:\n  listen: localhost:8080\n").messages, [
+            "web.listen: \"localhost\" is not an IPv4 address (e.g. 127.0.0.1:8080, or 0.0.0.0:8080 for every interface)",
+        ])
+        XCTAssertEqual(issues("web:\n  listen: 127.0.0.1\n").messages, [
+            "web.listen: \"127.0.0.1\" is not address:port (e.g. 127.0.0.1:8080, or 0.0.0.0:8080 for every interface)",
+        ])
+        XCTAssertFalse(try parse("web:\n  enabled: false\n").web.enabled)
     }
 
     func testRelativePathsAreRelativeToTheConfigFile() throws {
@@ -160,6 +178,9 @@ final class DefaultConfigTests: XCTestCase {
                       images /var/lib/eagle-edge/images
                       keep 30 days, at most 2048 MiB
                       audit images of good parts: 1 in 100
+            web       in effect (the status page and /metrics: eagle-edge run, demo)
+                      http://127.0.0.1:8080/, token not set
+                      live view at most 2 frames/s
             logging   \(line)
                       level info
             """)

@@ -22,6 +22,9 @@ struct TinyLine {
         var precision = "fp32"
         /// `expert.input_size`; the tiny model takes 64 px.
         var inputSize = 64
+        /// The status page's loopback port; nil serves none (tests run side by side, and beside
+        /// an appliance that may hold the default port).
+        var webPort: Int?
     }
 
     let directory: URL
@@ -72,6 +75,9 @@ struct TinyLine {
             storage:
               journal: \(settings.journal)
               images_dir: images
+            web:
+              enabled: \(settings.webPort != nil)
+              listen: 127.0.0.1:\(settings.webPort ?? 8080)
 
             """
         try yaml.write(toFile: config, atomically: true, encoding: .utf8)

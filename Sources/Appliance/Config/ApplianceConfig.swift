@@ -25,6 +25,8 @@ public struct ApplianceConfig: Sendable, Equatable {
     public var mllm: MLLMConfig
     /// On-disk journal and images (`storage`).
     public var storage: StorageConfig
+    /// The local status page and `/metrics` (`web`).
+    public var web: WebConfig
     /// Log level (`logging`).
     public var logging: LoggingConfig
 
@@ -39,6 +41,7 @@ public struct ApplianceConfig: Sendable, Equatable {
         mqtt: MQTTConfig = MQTTConfig(),
         mllm: MLLMConfig = MLLMConfig(),
         storage: StorageConfig = StorageConfig(),
+        web: WebConfig = WebConfig(),
         logging: LoggingConfig = LoggingConfig()
     ) {
         self.line = line
@@ -50,6 +53,7 @@ public struct ApplianceConfig: Sendable, Equatable {
         self.mqtt = mqtt
         self.mllm = mllm
         self.storage = storage
+        self.web = web
         self.logging = logging
     }
 
@@ -73,6 +77,7 @@ extension ApplianceConfig {
             mqtt: root.section("mqtt", MQTTConfig.read),
             mllm: root.section("mllm", MLLMConfig.read),
             storage: root.section("storage", StorageConfig.read),
+            web: root.section("web", WebConfig.read),
             logging: root.section("logging", LoggingConfig.read)
         )
     }

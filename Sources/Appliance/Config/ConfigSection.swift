@@ -32,6 +32,7 @@ public struct ConfigSection: Sendable, Equatable {
         ConfigSection(name: "mqtt", use: .inEffect(by: "MQTT publishing: eagle-edge run")),
         ConfigSection(name: "mllm", use: .inEffect(by: "the MLLM explainer: eagle-edge run, explain")),
         ConfigSection(name: "storage", use: .inEffect(by: "the line's journal and image archive; eagle-edge results")),
+        ConfigSection(name: "web", use: .inEffect(by: "the status page and /metrics: eagle-edge run, demo")),
         ConfigSection(name: "logging", use: .inEffect(by: line)),
     ]
 

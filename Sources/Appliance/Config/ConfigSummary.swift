@@ -28,6 +28,10 @@ extension ApplianceConfig {
                 "keep \(storage.keepDays) days, at most \(storage.maxDiskMB) MiB",
                 storage.auditEvery == 0 ? "audit images of good parts: none" : "audit images of good parts: 1 in \(storage.auditEvery)",
             ]),
+            ("web", [
+                web.enabled ? "http://\(web.listen)/, token \(Self.describe(web.token))" : "disabled",
+                "live view at most \(shortNumber(web.liveFPS)) frames/s",
+            ]),
             ("logging", ["level \(logging.level.rawValue)"]),
         ]
         let width = sections.map(\.0.count).max() ?? 0

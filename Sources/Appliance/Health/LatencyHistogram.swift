@@ -47,6 +47,19 @@ public struct LatencyHistogram: Sendable, Equatable {
         return maximum
     }
 
+    /// How many values lie at or below `milliseconds`, to the histogram's 1 % (a bucket counts
+    /// when its upper bound is within the limit): a Prometheus bucket's cumulative count.
+    public func count(atMost milliseconds: Double) -> UInt64 {
+        guard count > 0 else { return 0 }
+        if let maximum, maximum <= milliseconds { return count }
+        var total: UInt64 = 0
+        for (index, n) in counts.enumerated() where n > 0 {
+            guard Self.upperBound(of: index) <= milliseconds * 1.000_000_1 else { break }
+            total += n
+        }
+        return total
+    }
+
     /// Mean latency in milliseconds; nil when empty.
     public var mean: Double? { count > 0 ? sum / Double(count) : nil }
 

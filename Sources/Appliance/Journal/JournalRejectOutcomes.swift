@@ -31,4 +31,15 @@ extension Journal {
             return found
         }
     }
+
+    /// Part `id`'s end at the actuator; nil while it has none (or the journal no longer holds it).
+    public func rejectOutcome(of id: PartID) throws -> RejectOutcomeRow? {
+        try guarded {
+            let row = try statement("SELECT id, reject_outcome, reject_error_ms FROM parts WHERE id = ? AND reject_outcome IS NOT NULL")
+            try row.bind([.integer(id.rawValue)])
+            defer { try? row.reset() }
+            guard try row.step(), let outcome = RejectOutcome(rawValue: row.text(1)) else { return nil }
+            return RejectOutcomeRow(id: id, outcome: outcome, timingErrorMs: row.isNull(2) ? nil : row.double(2))
+        }
+    }
 }

@@ -21,12 +21,15 @@ public struct PartQuery: Sendable, Equatable {
     public var action: PartAction?
     /// The newest this many; nil for all.
     public var limit: Int?
+    /// Only parts older than this one (paging back from the newest).
+    public var before: PartID?
 
-    public init(since: Date? = nil, outcome: Outcome? = nil, action: PartAction? = nil, limit: Int? = nil) {
+    public init(since: Date? = nil, outcome: Outcome? = nil, action: PartAction? = nil, limit: Int? = nil, before: PartID? = nil) {
         self.since = since
         self.outcome = outcome
         self.action = action
         self.limit = limit
+        self.before = before
     }
 
     /// The SELECT for this query over ``PartRow/columns``, and its parameters.
@@ -52,6 +55,10 @@ public struct PartQuery: Sendable, Equatable {
         if let action {
             conditions.append("action = ?")
             parameters.append(.text(action.rawValue))
+        }
+        if let before {
+            conditions.append("id < ?")
+            parameters.append(.integer(before.rawValue))
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let select = "SELECT \(PartRow.columns) FROM parts\(filter)"

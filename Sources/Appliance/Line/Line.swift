@@ -6,6 +6,7 @@ import Imaging
 import Inspection
 import PatchCore
 import Synchronization
+import Web
 
 /// The inspection line, read top-down: the configured frame source feeds a capture thread,
 /// which decodes every frame and hands the newest to the inspection thread (the one that calls
@@ -37,6 +38,8 @@ public final class Line: Sendable {
     let archive: ImageArchive?
     /// The MQTT publisher, reported in the status and health; nil without MQTT.
     let publisher: OutboxPublisher?
+    /// Where the status page finds the latest frame; posting never waits for a viewer.
+    let live: LatestSlot<LiveFrame>?
     let actuator: RejectActuator?
     /// The photo-eye input, with `line.trigger: photo_eye`.
     let photoEye: GPIOInput?
@@ -74,15 +77,17 @@ public final class Line: Sendable {
     ///   - actuator: the reject actuator, started and stopped with the line; nil for none.
     ///   - photoEye: the photo-eye input whose rising edges make the parts (`line.trigger:
     ///     photo_eye`); nil: every frame the expert takes is a part.
+    ///   - live: the status page's slot for the latest frame, its map and boxes; nil for none.
     public init(config: ApplianceConfig, expert: ExpertLoader.Loaded, recorder: (any PartRecorder)?,
                 archive: ImageArchive? = nil, publisher: OutboxPublisher? = nil, actuator: RejectActuator? = nil,
-                photoEye: GPIOInput? = nil, capture: CaptureLoop? = nil, logger: Logger) throws {
+                photoEye: GPIOInput? = nil, capture: CaptureLoop? = nil, live: LatestSlot<LiveFrame>? = nil, logger: Logger) throws {
         self.config = config
         self.expert = expert.expert
         self.modelID = expert.modelID
         self.recorder = recorder
         self.archive = archive
         self.publisher = publisher
+        self.live = live
         self.actuator = actuator
         self.photoEye = photoEye
         self.logger = logger
@@ -173,6 +178,7 @@ public final class Line: Sendable {
             part.images = archive?.plan(part) ?? ArchivedImages()
             record(part)
             archive?.submit(part, frame: frame.image, heatmap: heatmap)
+            live?.post(LiveFrame(part, image: frame.image, heatmap: heatmap))
             actuator?.submit(part)
             observe?(part, frame)
         }
