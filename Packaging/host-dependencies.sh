@@ -25,6 +25,7 @@ packages=(
     dpkg-dev              # Packaging/deb: dpkg-shlibdeps computes the package's Depends
     lintian               # Packaging/deb: the packages must have no lintian errors
     help2man              # Packaging/deb: the man page, from --help
+    patchelf              # Packaging/deb: drops the cross-build's rpath from the arm64 binary
     debootstrap           # Packaging/deb/test-install.sh: the clean Debian roots
 )
 

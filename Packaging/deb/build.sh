@@ -86,6 +86,11 @@ install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/eagle-edge" "$root/et
 objcopy=$(command -v llvm-objcopy || echo /opt/swift/usr/bin/llvm-objcopy)
 "$objcopy" --strip-unneeded --remove-section=.comment --remove-section=.note "$binary" "$root/usr/bin/eagle-edge"
 chmod 0755 "$root/usr/bin/eagle-edge"
+# The arm64 harness links every binary with the rpath of trixie's Swift runtime; with the runtime
+# linked in statically nothing is looked up there, and Debian forbids custom search paths.
+if [[ -n $(patchelf --print-rpath "$root/usr/bin/eagle-edge") ]]; then
+    patchelf --remove-rpath "$root/usr/bin/eagle-edge"
+fi
 
 install -m 0644 "$weights_dir/efficientnet-lite0.safetensors" "$weights_dir/imagenet-classes.txt" "$root/usr/share/eagle-edge/"
 install -m 0644 "$here/weights-licence.txt" "$root/usr/share/eagle-edge/efficientnet-lite0.LICENSE"
@@ -130,6 +135,9 @@ if [[ $arch == arm64 ]]; then
         rm -rf "$admin"
         mkdir -p "$admin/info" "$admin/updates"
         : >"$admin/status"
+        # A multiarch database (info/pkg:arch.* names) knowing arm64 beside the native arch.
+        echo 1 >"$admin/info/format"
+        printf '%s\narm64\n' "$(dpkg --print-architecture)" >"$admin/arch"
         while read -r deb; do
             ctrl=$(mktemp -d)
             dpkg-deb -e "$debs_dir/$deb" "$ctrl"
@@ -154,8 +162,9 @@ depends=$(cd "$shlib_work" && dpkg-shlibdeps -O "${shlibdeps_args[@]}" "$root/us
     sed -n 's/^shlibs:Depends=//p') || { cat "$work/shlibdeps.log" >&2; die "dpkg-shlibdeps failed"; }
 unset DEB_HOST_ARCH DEB_HOST_MULTIARCH DEB_HOST_GNU_TYPE
 [[ -n $depends ]] || { cat "$work/shlibdeps.log" >&2; die "dpkg-shlibdeps found no dependencies"; }
-# The maintainer scripts make the user and the state directory with systemd's tools.
-depends="$depends, systemd | systemd-standalone-sysusers | systemd-sysusers, systemd | systemd-standalone-tmpfiles"
+# The maintainer scripts make the user and the state directory with systemd's tools; the unit's
+# ExecReload runs kill (procps).
+depends="$depends, procps, systemd | systemd-standalone-sysusers | systemd-sysusers, systemd | systemd-standalone-tmpfiles"
 
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 cat >"$root/DEBIAN/control" <<EOF
@@ -188,7 +197,7 @@ say "Depends: $depends"
 
 # ------------------------------------------------------------------ lintian
 lintian_log="$work/lintian.log"
-lintian --no-tag-display-limit --display-info --suppress-tags-from-file /dev/null "$deb" >"$lintian_log" 2>&1 || true
+lintian --tag-display-limit 0 --display-info --show-overrides "$deb" >"$lintian_log" 2>&1 || true
 if grep -q '^E:' "$lintian_log"; then
     grep '^E:' "$lintian_log" >&2
     die "lintian reports errors (all of it: $lintian_log)"
