@@ -69,11 +69,6 @@ arm64)
 esac
 say "binary built in $((SECONDS - start)) s"
 
-# Runs the packaged binary on this machine (qemu-aarch64 through binfmt for arm64).
-run_binary() {
-    if [[ $arch == arm64 ]]; then QEMU_LD_PREFIX="$sysroot" "$@"; else "$@"; fi
-}
-
 # ------------------------------------------------------------------ the tree
 root="$work/root"
 rm -rf "$root"
@@ -105,7 +100,8 @@ install -m 0644 "$here/lintian-overrides" "$root/usr/share/lintian/overrides/eag
 # A native package's changelog: debian/changelog format, the version filled in.
 sed -e "s/@VERSION@/$version/" "$here/changelog" | gzip -9n >"$root/usr/share/doc/eagle-edge/changelog.gz"
 
-# The man page, from --help of the command and of each subcommand.
+# The man page, from --help of the command and of each subcommand (the arm64 binary runs through
+# qemu-aarch64, its libraries from the sysroot).
 EAGLE_EDGE_BINARY="$root/usr/bin/eagle-edge" QEMU_LD_PREFIX="$sysroot" help2man --no-info --no-discard-stderr --version-string="$upstream" --section=1 --source=EagleEdge \
     --name="visual inspection station for production lines" --include="$here/man-include.h2m" \
     "$here/help-for-man.sh" >"$work/eagle-edge.1" 2>"$work/help2man.log" \
