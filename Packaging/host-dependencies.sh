@@ -24,6 +24,11 @@ packages=(
     openssl               # the TLS tests make their CA and certificates at test time
     gcc                   # Packaging/gpiod-v2: the GPIO shim built against libgpiod 2
     debian-archive-keyring  # Packaging/gpiod-v2 and arm64: trixie's packages, signature-checked
+    dpkg-dev              # Packaging/deb: dpkg-shlibdeps computes the package's Depends
+    lintian               # Packaging/deb: the packages must have no lintian errors
+    help2man              # Packaging/deb: the man page, from --help
+    patchelf              # Packaging/deb: drops the cross-build's rpath from the arm64 binary
+    debootstrap           # Packaging/deb/test-install.sh: the clean Debian roots
 )
 
 missing=()

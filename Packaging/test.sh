@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: x86-64 natively with the host's Swift, the capture and line tests inside
 # the virtual board (QEMU guest with vivid), then aarch64 cross-built with Debian 13's Swift 6.0.3
-# and run under qemu-user. Installs what it needs. Exits non-zero if any fails; the last line
-# totals all three. The guest-only tests are skipped outside the guest, not counted twice; the
-# opt-in kernel benchmarks and int8 fidelity diagnostics (they print, never assert) are skipped.
+# and run under qemu-user, then the Debian packages installed in clean Debian roots. Installs
+# what it needs. Exits non-zero if any fails; the last line totals all four. The guest-only tests
+# are skipped outside the guest, not counted twice; the opt-in kernel benchmarks and int8
+# fidelity diagnostics (they print, never assert) are skipped.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -76,19 +77,34 @@ arm_status=${PIPESTATUS[0]}
 set -e
 arm_summary=$(summary "$logs/arm64.log")
 
+# The Debian packages, built for both architectures (lintian: no errors) and installed, run,
+# upgraded and purged in clean Debian 12 amd64 and Debian 13 arm64 roots, with the unit's
+# systemd-analyze checks in each (Packaging/deb/test-install.sh; roots cached).
+start=$SECONDS
+set +e
+"$root/Packaging/deb/test-install.sh" 2>&1 | tee "$logs/deb.log" | grep -E "^(PASS|FAIL) |^deb install:|\[deb-test\]"
+deb_status=${PIPESTATUS[0]}
+set -e
+echo "[deb] $((SECONDS - start)) s, exit status $deb_status"
+deb_summary=$(grep -E "^deb install: [0-9]+ passed, [0-9]+ failed" "$logs/deb.log" | tail -1 || true)
+
 echo
 echo "x86-64  (Swift host):          ${x86_summary:-no test summary} (exit $x86_status)"
 echo "virtual board (vivid, QEMU):   ${guest_summary:-no test summary} (exit $guest_status)"
 echo "aarch64 (Swift 6.0.3, qemu):   ${arm_summary:-no test summary} (exit $arm_status)"
+echo "Debian packages (install):     ${deb_summary:-no test summary} (exit $deb_status)"
 read -r xn xf <<<"$(counts "$x86_summary")"
 read -r gn gf <<<"$(counts "$guest_summary")"
 read -r an af <<<"$(counts "$arm_summary")"
-xn=${xn:-0}; xf=${xf:-0}; gn=${gn:-0}; gf=${gf:-0}; an=${an:-0}; af=${af:-0}
+read -r dp df <<<"$(sed -nE 's/^deb install: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' <<<"$deb_summary")"
+xn=${xn:-0}; xf=${xf:-0}; gn=${gn:-0}; gf=${gf:-0}; an=${an:-0}; af=${af:-0}; dp=${dp:-0}; df=${df:-0}
 # A run that printed no summary counts as a failure of its own.
 [ -n "$x86_summary" ] || xf=$((xf + 1))
 [ -n "$guest_summary" ] || gf=$((gf + 1))
 [ -n "$arm_summary" ] || af=$((af + 1))
-passed=$((xn - xf + gn - gf + an - af)); failed=$((xf + gf + af))
+[ -n "$deb_summary" ] || df=$((df + 1))
+# The install checks are counted as they are reported: each one passed or failed.
+passed=$((xn - xf + gn - gf + an - af + dp)); failed=$((xf + gf + af + df))
 [ "$passed" -ge 0 ] || passed=0
 echo "total: $passed passed, $failed failed"
-[ "$x86_status" -eq 0 ] && [ "$guest_status" -eq 0 ] && [ "$arm_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$x86_status" -eq 0 ] && [ "$guest_status" -eq 0 ] && [ "$arm_status" -eq 0 ] && [ "$deb_status" -eq 0 ] && [ "$failed" -eq 0 ]

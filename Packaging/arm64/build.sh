@@ -4,6 +4,10 @@
 #
 #   Packaging/arm64/build.sh [--setup-only] [--build-only] [BUILD OPTIONS]
 #                            [-- extra swift test args]
+#   Packaging/arm64/build.sh --product NAME [--scratch-path DIR] [BUILD OPTIONS]
+#     builds only that product (no tests), e.g. for Packaging/deb/build.sh; --static-swift-stdlib
+#     links the Swift runtime in. DIR defaults to .build-arm64-product (beside .build-arm64, so
+#     the product's flags never invalidate the test build).
 #   BUILD OPTIONS, given to both swift build and swift test:
 #     -c|--configuration debug|release, -Xswiftc X, -Xcc X, -Xlinker X
 #
@@ -49,12 +53,17 @@ SCRATCH="$REPO/.build-arm64"                 # gitignored by .build-*/
 ARGS=("$@")    # kept for the re-exec in a private mount namespace below
 MODE=all
 CONFIG=debug
+PRODUCT=
+SCRATCH_OPTION=
 BUILD_ARGS=()   # for swift build and swift test alike
 TEST_ARGS=()    # for swift test only
 while (($#)); do
     case $1 in
         --setup-only) MODE=setup ;;
         --build-only) MODE=build ;;
+        --product) MODE=product; PRODUCT=${2:?$1 needs a value}; shift ;;
+        --scratch-path) SCRATCH_OPTION=${2:?$1 needs a value}; shift ;;
+        --static-swift-stdlib) BUILD_ARGS+=("$1") ;;
         -c|--configuration) CONFIG=${2:?$1 needs a value}; shift ;;
         -Xswiftc|-Xcc|-Xlinker) BUILD_ARGS+=("$1" "${2:?$1 needs a value}"); shift ;;
         -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
@@ -63,6 +72,13 @@ while (($#)); do
     esac
     shift
 done
+
+if [[ $MODE == product ]]; then
+    SCRATCH=${SCRATCH_OPTION:-$REPO/.build-arm64-product}
+    [[ $SCRATCH == /* ]] || SCRATCH="$PWD/$SCRATCH"
+elif [[ -n $SCRATCH_OPTION ]]; then
+    echo "build.sh: --scratch-path goes with --product" >&2; exit 2
+fi
 
 log() { printf '[arm64] %s\n' "$*"; }
 die() { printf '[arm64] error: %s\n' "$*" >&2; exit 1; }
@@ -422,6 +438,18 @@ log "setup done in $((SECONDS - T0)) s: $(in_root_version), sysroot $SYSROOT"
 [[ $MODE == setup ]] && exit 0
 
 [[ -f $REPO/Package.swift ]] || die "no Package.swift in $REPO"
+if [[ $MODE == product ]]; then
+    # The scratch path must be visible in the chroot: the repo's parent is bind-mounted there.
+    [[ $SCRATCH == "$REPO_PARENT"/* ]] || die "--scratch-path must be under $REPO_PARENT"
+    stage_start
+    log "swift build --product $PRODUCT -c $CONFIG${BUILD_ARGS[*]:+ ${BUILD_ARGS[*]}} for $TRIPLE"
+    swift_in_root swift build --product "$PRODUCT" -c "$CONFIG" "${BUILD_ARGS[@]}"
+    bin="$SCRATCH/$TRIPLE/$CONFIG/$PRODUCT"
+    machine=$(od -An -tx1 -j18 -N2 "$bin" | tr -d ' \n')
+    [[ $machine == b700 ]] || die "$bin is not an aarch64 ELF (e_machine $machine)"
+    stage_done "build" "${bin#"$REPO"/}: ELF aarch64"
+    exit 0
+fi
 stage_start
 log "swift build --build-tests -c $CONFIG${BUILD_ARGS[*]:+ ${BUILD_ARGS[*]}} for $TRIPLE"
 swift_in_root swift build --build-tests -c "$CONFIG" "${BUILD_ARGS[@]}"
