@@ -230,7 +230,8 @@ public final class Line: Sendable {
         return state.withLock { s in
             var counters = s.counters
             counters.capture = captureCounters
-            let uptime = s.started == 0 ? 0 : Double(now - s.started) / 1e9
+            // `now` was read before the lock: the line may have started since.
+            let uptime = s.started == 0 || now < s.started ? 0 : Double(now - s.started) / 1e9
             let resources = LineStatus.Resources(cpuPercent: uptime > 0 ? 100 * (cpu - s.cpuAtStart) / uptime : 0,
                                                  residentMiB: resident, residentAtOneMinuteMiB: s.residentAtOneMinute,
                                                  peakResidentMiB: peak)
