@@ -70,7 +70,7 @@ public struct OperatingPoint: Sendable, Equatable {
     public let knownDefects: [KnownDefectThreshold.Stability]
 
     /// The false-reject budgets reported by default.
-    public static let defaultTargets = [0.01, 0.02, 0.05]
+    public static let defaultTargets = [0.01, 0.02, 0.03, 0.05]
     /// The false-reject target of the labelled-calibration figures.
     public static let knownDefectTarget = 0.02
     /// How many known defects the labelled-calibration figures try.

@@ -17,12 +17,15 @@ final class EvaluationReportTextTests: XCTestCase {
             "  scratch        AUROC 0.0000  (1 vs 2 good), 1 escaped at the threshold",
             "at 1 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
             "at 2 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
+            "at 3 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
             "at 5 % rejects  escape 50.0 % (1 defects) at score 5.0000, false-reject 0.0 %",
             "  rule mean + 1 std       threshold 3.0000: false-reject 50.0 %, escape 50.0 %",
             "  rule 1 % quantile       threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
             "  rule 1 % Pareto tail    threshold 2.9800: false-reject 50.0 %, escape 50.0 %",
             "  rule 2 % quantile       threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
             "  rule 2 % Pareto tail    threshold 2.9600: false-reject 50.0 %, escape 50.0 %",
+            "  rule 3 % quantile       threshold 2.9400: false-reject 50.0 %, escape 50.0 %",
+            "  rule 3 % Pareto tail    threshold 2.9400: false-reject 50.0 %, escape 50.0 %",
             "  rule 5 % quantile       threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
             "  rule 5 % Pareto tail    threshold 2.9000: false-reject 50.0 %, escape 50.0 %",
             Substring(try spreadLine),
@@ -37,12 +40,12 @@ final class EvaluationReportTextTests: XCTestCase {
         let int8 = ReportFixtures.model(), fp32 = ReportFixtures.model(precision: .fp32)
         let runs = [(report: try ReportFixtures.report(model: int8), model: int8), (report: try ReportFixtures.report(model: fp32), model: fp32)]
         let lines = EvaluationReportText.render(runs, parity: ReportFixtures.parity).split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.count, 24 + 1 + 24 + 1 + 4 + 1, "\(lines)")
-        XCTAssertEqual(lines[23], "expert          12.3 ms per image (int8, decode excluded)")
-        XCTAssertEqual(lines[24], "")
-        XCTAssertTrue(lines[25].hasPrefix("data set "), String(lines[25]))
-        XCTAssertEqual(lines[48], "expert          12.3 ms per image (fp32, decode excluded)")
-        XCTAssertEqual(Array(lines[49...]), [
+        XCTAssertEqual(lines.count, 27 + 1 + 27 + 1 + 4 + 1, "\(lines)")
+        XCTAssertEqual(lines[26], "expert          12.3 ms per image (int8, decode excluded)")
+        XCTAssertEqual(lines[27], "")
+        XCTAssertTrue(lines[28].hasPrefix("data set "), String(lines[28]))
+        XCTAssertEqual(lines[54], "expert          12.3 ms per image (fp32, decode excluded)")
+        XCTAssertEqual(Array(lines[55...]), [
             "",
             "int8 vs fp32    on 4 test images",
             "  feature cosine  mean 0.9876, worst patch 0.5000",
