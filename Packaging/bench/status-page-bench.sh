@@ -22,31 +22,11 @@ while (($#)); do
     esac
     shift
 done
-command -v chromium >/dev/null || { echo "[page] chromium is not installed (Packaging/host-dependencies.sh)" >&2; exit 2; }
-if [ -z "$bin" ]; then
-    (cd "$root" && swift build -c release --product eagle-edge 2>&1 | tail -1)
-    bin=$(cd "$root" && swift build -c release --show-bin-path)/eagle-edge
-fi
-mkdir -p "$out"
+. "$root/Packaging/bench/status-page-line.sh"
+page_line_prepare page
 rm -f "$out/demo/journal.sqlite"*
-profile=$(mktemp -d)
-pids=() viewers=()
-cleanup() { # kill what this script started, wait for it, then remove the browser profiles
-    for pid in "${pids[@]}" "${viewers[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$profile" 2>/dev/null || true
-}
-trap cleanup EXIT
-url=http://127.0.0.1:$port
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$line/stat"; } # the line's process: user + system, in clock ticks
-"$bin" demo --dir "$out/demo" --fps 30 --duration 36000 --web-port "$port" >"$out/demo.txt" 2>"$out/demo.log" &
-line=$!
-pids+=("$line")
-for _ in $(seq 1 600); do
-    curl -s -m 2 -o /dev/null "$url/healthz" && break
-    kill -0 "$line" 2>/dev/null || { echo "[page] the demo ended early:"; tail -5 "$out/demo.log"; exit 1; }
-    sleep 1
-done
+page_line_start page --duration 36000
 echo "[page] $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; phases of $phase s, $rounds rounds"
 sleep 10 # past the start-up transient
 phases=$out/phases.txt

@@ -23,34 +23,13 @@ while (($#)); do
     esac
     shift
 done
-command -v chromium >/dev/null || { echo "[soak] chromium is not installed (Packaging/host-dependencies.sh)" >&2; exit 2; }
-if [ -z "$bin" ]; then
-    (cd "$root" && swift build -c release --product eagle-edge 2>&1 | tail -1)
-    bin=$(cd "$root" && swift build -c release --show-bin-path)/eagle-edge
-fi
-mkdir -p "$out"
-profile=$(mktemp -d)
-pids=()
-cleanup() { # kill what this script started, wait for it, then remove the browser profiles
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$profile" 2>/dev/null || true
-}
-trap cleanup EXIT
-url=http://127.0.0.1:$port
+. "$root/Packaging/bench/status-page-line.sh"
+page_line_prepare soak
 metric() { curl -s -m 5 "$url/metrics" | awk -v name="$1" '$1 == name { print $2 }'; }
 rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Teaching happens before the line starts: give the run its seconds after the page is up.
-"$bin" demo --dir "$out/demo" --fps 30 --teach-parts "$teach" --duration $((seconds + 3600)) --web-port "$port" \
-    >"$out/demo.txt" 2>"$out/demo.log" &
-line=$!
-pids+=("$line")
-for _ in $(seq 1 600); do
-    curl -s -m 2 -o /dev/null "$url/healthz" && break
-    kill -0 "$line" 2>/dev/null || { echo "[soak] the demo ended early:"; tail -5 "$out/demo.log"; exit 1; }
-    sleep 1
-done
+page_line_start soak --teach-parts "$teach" --duration $((seconds + 3600))
 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --user-data-dir="$profile/viewer" "$url/" \
     >"$out/viewer.log" 2>&1 &
 pids+=("$!")
