@@ -17,7 +17,7 @@ exec </dev/console >/dev/console 2>&1
 # The serial tty turns \n into \r\n by default; keep the command's bytes as they are.
 stty -onlcr 2>/dev/null
 
-nonce=unset run='' verbose=0 probe=0
+nonce=unset run='' verbose=0 probe=0 systemd=0
 # shellcheck disable=SC2013 # the command line is words
 for arg in $(cat /proc/cmdline); do
     case $arg in
@@ -25,6 +25,7 @@ for arg in $(cat /proc/cmdline); do
         eagle.run=*) run=${arg#*=} ;;
         eagle.verbose=1) verbose=1 ;;
         eagle.probe=1) probe=1 ;;
+        eagle.systemd=1) systemd=1 ;;
     esac
 done
 
@@ -67,6 +68,13 @@ mkdir -p /mnt/rw/upper /mnt/rw/work
 mount -t overlay -o lowerdir=/mnt/host,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work overlay /newroot ||
     fail "overlayfs (tmpfs over the 9p host root) failed"
 stage rootfs
+
+# eagle.systemd=1 (Packaging/deb/systemd-boot.sh): the 9p root is a whole Debian system, so the
+# machine goes to its systemd as PID 1 instead of running a job; systemd mounts /proc, /sys and
+# /dev itself.
+if [ "$systemd" = 1 ]; then
+    exec switch_root /newroot /lib/systemd/systemd
+fi
 
 [ -n "$run" ] || fail "no eagle.run= on the kernel command line"
 jobdir=/mnt/host$run

@@ -6,9 +6,10 @@
 #   - its log lines reach journald with their priorities.
 # Prints "systemd-boot: ..." lines and ends with "systemd-boot: N passed, M failed".
 #
-# Needs, from earlier runs (it says which is missing): the virtual board's cache
-# (Board/virtual/run.sh --setup-only), the install test's Debian 12 root
-# (Packaging/deb/test-install.sh), and the amd64 package (Packaging/deb/build.sh amd64).
+# The machine is the virtual board's (Board/virtual/run.sh --setup-only, run first: its kernel and
+# initramfs, whose init hands over to the root's systemd on eagle.systemd=1). Needs, from earlier
+# runs (it says which is missing): the install test's Debian 12 root (Packaging/deb/test-install.sh)
+# and the amd64 package (Packaging/deb/build.sh amd64).
 # Runs as root. The root is copied, never changed; the copy goes with the script.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,9 +20,9 @@ TIMEOUT=${EAGLE_SYSTEMD_BOOT_TIMEOUT:-900}
 
 die() { echo "systemd-boot: $*" >&2; echo "systemd-boot: 0 passed, 1 failed"; exit 1; }
 [[ $(id -u) == 0 ]] || die "must run as root (chroot, mount)"
+"$repo/Board/virtual/run.sh" --setup-only >/dev/null || die "Board/virtual/run.sh --setup-only failed"
 kernel=$(ls -d "$VIRTUAL"/kernel-*/ 2>/dev/null | head -n 1)
-[[ -n $kernel && -f $kernel/vmlinux && -f $kernel/initramfs.cpio ]] ||
-    die "no virtual board kernel in $VIRTUAL: run Board/virtual/run.sh --setup-only"
+[[ -n $kernel && -f $kernel/vmlinux && -f $kernel/initramfs.cpio ]] || die "no virtual board kernel in $VIRTUAL"
 [[ -f $BASE/etc/debian_version ]] || die "no Debian 12 root at $BASE: run Packaging/deb/test-install.sh"
 deb=$(ls "$repo"/.build-deb/eagle-edge_*_amd64.deb 2>/dev/null | grep -v '+upgrade' | head -n 1 || true)
 [[ -n $deb ]] || die "no amd64 package in .build-deb: run Packaging/deb/build.sh amd64"
@@ -70,32 +71,6 @@ ln -sf ../eagle-systemd-check.service "$r/etc/systemd/system/multi-user.target.w
 # A getty on the console would only wait for a login.
 ln -sf /dev/null "$r/etc/systemd/system/serial-getty@ttyS0.service"
 
-# --- the initramfs: the virtual board's busybox and modules, an init that hands over to systemd ---
-ird=$work/initramfs
-mkdir -p "$ird"
-(cd "$ird" && cpio -id --quiet <"$kernel/initramfs.cpio")
-cat >"$ird/init" <<'EOF'
-#!/bin/sh
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-exec </dev/console >/dev/console 2>&1
-while read -r file params; do
-    [ -n "$file" ] && insmod "/lib/modules/$file" $params
-done </etc/modules
-mkdir -p /mnt/lower /mnt/rw
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro sysroot /mnt/lower || { echo "systemd-boot: no root"; poweroff -f; }
-mount -t tmpfs -o mode=0755 tmpfs /mnt/rw
-mkdir -p /mnt/rw/upper /mnt/rw/work
-mount -t overlay -o lowerdir=/mnt/lower,upperdir=/mnt/rw/upper,workdir=/mnt/rw/work overlay /newroot ||
-    { echo "systemd-boot: no overlay"; poweroff -f; }
-# /proc, /sys and /dev stay behind with the initramfs: systemd mounts its own.
-exec switch_root /newroot /lib/systemd/systemd
-EOF
-chmod 755 "$ird/init"
-(cd "$ird" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$work/initramfs.cpio"
-
 # --- boot ---------------------------------------------------------------------------------
 # TCG: a /dev/kvm may exist where KVM does not work (Board/virtual/run.sh probes it); this boot
 # is a check, not a benchmark.
@@ -105,10 +80,10 @@ start=$SECONDS
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot \
     -machine pc -smp 1 -m 2048 "${accel[@]}" \
-    -kernel "$kernel/vmlinux" -initrd "$work/initramfs.cpio" -serial stdio \
-    -fsdev "local,id=sysroot,path=$r,security_model=none,readonly=on,multidevs=remap" \
-    -device "virtio-9p-pci,fsdev=sysroot,mount_tag=sysroot" \
-    -append "console=ttyS0 panic=-1 loglevel=3 rdinit=/init norandmaps systemd.show_status=0" \
+    -kernel "$kernel/vmlinux" -initrd "$kernel/initramfs.cpio" -serial stdio \
+    -fsdev "local,id=hostroot,path=$r,security_model=none,readonly=on,multidevs=remap" \
+    -device "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot" \
+    -append "console=ttyS0 panic=-1 loglevel=3 rdinit=/init norandmaps eagle.systemd=1 systemd.show_status=0" \
     </dev/null 2>"$work/qemu.err" | tr -d '\r' | tee "$work/console.log" | grep --line-buffered '^systemd-boot'
 set -e
 echo "systemd-boot: machine ran $((SECONDS - start)) s"
