@@ -79,6 +79,9 @@ struct TeachOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "int8: choose the coreset on the fp32 features of the teach patches (an extra fp32 pass per teach image) and bank their int8 features.")
     var referenceCoreset = defaults.referenceCoreset
 
+    @Option(help: "Remove the background before the backbone: the Gaussian sigma in input pixels of the lighting and shading taken away (0: off). For parts whose brightness varies while the defects are fine lines or spots.")
+    var flatten: Float = 0
+
     @Option(help: "Teach also on re-oriented copies of each image, for parts that come in any orientation: comma-separated flip_h, flip_v, rot180, rot90, rot270 (quarter turns need a square --input).")
     var augment = ""
 
@@ -122,6 +125,7 @@ struct TeachOptions: ParsableArguments {
             }
             settings.augment.append(orientation)
         }
+        settings.flattenSigma = flatten == 0 ? nil : flatten
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -46,10 +46,17 @@ public struct PatchCoreExpert: Sendable {
         try Self.preprocess(image, settings: model.settings, loop: workerLoop)
     }
 
+    /// What the backbone sees of a preprocessed crop: the crop, or its flattened copy when the
+    /// model flattens (``PatchCoreSettings/flattenSigma``). The crop itself stays what the
+    /// anomaly map and the suspect boxes are drawn on.
+    public static func networkInput(_ crop: RGBImage, settings: PatchCoreSettings, loop: ConcurrentLoop? = nil) -> RGBImage {
+        settings.flattenSigma.map { crop.flattened(sigma: $0, loop: loop) } ?? crop
+    }
+
     /// Patch features of an already preprocessed crop.
     static func features(of crop: RGBImage, backbone: FeatureBackbone, settings: PatchCoreSettings,
                          aggregator: PatchFeatureAggregator) throws -> (PatchFeatureMatrix, Int, Int) {
-        let maps = try backbone.activations(of: crop, taps: settings.taps)
+        let maps = try backbone.activations(of: networkInput(crop, settings: settings), taps: settings.taps)
         let (features, w, h) = try aggregator.aggregate(maps)
         return (features, w, h)
     }
@@ -67,9 +74,10 @@ public struct PatchCoreExpert: Sendable {
 
     // MARK: Stages (``ExpertStageTimer`` times each)
 
-    /// Stage 1, the backbone: the activations at the model's taps.
+    /// Stage 1, the backbone: the activations at the model's taps (of the flattened crop when
+    /// the model flattens).
     public func tapFeatures(of crop: RGBImage) throws -> TapActivations {
-        try backbone.activations(of: crop, taps: model.settings.taps)
+        try backbone.activations(of: Self.networkInput(crop, settings: model.settings, loop: workerLoop), taps: model.settings.taps)
     }
 
     /// Stage 2: PatchCore's locally aware patch features on the finest tap's grid.

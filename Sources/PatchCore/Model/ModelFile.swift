@@ -122,6 +122,7 @@ public enum ModelFile {
             "bias_correction": String(s.biasCorrection),
             "reference_coreset": String(s.referenceCoreset),
             "augment": s.augment.map(\.rawValue).joined(separator: ","),
+            "flatten_sigma": s.flattenSigma.map { String($0) } ?? "",
             "bias_correction_layers": storedCorrections(of: model).map { c in
                 zip(c.layers, c.values).map { "\($0):\($1.count)" }.joined(separator: ",")
             } ?? "",
@@ -310,6 +311,12 @@ public enum ModelFile {
             guard let orientation = Orientation(rawValue: String(name)) else { throw fail("unknown augmentation '\(name)'") }
             augment.append(orientation)
         }
+        // Absent from files taught before flattening existed, and empty when it is off.
+        var flattenSigma: Float?
+        if let text = meta["flatten_sigma"], !text.isEmpty {
+            guard let sigma = Float(text) else { throw fail("setting 'flatten_sigma' is not a valid Float") }
+            flattenSigma = sigma
+        }
         let settings = PatchCoreSettings(
             taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
             resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
@@ -322,7 +329,8 @@ public enum ModelFile {
             crossFit: meta["cross_fit"] == nil ? false : try number("cross_fit", Bool.self),
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
             rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
-            referenceCoreset: try number("reference_coreset", Bool.self), augment: augment)
+            referenceCoreset: try number("reference_coreset", Bool.self), augment: augment,
+            flattenSigma: flattenSigma)
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {

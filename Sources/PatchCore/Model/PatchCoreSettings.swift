@@ -62,6 +62,11 @@ public struct PatchCoreSettings: Sendable, Equatable {
     /// gives the patches of these re-orientations to the bank (quarter turns need a square
     /// input). Out-of-bank calibration keeps an image and its re-orientations in one fold.
     public var augment: [Orientation]
+    /// Background flattening before the backbone (``Image/flattened(sigma:loop:)``): the sigma
+    /// in input pixels of the background removed from every input, teach and inspect alike;
+    /// nil leaves the input as it is. For parts whose lighting or shading varies while the
+    /// defects are fine lines or spots.
+    public var flattenSigma: Float?
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
@@ -69,7 +74,8 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 projectionDimension: Int = 128, seed: UInt64 = 0, blurSigma: Float = 4, reweighting: Bool = false,
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = true,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
-                biasCorrection: Bool = true, referenceCoreset: Bool = true, augment: [Orientation] = []) {
+                biasCorrection: Bool = true, referenceCoreset: Bool = true, augment: [Orientation] = [],
+                flattenSigma: Float? = nil) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -92,6 +98,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.biasCorrection = biasCorrection
         self.referenceCoreset = referenceCoreset
         self.augment = augment
+        self.flattenSigma = flattenSigma
     }
 
     /// Checks ranges; the message names the setting.
@@ -115,6 +122,9 @@ public struct PatchCoreSettings: Sendable, Equatable {
         }
         if let turn = augment.first(where: \.swapsAxes), inputWidth != inputHeight {
             throw fail("augmentation \(turn.rawValue) turns the \(inputWidth)x\(inputHeight) input on its side: quarter turns need a square input")
+        }
+        if let sigma = flattenSigma, !(sigma > 0 && sigma <= 64) {
+            throw fail("flattening sigma \(sigma) must be in (0, 64] input pixels")
         }
         guard Set(augment).count == augment.count else { throw fail("augmentation lists an orientation twice: \(augment.map(\.rawValue))") }
     }

@@ -60,7 +60,9 @@ public struct PatchCoreTeacher: Sendable {
             progress(.quantizing)
             let deepest = settings.taps.map(\.block).max() ?? 0
             let sample = Self.spread(min(settings.quantizationImages, count), over: count)
-            let crops = try sample.map { try PatchCoreExpert.preprocess(image($0), settings: settings) }
+            let crops = try sample.map {
+                PatchCoreExpert.networkInput(try PatchCoreExpert.preprocess(image($0), settings: settings), settings: settings)
+            }
             let calibrator = ActivationCalibrator(network: network, deepestBlock: deepest, estimator: settings.rangeEstimator)
             let measured: ActivationRanges
             if settings.biasCorrection {

@@ -67,15 +67,27 @@ final class ModelFileTests: XCTestCase {
         try ModelFile.save(model, to: path("v3.eagle"))
         // What a version 3 build wrote: no rule in the settings, whose checksum then covers one key less.
         let db = try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite)
-        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'augment', 'meta_crc32')")
+        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'augment', 'flatten_sigma', 'meta_crc32')")
         var meta = ModelFile.metadata(of: model)
         meta["threshold_rule"] = nil
         meta["augment"] = nil
+        meta["flatten_sigma"] = nil
         try db.execute("INSERT INTO meta (key, value) VALUES ('meta_crc32', '\(ModelFile.metaChecksum(meta))')")
         try db.setUserVersion(3)
         let loaded = try ModelFile.load(path("v3.eagle"))
         XCTAssertEqual(loaded.calibration.rule, .sigmas(3))
         XCTAssertEqual(loaded, model)
+    }
+
+    func testAFlatteningModelKeepsItsSigmaAndABadOneIsRefused() throws {
+        var model = Self.sampleModel()
+        model.settings.flattenSigma = 6.5
+        try ModelFile.save(model, to: path("flat.eagle"))
+        XCTAssertEqual(try ModelFile.load(path("flat.eagle")).settings.flattenSigma, 6.5)
+        XCTAssertEqual(try ModelFile.load(path("flat.eagle")), model)
+
+        model.settings.flattenSigma = 0
+        XCTAssertThrowsError(try model.settings.validate()) { XCTAssertTrue("\($0)".contains("flattening sigma"), "\($0)") }
     }
 
     func testAKnownDefectModelWithoutItsDefectScoresIsRefused() throws {

@@ -70,6 +70,27 @@ final class TeachAndInspectTests: XCTestCase {
         XCTAssertNoThrow(try oblong.validate())
     }
 
+    /// Lighting that changed after teaching (a lamp a quarter dimmer): a model that flattens its
+    /// input passes the good part as before, while a plain one rejects it.
+    func testFlatteningPassesAGoodPartUnderDimmerLighting() throws {
+        let network = try EfficientNetLite0.loadDefault()
+        let files = (0..<10).map { String(format: "train/good/%03d.png", $0 * 20) }
+        func teach(flatten sigma: Float?) throws -> PatchCoreModel {
+            try PatchCoreTeacher(network: network, settings: PatchCoreSettings(coresetRatio: 0.05, precision: .fp32, flattenSigma: sigma))
+                .teach(count: files.count, source: "bottle subset", image: { try Self.image(files[$0]) })
+        }
+        let plain = try teach(flatten: nil), flat = try teach(flatten: 8)
+        let part = try Self.image("test/good/003.png")
+        var dimmer = part
+        for i in dimmer.pixels.indices { dimmer.pixels[i] = UInt8(Int(dimmer.pixels[i]) * 3 / 4) }
+        let plainExpert = try PatchCoreExpert(network: network, model: plain)
+        let flatExpert = try PatchCoreExpert(network: network, model: flat)
+        XCTAssertLessThan(try plainExpert.inspect(part).score, plain.calibration.threshold, "the part is good")
+        XCTAssertLessThan(try flatExpert.inspect(part).score, flat.calibration.threshold, "the part is good")
+        XCTAssertGreaterThan(try plainExpert.inspect(dimmer).score, plain.calibration.threshold, "the plain model sees the dimmer light as a defect")
+        XCTAssertLessThan(try flatExpert.inspect(dimmer).score, flat.calibration.threshold, "the flattening model passes the part")
+    }
+
     func testDefectsScoreAboveGoodPartsAndTheThresholdSeparatesThem() throws {
         let (expert, model) = try Self.taught.get()
         XCTAssertEqual(model.provenance.teachImageCount, 20)

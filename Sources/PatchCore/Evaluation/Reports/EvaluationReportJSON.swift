@@ -44,6 +44,8 @@ public enum EvaluationReportJSON {
             "model": [
                 "taps": model.settings.taps.map(\.description), "bank_rows": model.bank.count, "dimension": model.bank.dimension,
                 "coreset_ratio": model.settings.coresetRatio, "fit": model.settings.fit.storedName,
+                "input": "\(model.settings.inputWidth)x\(model.settings.inputHeight)",
+                "flatten_sigma": JSONDocument.nullable(model.settings.flattenSigma.map(Double.init)),
                 "teach_seconds": model.provenance.teachSeconds, "bank_mib": Double(model.bankBytes) / 1_048_576,
             ],
             "mean_inspect_ms": r.meanInspectMilliseconds,

@@ -16,7 +16,8 @@ public enum EvaluationReportText {
             "data set        \(r.dataset): \(r.split)",
             "model           taps \(model.settings.taps.map(\.description).joined(separator: ",")), "
                 + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)"
-                + (model.settings.augment.isEmpty ? "" : ", augment \(model.settings.augment.map(\.rawValue).joined(separator: ","))"),
+                + (model.settings.augment.isEmpty ? "" : ", augment \(model.settings.augment.map(\.rawValue).joined(separator: ","))")
+                + (model.settings.flattenSigma.map { ", flatten \($0)" } ?? ""),
             "image AUROC     \(figure(r.imageAUROC))",
             "pixel AUROC     \(figure(r.pixelAUROC))",
             "PRO (30 % FPR)  \(figure(r.pro))",
