@@ -15,7 +15,7 @@ public enum EvaluationReportText {
         var lines = [
             "data set        \(r.dataset): \(r.split)",
             "model           taps \(model.settings.taps.map(\.description).joined(separator: ",")), "
-                + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName)"
+                + "bank \(model.bank.count)x\(model.bank.dimension), coreset \(model.settings.coresetRatio), fit \(model.settings.fit.storedName) \(model.settings.inputWidth)x\(model.settings.inputHeight)"
                 + (model.settings.augment.isEmpty ? "" : ", augment \(model.settings.augment.map(\.rawValue).joined(separator: ","))")
                 + (model.settings.flattenSigma.map { ", flatten \($0)" } ?? ""),
             "image AUROC     \(figure(r.imageAUROC))",

@@ -6,7 +6,7 @@ final class EvaluationReportTextTests: XCTestCase {
         let text = EvaluationReportText.render(try ReportFixtures.report(), model: ReportFixtures.model())
         XCTAssertEqual(text.split(separator: "\n", omittingEmptySubsequences: false), [
             #"data set        bottle <&> "lot 7": test: all images"#,
-            "model           taps block3,block4,block10, bank 2x4, coreset 0.01, fit crop256",
+            "model           taps block3,block4,block10, bank 2x4, coreset 0.01, fit crop256 224x224",
             "image AUROC     0.5000",
             "pixel AUROC     n/a",
             "PRO (30 % FPR)  n/a",
