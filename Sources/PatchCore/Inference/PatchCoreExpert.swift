@@ -53,10 +53,10 @@ public struct PatchCoreExpert: Sendable {
         settings.flattenSigma.map { crop.flattened(sigma: $0, loop: loop) } ?? crop
     }
 
-    /// Patch features of an already preprocessed crop.
-    static func features(of crop: RGBImage, backbone: FeatureBackbone, settings: PatchCoreSettings,
+    /// Patch features of a crop already made the network's input (``networkInput(_:settings:loop:)``).
+    static func features(of input: RGBImage, backbone: FeatureBackbone, settings: PatchCoreSettings,
                          aggregator: PatchFeatureAggregator) throws -> (PatchFeatureMatrix, Int, Int) {
-        let maps = try backbone.activations(of: networkInput(crop, settings: settings), taps: settings.taps)
+        let maps = try backbone.activations(of: input, taps: settings.taps)
         let (features, w, h) = try aggregator.aggregate(maps)
         return (features, w, h)
     }

@@ -100,7 +100,8 @@ public struct PatchCoreTeacher: Sendable {
             let first = imageRows.last?.upperBound ?? 0
             var next = first
             for orientation in [nil] + settings.augment.map(Optional.some) {
-                let view = orientation.map { crop.oriented($0) } ?? crop
+                // Flattened once here, for the int8 features and their fp32 reference alike.
+                let view = PatchCoreExpert.networkInput(orientation.map { crop.oriented($0) } ?? crop, settings: settings)
                 let features = try PatchCoreExpert.features(of: view, backbone: backbone, settings: settings, aggregator: aggregator).0
                 let selected = onReference
                     ? try PatchCoreExpert.features(of: view, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
