@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import XCTest
 @testable import PatchCore
+import TestFixtures
 
 /// The long-part recipe on real KolektorSDD commutators, kept small enough to run under qemu:
 /// 30 defect-free parts taught, 24 good and 24 cracked parts inspected. The cracks run across the
@@ -9,13 +10,9 @@ import XCTest
 /// texture; scaled the same both ways at a like number of pixels (160 x 400), half of them hide in
 /// it. That is the recipe guidance of docs/expert.md, on a sample of the data it was measured on.
 final class LongPartRecipeTests: XCTestCase {
-    static let kolektor = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("shared/data/kolektorsdd").path
-
-    /// `count` of `items`, evenly spread.
+    /// `count` of `items`, evenly spread, as the teacher samples its quantization images.
     static func spread<T>(_ items: [T], _ count: Int) -> [T] {
-        (0..<count).map { items[$0 * items.count / count] }
+        PatchCoreTeacher.spread(count, over: items.count).map { items[$0] }
     }
 
     struct Separation: CustomStringConvertible {
@@ -46,7 +43,7 @@ final class LongPartRecipeTests: XCTestCase {
     }
 
     func testSquashingAcrossTheCracksCatchesManyMoreOfThem() throws {
-        let dataset = try InspectionDataset.kolektor(Self.kolektor)
+        let dataset = try InspectionDataset.kolektor(SharedData.path("kolektorsdd"))
         let network = try EfficientNetLite0.loadDefault()
         let teach = Self.spread(dataset.teachImages, 30)
         let good = Self.spread(dataset.testSamples.filter { !$0.isAnomalous }, 24)
