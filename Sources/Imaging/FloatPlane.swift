@@ -169,7 +169,7 @@ public struct FloatPlane: Sendable, Equatable {
     /// products and sums, in the same order, as accumulating tap by tap into the target (the
     /// blur's results did not change), in the C kernel `eagle_weighted_row_sum` (AVX2 when the
     /// CPU has it: Swift's SIMD8 compiled to pairs of SSE instructions on x86-64).
-    private static func weightedRowSum(_ sources: [UnsafePointer<Float>?], _ w: UnsafeBufferPointer<Float>, _ count: Int,
+    static func weightedRowSum(_ sources: [UnsafePointer<Float>?], _ w: UnsafeBufferPointer<Float>, _ count: Int,
                                        _ target: UnsafeMutablePointer<Float>) {
         sources.withUnsafeBufferPointer { s in
             eagle_weighted_row_sum(s.baseAddress, w.baseAddress, Int32(w.count), Int32(count), target)
