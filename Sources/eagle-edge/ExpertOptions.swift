@@ -82,6 +82,9 @@ struct TeachOptions: ParsableArguments {
     @Option(help: "Remove the background before the backbone: the Gaussian sigma in input pixels of the lighting and shading taken away (0: off). For parts whose brightness varies while the defects are fine lines or spots.")
     var flatten: Float = 0
 
+    @Option(help: "Add thin dark lines along the image rows, measured on the frame at its own resolution, to the patch distances: SIGMA:OFFSET:LENGTH in frame pixels (e.g. 1:3:31; empty: off). Needs --fit stretch.")
+    var lineEvidence = ""
+
     @Option(help: "Teach also on re-oriented copies of each image, for parts that come in any orientation: comma-separated flip_h, flip_v, rot180, rot90, rot270 (quarter turns need a square --input).")
     var augment = ""
 
@@ -126,6 +129,12 @@ struct TeachOptions: ParsableArguments {
             settings.augment.append(orientation)
         }
         settings.flattenSigma = flatten == 0 ? nil : flatten
+        if !lineEvidence.isEmpty {
+            guard let lines = LineEvidence(storedName: lineEvidence) else {
+                Diagnostics.fail("--line-evidence must be SIGMA:OFFSET:LENGTH in frame pixels, e.g. 1:3:31, not '\(lineEvidence)'")
+            }
+            settings.lineEvidence = lines
+        }
         do { try settings.validate() } catch { Diagnostics.fail("\(error)") }
         return settings
     }

@@ -287,10 +287,11 @@ public final class Line: Sendable {
             // 2. The backbone's input.
             var clock = MonotonicClock.now()
             let input = try expert.preprocess(region)
+            let lines = expert.lineContrast(of: region)
             timings.preprocessMs = Self.milliseconds(from: clock, to: MonotonicClock.now())
             // 3. The expert.
             clock = MonotonicClock.now()
-            let result = try expert.inspect(crop: input)
+            let result = try expert.inspect(crop: input, lines: lines)
             let decided = MonotonicClock.now()
             state.withLock { $0.expertFailure = nil }
             timings.expertMs = Self.milliseconds(from: clock, to: decided)

@@ -36,6 +36,7 @@ public struct ExpertStageTimer: BenchSubject {
         let image = try decoder.decodeRGB(jpeg)
         lap(.decode)
         let crop = try expert.preprocess(image)
+        let lines = expert.lineContrast(of: image)
         lap(.resizeCrop)
         let taps = try expert.tapFeatures(of: crop)
         lap(.backbone)
@@ -43,7 +44,7 @@ public struct ExpertStageTimer: BenchSubject {
         lap(.features)
         let nearest = try expert.search(features.matrix)
         lap(.search)
-        let result = try expert.result(crop: crop, features: features, nearest: nearest)
+        let result = try expert.result(crop: crop, features: features, nearest: nearest, lines: lines)
         lap(.mapBlur)
         return TimedFrame(nanoseconds: nanoseconds, score: result.score)
     }

@@ -24,6 +24,9 @@ public struct PatchCoreExpert: Sendable {
         guard expected == model.bank.dimension else {
             throw PatchCoreError.inputMismatch("bank dimension \(model.bank.dimension) does not match the settings (\(expected))")
         }
+        guard (model.settings.lineEvidence == nil) == (model.scoreFusion == nil) else {
+            throw PatchCoreError.invalidSettings("a model with line evidence needs its score fusion, and only such a model has one")
+        }
     }
 
     /// The image the backbone sees, as ``PatchCoreSettings/fit`` says (resampled in bands of rows
@@ -63,13 +66,22 @@ public struct PatchCoreExpert: Sendable {
 
     /// Scores one image (any size; it is resized and cropped as the model was taught).
     public func inspect(_ image: RGBImage) throws -> AnomalyResult {
-        try inspect(crop: try preprocess(image))
+        try inspect(crop: try preprocess(image), lines: lineContrast(of: image))
     }
 
-    /// Scores an already preprocessed crop: the stages below, in order.
-    public func inspect(crop: RGBImage) throws -> AnomalyResult {
+    /// Scores an already preprocessed crop: the stages below, in order. `lines` is the
+    /// ``lineContrast(of:)`` of the frame the crop was made from, when the model uses line
+    /// evidence.
+    public func inspect(crop: RGBImage, lines: FloatPlane? = nil) throws -> AnomalyResult {
         let features = try patchFeatures(taps: tapFeatures(of: crop))
-        return try result(crop: crop, features: features, nearest: search(features.matrix))
+        return try result(crop: crop, features: features, nearest: search(features.matrix), lines: lines)
+    }
+
+    /// The line evidence's contrast of a frame (the region inspected, before any scaling), when
+    /// the model uses it (``PatchCoreSettings/lineEvidence``); nil otherwise. Part of the
+    /// preprocessing: it needs the frame, not the crop.
+    public func lineContrast(of frame: RGBImage) -> FloatPlane? {
+        model.settings.lineEvidence?.contrast(of: frame, loop: workerLoop)
     }
 
     // MARK: Stages (``ExpertStageTimer`` times each)
@@ -96,13 +108,23 @@ public struct PatchCoreExpert: Sendable {
         try model.bank.nearest(features, precision: model.settings.precision)
     }
 
-    /// Stage 4: image score (max patch distance, optionally re-weighted), normalised score, and
-    /// the anomaly map (patch scores upsampled to the crop and blurred).
+    /// Stage 4: image score (max patch score, optionally re-weighted), normalised score, and
+    /// the anomaly map (patch scores upsampled to the crop and blurred). A patch's score is its
+    /// distance, or with line evidence its distance fused with the line contrast (`lines`, see
+    /// ``lineContrast(of:)``) pooled to its patch (``ScoreFusion``).
     public func result(crop: RGBImage, features: (matrix: PatchFeatureMatrix, gridWidth: Int, gridHeight: Int),
-                       nearest: (distances: [Float], indices: [Int])) throws -> AnomalyResult {
+                       nearest: (distances: [Float], indices: [Int]), lines: FloatPlane? = nil) throws -> AnomalyResult {
         let settings = model.settings
-        let patchScores = try FloatPlane(width: features.gridWidth, height: features.gridHeight, values: nearest.distances)
-        var score = Double(nearest.distances.max() ?? 0)
+        var values = nearest.distances
+        if let fusion = model.scoreFusion {
+            guard let lines else {
+                throw PatchCoreError.inputMismatch("the model scores line evidence, and no line contrast of the frame was given")
+            }
+            let pooled = try lines.maxPooled(width: features.gridWidth, height: features.gridHeight)
+            values = try fusion.fused(distances: values, lines: pooled.values)
+        }
+        let patchScores = try FloatPlane(width: features.gridWidth, height: features.gridHeight, values: values)
+        var score = Double(values.max() ?? 0)
         if settings.reweighting, let worst = nearest.distances.indices.max(by: { nearest.distances[$0] < nearest.distances[$1] }) {
             score *= reweight(distance: nearest.distances[worst], bankRow: nearest.indices[worst], features: features.matrix, patch: worst)
         }

@@ -18,7 +18,8 @@ import Storage
 /// Version 2 added the precision and the activation ranges, version 3 the bias correction
 /// setting and tensor and the reference-coreset setting, version 4 the threshold rule (meta
 /// `threshold_rule`) and, for a threshold set with known defects, their scores (tensor
-/// `defect_scores`). A build reads version 3 too (its threshold is mean + k std); older files are
+/// `defect_scores`), version 5 the line evidence (meta `line_evidence` and `score_fusion`, empty
+/// when off: an older build would score such a model without it). A build reads version 3 too (its threshold is mean + k std); older files are
 /// refused with a request to teach again (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
@@ -26,7 +27,7 @@ import Storage
 public enum ModelFile {
     /// 'EAGL' in the SQLite header.
     public static let applicationID: Int32 = 0x4541_474C
-    public static let formatVersion = 4
+    public static let formatVersion = 5
     /// The oldest format this build still reads.
     public static let oldestReadableVersion = 3
     static let format = "eagle-edge patchcore"
@@ -123,6 +124,10 @@ public enum ModelFile {
             "reference_coreset": String(s.referenceCoreset),
             "augment": s.augment.map(\.rawValue).joined(separator: ","),
             "flatten_sigma": s.flattenSigma.map { String($0) } ?? "",
+            "line_evidence": s.lineEvidence?.storedName ?? "",
+            "score_fusion": model.scoreFusion.map { f in
+                [f.patchCenter, f.patchSpread, f.lineCenter, f.lineSpread].map { String($0) }.joined(separator: ",")
+            } ?? "",
             "bias_correction_layers": storedCorrections(of: model).map { c in
                 zip(c.layers, c.values).map { "\($0):\($1.count)" }.joined(separator: ",")
             } ?? "",
@@ -317,6 +322,18 @@ public enum ModelFile {
             guard let sigma = Float(text) else { throw fail("setting 'flatten_sigma' is not a valid Float") }
             flattenSigma = sigma
         }
+        // Absent from files taught before line evidence existed, and empty when it is off.
+        var lineEvidence: LineEvidence?
+        var fusion: ScoreFusion?
+        if let text = meta["line_evidence"], !text.isEmpty {
+            guard let lines = LineEvidence(storedName: text) else { throw fail("setting 'line_evidence' is not sigma:offset:length") }
+            let numbers = (meta["score_fusion"] ?? "").split(separator: ",").compactMap { Float($0) }
+            guard numbers.count == 4, numbers.allSatisfy(\.isFinite), numbers[1] > 0, numbers[3] > 0 else {
+                throw fail("setting 'score_fusion' needs four finite numbers, both spreads positive")
+            }
+            lineEvidence = lines
+            fusion = ScoreFusion(patchCenter: numbers[0], patchSpread: numbers[1], lineCenter: numbers[2], lineSpread: numbers[3])
+        }
         let settings = PatchCoreSettings(
             taps: taps, fit: fit, inputWidth: try number("input_width", Int.self), inputHeight: try number("input_height", Int.self),
             resizeFilter: filter, featureDimension: dimensionText.isEmpty ? nil : try number("feature_dimension", Int.self),
@@ -330,7 +347,7 @@ public enum ModelFile {
             precision: try precision(), quantizationImages: try number("quantization_images", Int.self),
             rangeEstimator: try estimator(), biasCorrection: try number("bias_correction", Bool.self),
             referenceCoreset: try number("reference_coreset", Bool.self), augment: augment,
-            flattenSigma: flattenSigma)
+            flattenSigma: flattenSigma, lineEvidence: lineEvidence)
         do { try settings.validate() } catch { throw fail("\(error)") }
         let expected = settings.patchDimension
         guard bank.columns == expected, bank.rows > 0 else {
@@ -347,6 +364,6 @@ public enum ModelFile {
             teachSource: try value("teach_source"), teachSeconds: try number("teach_seconds", Double.self))
         return PatchCoreModel(settings: settings,
                               bank: MemoryBank(features: PatchFeatureMatrix(count: bank.rows, dimension: bank.columns, values: bank.values)),
-                              calibration: calibration, provenance: provenance)
+                              calibration: calibration, provenance: provenance, scoreFusion: fusion)
     }
 }

@@ -12,6 +12,9 @@ public struct PatchCoreModel: Sendable, Equatable {
     /// The int8 backbone's bias corrections; present when `settings.precision` is int8 and
     /// `settings.biasCorrection` is on.
     public var biasCorrections: BiasCorrections?
+    /// How the patch distances and the line evidence add up; present when
+    /// `settings.lineEvidence` is set.
+    public var scoreFusion: ScoreFusion?
 
     /// Where a model came from, for the operator who finds it on a board a year later.
     public struct Provenance: Sendable, Equatable {
@@ -44,13 +47,14 @@ public struct PatchCoreModel: Sendable, Equatable {
     }
 
     public init(settings: PatchCoreSettings, bank: MemoryBank, calibration: Calibration, provenance: Provenance,
-                activationRanges: ActivationRanges? = nil, biasCorrections: BiasCorrections? = nil) {
+                activationRanges: ActivationRanges? = nil, biasCorrections: BiasCorrections? = nil, scoreFusion: ScoreFusion? = nil) {
         self.settings = settings
         self.bank = bank
         self.calibration = calibration
         self.provenance = provenance
         self.activationRanges = activationRanges
         self.biasCorrections = biasCorrections
+        self.scoreFusion = scoreFusion
     }
 
     /// The backbone this model's bank was taught with, built from the fp32 `network`.

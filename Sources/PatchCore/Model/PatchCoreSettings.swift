@@ -67,6 +67,9 @@ public struct PatchCoreSettings: Sendable, Equatable {
     /// nil leaves the input as it is. For parts whose lighting or shading varies while the
     /// defects are fine lines or spots.
     public var flattenSigma: Float?
+    /// Thin dark lines measured on the frame at its own resolution and added to the patch
+    /// distances (``LineEvidence``, ``ScoreFusion``); nil scores the patch distances alone.
+    public var lineEvidence: LineEvidence?
 
     public init(taps: [FeatureTap] = [FeatureTap(block: 3), FeatureTap(block: 4), FeatureTap(block: 10)], fit: Fit = .centerCrop(resize: 256),
                 inputWidth: Int = 224, inputHeight: Int = 224,
@@ -75,7 +78,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
                 reweightingNeighbours: Int = 3, thresholdSigmas: Double = 3, holdoutShare: Double = 0.2, crossFit: Bool = true,
                 precision: Precision = .int8, quantizationImages: Int = 32, rangeEstimator: RangeEstimator = .minMax,
                 biasCorrection: Bool = true, referenceCoreset: Bool = true, augment: [Orientation] = [],
-                flattenSigma: Float? = nil) {
+                flattenSigma: Float? = nil, lineEvidence: LineEvidence? = nil) {
         self.taps = taps
         self.fit = fit
         self.inputWidth = inputWidth
@@ -99,6 +102,7 @@ public struct PatchCoreSettings: Sendable, Equatable {
         self.referenceCoreset = referenceCoreset
         self.augment = augment
         self.flattenSigma = flattenSigma
+        self.lineEvidence = lineEvidence
     }
 
     /// Checks ranges; the message names the setting.
@@ -125,6 +129,11 @@ public struct PatchCoreSettings: Sendable, Equatable {
         }
         if let sigma = flattenSigma, !(sigma > 0 && sigma <= 64) {
             throw fail("flattening sigma \(sigma) must be in (0, 64] input pixels")
+        }
+        if let lines = lineEvidence {
+            if let problem = lines.problem() { throw fail(problem) }
+            guard fit == .stretch else { throw fail("line evidence needs the stretch fit, so that each patch covers a known part of the frame") }
+            guard !reweighting else { throw fail("line evidence and re-weighting do not go together: the fused score is not a distance") }
         }
         guard Set(augment).count == augment.count else { throw fail("augmentation lists an orientation twice: \(augment.map(\.rawValue))") }
     }

@@ -94,15 +94,22 @@ public struct PatchCoreTeacher: Sendable {
         // difference).
         let onReference = settings.precision == .int8 && settings.referenceCoreset
         var projected: [SIMD16<Float>] = []
+        // With line evidence: each teach image's line contrast pooled to its patch grid.
+        var lineGrids: [[Float]] = []
         let variants = 1 + settings.augment.count
         for i in 0..<count {
-            let crop = try PatchCoreExpert.preprocess(image(i), settings: settings)
+            let frame = try image(i)
+            let crop = try PatchCoreExpert.preprocess(frame, settings: settings)
             let first = imageRows.last?.upperBound ?? 0
             var next = first
             for orientation in [nil] + settings.augment.map(Optional.some) {
                 // Flattened once here, for the int8 features and their fp32 reference alike.
                 let view = PatchCoreExpert.networkInput(orientation.map { crop.oriented($0) } ?? crop, settings: settings)
-                let features = try PatchCoreExpert.features(of: view, backbone: backbone, settings: settings, aggregator: aggregator).0
+                let (features, gridWidth, gridHeight) = try PatchCoreExpert.features(of: view, backbone: backbone, settings: settings,
+                                                                                      aggregator: aggregator)
+                if orientation == nil, let lines = settings.lineEvidence {
+                    lineGrids.append(try lines.contrast(of: frame).maxPooled(width: gridWidth, height: gridHeight).values)
+                }
                 let selected = onReference
                     ? try PatchCoreExpert.features(of: view, backbone: .fp32(network), settings: settings, aggregator: aggregator).0
                     : features
@@ -132,14 +139,22 @@ public struct PatchCoreTeacher: Sendable {
         let folds = settings.crossFit
             ? (0..<holdoutEvery).map { Array(stride(from: $0, to: count, by: holdoutEvery)) }
             : [Array(stride(from: holdoutEvery - 1, to: count, by: holdoutEvery))]
-        var heldOutScores: [Float] = []
+        // Each held-out image's out-of-bank patch distances, by teach index.
+        var heldOut: [(image: Int, distances: [Float])] = []
         for (f, fold) in folds.enumerated() {
             progress(.selectingCoreset(bank: folds.count == 1 ? "calibration" : "calibration \(f + 1) of \(folds.count)"))
-            let heldOut = Set(fold)
-            let calibrationBank = bank(rows: imageRows.indices.filter { !heldOut.contains($0) }.flatMap { Array(imageRows[$0]) })
-            heldOutScores += try fold.map { i in
-                try calibrationBank.nearest(patches.rows(Array(scoredRows[i])), precision: settings.precision).distances.max() ?? 0
+            let inFold = Set(fold)
+            let calibrationBank = bank(rows: imageRows.indices.filter { !inFold.contains($0) }.flatMap { Array(imageRows[$0]) })
+            heldOut += try fold.map { i in
+                (i, try calibrationBank.nearest(patches.rows(Array(scoredRows[i])), precision: settings.precision).distances)
             }
+        }
+        var heldOutScores = heldOut.map { $0.distances.max() ?? 0 }
+        var fusion: ScoreFusion?
+        if settings.lineEvidence != nil {
+            let fitted = ScoreFusion(patchMaxima: heldOutScores, lineMaxima: lineGrids.map { $0.max() ?? 0 })
+            heldOutScores = try heldOut.map { try fitted.fused(distances: $0.distances, lines: lineGrids[$0.image]).max() ?? 0 }
+            fusion = fitted
         }
         progress(.selectingCoreset(bank: "production"))
         let bank = bank(rows: nil)
@@ -149,7 +164,7 @@ public struct PatchCoreTeacher: Sendable {
             teachSeconds: Date().timeIntervalSince(started))
         return PatchCoreModel(settings: settings, bank: bank,
                               calibration: Calibration(heldOutScores: heldOutScores, sigmas: settings.thresholdSigmas),
-                              provenance: provenance, activationRanges: ranges, biasCorrections: corrections)
+                              provenance: provenance, activationRanges: ranges, biasCorrections: corrections, scoreFusion: fusion)
     }
 
     /// `n` indices spread evenly over 0..<count.

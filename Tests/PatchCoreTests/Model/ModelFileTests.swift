@@ -67,11 +67,13 @@ final class ModelFileTests: XCTestCase {
         try ModelFile.save(model, to: path("v3.eagle"))
         // What a version 3 build wrote: no rule in the settings, whose checksum then covers one key less.
         let db = try SQLiteDatabase(path: path("v3.eagle"), mode: .readWrite)
-        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'augment', 'flatten_sigma', 'meta_crc32')")
+        try db.execute("DELETE FROM meta WHERE key IN ('threshold_rule', 'augment', 'flatten_sigma', 'line_evidence', 'score_fusion', 'meta_crc32')")
         var meta = ModelFile.metadata(of: model)
         meta["threshold_rule"] = nil
         meta["augment"] = nil
         meta["flatten_sigma"] = nil
+        meta["line_evidence"] = nil
+        meta["score_fusion"] = nil
         try db.execute("INSERT INTO meta (key, value) VALUES ('meta_crc32', '\(ModelFile.metaChecksum(meta))')")
         try db.setUserVersion(3)
         let loaded = try ModelFile.load(path("v3.eagle"))
@@ -88,6 +90,33 @@ final class ModelFileTests: XCTestCase {
 
         model.settings.flattenSigma = 0
         XCTAssertThrowsError(try model.settings.validate()) { XCTAssertTrue("\($0)".contains("flattening sigma"), "\($0)") }
+    }
+
+    static func lineEvidenceModel() -> PatchCoreModel {
+        var model = sampleModel()
+        model.settings.fit = .stretch
+        model.settings.lineEvidence = LineEvidence(sigma: 1.5, offset: 4, length: 41)
+        model.scoreFusion = ScoreFusion(patchCenter: 20.5, patchSpread: 1.25, lineCenter: 11, lineSpread: 2.5)
+        return model
+    }
+
+    func testALineEvidenceModelKeepsItsFusionAndAnEditedOneIsRefused() throws {
+        let model = Self.lineEvidenceModel()
+        try ModelFile.save(model, to: path("lines.eagle"))
+        let loaded = try ModelFile.load(path("lines.eagle"))
+        XCTAssertEqual(loaded, model)
+        XCTAssertEqual(loaded.settings.lineEvidence?.storedName, "1.5:4:41")
+        XCTAssertEqual(loaded.scoreFusion?.lineSpread, 2.5)
+
+        // Settings rewritten with a valid checksum, as a careless tool would: still refused.
+        for (value, complaint) in [("20.5,0,11,2.5", "score_fusion"), ("20.5,1.25,11", "score_fusion"), ("", "score_fusion")] {
+            let db = try SQLiteDatabase(path: path("lines.eagle"), mode: .readWrite)
+            var meta = ModelFile.metadata(of: model)
+            meta["score_fusion"] = value
+            try db.execute("UPDATE meta SET value = '\(value)' WHERE key = 'score_fusion'")
+            try db.execute("UPDATE meta SET value = '\(ModelFile.metaChecksum(meta))' WHERE key = 'meta_crc32'")
+            assertModelFileError(path("lines.eagle"), contains: complaint)
+        }
     }
 
     func testAKnownDefectModelWithoutItsDefectScoresIsRefused() throws {
@@ -182,14 +211,14 @@ final class ModelFileTests: XCTestCase {
     }
 
     func testWrongVersionEditedSettingsAndForeignFiles() throws {
-        XCTAssertEqual(ModelFile.formatVersion, 4)
-        try ModelFile.save(Self.sampleModel(), to: path("v5.eagle"))
-        try SQLiteDatabase(path: path("v5.eagle"), mode: .readWrite).setUserVersion(5)
-        assertModelFileError(path("v5.eagle"), contains: "format version 5; this build reads versions 3 to 4: use a newer build")
+        XCTAssertEqual(ModelFile.formatVersion, 5)
+        try ModelFile.save(Self.sampleModel(), to: path("v6.eagle"))
+        try SQLiteDatabase(path: path("v6.eagle"), mode: .readWrite).setUserVersion(6)
+        assertModelFileError(path("v6.eagle"), contains: "format version 6; this build reads versions 3 to 5: use a newer build")
         // Version 2 (activation ranges, no bias corrections) is refused like every older format.
         try ModelFile.save(Self.sampleModel(), to: path("v2.eagle"))
         try SQLiteDatabase(path: path("v2.eagle"), mode: .readWrite).setUserVersion(2)
-        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads versions 3 to 4: teach the model again")
+        assertModelFileError(path("v2.eagle"), contains: "format version 2; this build reads versions 3 to 5: teach the model again")
         try ModelFile.save(Self.sampleModel(), to: path("v1.eagle"))
         try SQLiteDatabase(path: path("v1.eagle"), mode: .readWrite).setUserVersion(1)
         assertModelFileError(path("v1.eagle"), contains: "teach the model again")
