@@ -12,7 +12,8 @@ struct TeachCommand: ParsableCommand {
         abstract: "Teach a PatchCore model from images of good parts only.",
         discussion: """
             Holds out a share of the images to set the label-free threshold (mean + k std of their \
-            scores), builds the memory bank from all of them, and writes the model file atomically. \
+            scores, or with --false-reject-target the generalised Pareto tail of those scores at \
+            that target), builds the memory bank from all of them, and writes the model file atomically. \
             A few of the images, small, go beside it in MODEL.refs/: the MLLM explainer shows the \
             one most like a flagged part as a normal reference.
 
@@ -35,22 +36,22 @@ struct TeachCommand: ParsableCommand {
     @Option(help: "A folder (or image files, comma-separated) of known-bad parts that set the threshold too.")
     var defects: String?
 
-    @Option(help: "With --defects: the share of good parts the threshold may reject at most.")
-    var falseRejectTarget = 0.02
+    @Option(help: "The share of good parts the threshold may reject at most (e.g. 0.03). Without --defects the threshold is the out-of-bank scores' Pareto tail at it instead of mean + k std; with --defects 0.02 when not given.")
+    var falseRejectTarget: Double?
 
     func run() throws {
         let settings = teach.settings()
         let files = ImageList.expand(images)
         guard !files.isEmpty else { Diagnostics.fail("no images found in \(images.joined(separator: ", "))") }
         let defectFiles = defects.map { ImageList.expand($0.split(separator: ",").map(String.init)) } ?? []
+        // Checked before the minutes of teaching, not after.
+        if let target = falseRejectTarget, !(target > 0 && target < 0.5) {
+            Diagnostics.fail("--false-reject-target \(target) is outside 0...0.5 (e.g. 0.02 for 2 %)")
+        }
         if let defects {
             guard !defectFiles.isEmpty else { Diagnostics.fail("no images found in --defects \(defects)") }
-            // Checked before the minutes of teaching, not after.
             if let absent = defectFiles.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
                 Diagnostics.fail("--defects: no such file or folder: \(absent)")
-            }
-            guard falseRejectTarget > 0 && falseRejectTarget < 0.5 else {
-                Diagnostics.fail("--false-reject-target \(falseRejectTarget) is outside 0...0.5 (e.g. 0.02 for 2 %)")
             }
         }
         let network = backbone.network()
@@ -59,7 +60,9 @@ struct TeachCommand: ParsableCommand {
             try ImageFile.readRGB(files[$0])
         }
         if !defectFiles.isEmpty {
-            model = Self.calibrate(model, network: network, defects: defectFiles, falseRejectTarget: falseRejectTarget)
+            model = Self.calibrate(model, network: network, defects: defectFiles, falseRejectTarget: falseRejectTarget ?? 0.02)
+        } else if let target = falseRejectTarget {
+            model.calibration = model.calibration.with(.paretoTail(falseRejectTarget: target))
         }
         do {
             try ModelFile.save(model, to: out)

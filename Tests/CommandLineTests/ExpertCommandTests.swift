@@ -94,7 +94,18 @@ final class ExpertCommandTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(loaded.calibration.threshold, floor, "never more false rejects than the target allows")
         XCTAssertLessThanOrEqual(loaded.calibration.threshold, Double(scores.min() ?? 0), "every known defect caught")
 
-        // Refused before teaching: an empty folder, a path that is not there.
+        // Without known defects the target alone sets the label-free rule the model keeps.
+        let aimed = try EagleEdgeProcess.run(["teach", "--precision", "fp32", "--coreset-ratio", "0.05",
+                                              "--false-reject-target", "0.03", "--out", model, good.path])
+        XCTAssertEqual(aimed.status, 0, aimed.stderr)
+        XCTAssertTrue(aimed.stdout.contains("3 % Pareto tail of 10 out-of-bank scores"), aimed.stdout)
+        XCTAssertEqual(try ModelFile.load(model).calibration.rule, .paretoTail(falseRejectTarget: 0.03))
+
+        // Refused before teaching: a target out of range, an empty folder, a path that is not there.
+        let wild = try EagleEdgeProcess.run(["teach", "--false-reject-target", "0.7", "--out", model, good.path])
+        XCTAssertNotEqual(wild.status, 0)
+        XCTAssertTrue(wild.stderr.contains("--false-reject-target 0.7 is outside"), wild.stderr)
+        XCTAssertFalse(wild.stderr.contains("teach ["), "nothing taught first")
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let none = try EagleEdgeProcess.run(["teach", "--defects", empty.path, "--out", model, good.path])
