@@ -19,8 +19,9 @@ import Storage
 /// setting and tensor and the reference-coreset setting, version 4 the threshold rule (meta
 /// `threshold_rule`) and, for a threshold set with known defects, their scores (tensor
 /// `defect_scores`), version 5 the line evidence (meta `line_evidence` and `score_fusion`, empty
-/// when off: an older build would score such a model without it). A build reads version 3 too (its threshold is mean + k std); older files are
-/// refused with a request to teach again (nothing was ever deployed with them).
+/// when off: an older build would score such a model without it). A build reads version 3 too
+/// (its threshold is mean + k std); older files are refused with a request to teach again
+/// (nothing was ever deployed with them).
 ///
 /// Saving writes a temporary file beside the target and renames it over the target, so a
 /// reader (or a power cut) sees either the old model or the new one, never half of one.
