@@ -24,14 +24,9 @@ public struct ScoreFusion: Sendable, Equatable {
     public init(patchMaxima: [Float], lineMaxima: [Float]) {
         func centerAndSpread(_ values: [Float]) -> (Float, Float) {
             let sorted = values.sorted()
-            func quantile(_ q: Float) -> Float {
-                guard !sorted.isEmpty else { return 0 }
-                let position = q * Float(sorted.count - 1)
-                let low = Int(position), high = min(low + 1, sorted.count - 1)
-                return sorted[low] + (sorted[high] - sorted[low]) * (position - Float(low))
-            }
-            let spread = quantile(0.75) - quantile(0.25)
-            return (quantile(0.5), spread > 0 ? spread : 1)
+            guard !sorted.isEmpty else { return (0, 1) }
+            let spread = Float(ThresholdRule.quantile(ascending: sorted, 0.75) - ThresholdRule.quantile(ascending: sorted, 0.25))
+            return (Float(ThresholdRule.quantile(ascending: sorted, 0.5)), spread > 0 ? spread : 1)
         }
         (patchCenter, patchSpread) = centerAndSpread(patchMaxima)
         (lineCenter, lineSpread) = centerAndSpread(lineMaxima)
