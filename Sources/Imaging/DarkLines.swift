@@ -94,14 +94,18 @@ extension FloatPlane {
             throw ImagingError.invalidGeometry("cannot pool a \(width)x\(height) plane into \(cellsWide)x\(cellsHigh) cells")
         }
         var out = [Float](repeating: -.infinity, count: cellsWide * cellsHigh)
-        for cy in 0..<cellsHigh {
-            for y in (cy * height / cellsHigh)..<((cy + 1) * height / cellsHigh) {
-                for cx in 0..<cellsWide {
-                    var best = out[cy * cellsWide + cx]
-                    for x in (cx * width / cellsWide)..<((cx + 1) * width / cellsWide) {
-                        best = Swift.max(best, values[y * width + x])
+        let columnEdges = (0...cellsWide).map { $0 * width / cellsWide }
+        values.withUnsafeBufferPointer { plane in
+            out.withUnsafeMutableBufferPointer { cells in
+                for cy in 0..<cellsHigh {
+                    for y in (cy * height / cellsHigh)..<((cy + 1) * height / cellsHigh) {
+                        let row = plane.baseAddress.unsafelyUnwrapped + y * width
+                        for cx in 0..<cellsWide {
+                            var best = cells[cy * cellsWide + cx]
+                            for x in columnEdges[cx]..<columnEdges[cx + 1] where row[x] > best { best = row[x] }
+                            cells[cy * cellsWide + cx] = best
+                        }
                     }
-                    out[cy * cellsWide + cx] = best
                 }
             }
         }
