@@ -1,7 +1,7 @@
 import Imaging
 
 /// A second witness next to the patch distances, for thin dark lines (cracks) in a grainy part:
-/// the ``FloatPlane/darkLineContrast(sigma:offset:length:)`` of the frame at its own resolution,
+/// the ``FloatPlane/darkLineContrast(sigma:offset:length:loop:)`` of the frame at its own resolution,
 /// before any scaling, pooled to the patch grid by maximum. The backbone sees the part scaled
 /// down several times across, where a crack one or two pixels wide is as faint as the grains
 /// around it; at the frame's own resolution its contrast along a row stands out.
